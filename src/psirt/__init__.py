@@ -1,0 +1,3 @@
+"""psirt: run a security patch release end to end."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from psirt.cli.app import main
+
+main()

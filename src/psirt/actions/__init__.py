@@ -1,0 +1,1 @@
+"""Plans of typed actions, the executor that applies them idempotently, and the journal."""

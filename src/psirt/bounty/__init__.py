@@ -1,0 +1,1 @@
+"""Bug bounty platforms: the local workspace's reports, or HackerOne's API."""

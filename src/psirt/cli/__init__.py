@@ -1,0 +1,1 @@
+"""The command line. Modules here stay light: heavy imports happen inside the commands."""

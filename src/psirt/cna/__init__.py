@@ -1,0 +1,1 @@
+"""CNA back ends: request or publish CVE records (gitlab-cves, CVE Services, local)."""

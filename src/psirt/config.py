@@ -1,0 +1,157 @@
+"""``psirt.toml``: the product profile, project paths, label names and people of a workspace.
+
+Defaults follow GitLab's own conventions, so another vendor only writes what differs.
+This module is the one place that knows label names and project paths.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from psirt.errors import WorkspaceError
+
+CONFIG_FILE = "psirt.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TrackerConfig(_Section):
+    kind: Literal["local", "gitlab"] = "local"
+    url: str = "https://gitlab.com"
+    max_in_flight: int = Field(default=16, ge=1, le=64)
+
+
+class BountyConfig(_Section):
+    kind: Literal["local", "hackerone"] = "local"
+    program: str = "gitlab"
+    url: str = "https://api.hackerone.com/v1"
+    report_url: str = "https://hackerone.com/reports/{id}"
+
+
+class CnaConfig(_Section):
+    kind: Literal["gitlab-cves", "cve-services", "local"] = "gitlab-cves"
+    assigner: str = "GitLab"
+    org_id: str = "ceab7361-8a18-47b1-92ba-4d7d25f6715a"
+
+
+class ProductConfig(_Section):
+    vendor: str = "GitLab"
+    name: str = "GitLab"
+    editions: tuple[str, ...] = ("CE", "EE")
+    edition_names: dict[str, str] = Field(
+        default_factory=lambda: {"CE": "Community Edition", "EE": "Enterprise Edition"}
+    )
+    cpes: tuple[str, ...] = ("cpe:2.3:a:gitlab:gitlab:*:*:*:*:*:*:*:*",)
+    repository: str = "git://git@gitlab.com:gitlab-org/gitlab.git"
+    gitlab_path: str = "gitlab-org/gitlab"
+    default_branch: str = "master"
+    maintained_minors: int = Field(default=3, ge=1, le=10)
+
+    def edition_label(self, ee_only: bool) -> str:
+        """``CE/EE`` or ``EE``, as titles and descriptions name the affected edition."""
+        if ee_only:
+            return self.editions[-1]
+        return "/".join(self.editions)
+
+
+class ProjectsConfig(_Section):
+    security: str = "gitlab-org/security/gitlab"
+    canonical: str = "gitlab-org/gitlab"
+    cve_requests: str = "gitlab-org/cves"
+    tasks: str = "gitlab-org/gitlab"
+    tracking: str = "gitlab-org/gitlab"
+    www: str = "gitlab-com/www-gitlab-com"
+    communications: str = "gitlab-com/marketing/security-communications"
+
+
+class LabelsConfig(_Section):
+    security: str = "security"
+    vulnerability: str = "bug::vulnerability"
+    severity_prefix: str = "severity::"
+    priority_prefix: str = "priority::"
+    upcoming_release: str = "upcoming security release"
+    security_target: str = "security-target"
+    reduced_backports: str = "reduced backports"
+    notifications: str = "security-notifications"
+    keep_confidential: str = "keep confidential"
+    council: str = "bug bounty council"
+    description_validated: str = "description::validated"
+    advisory_invalid: str = "advisory::invalid"
+    advisory_queued: str = "advisory::queued"
+    weakness_prefix: str = "Weakness::"
+    task_issue: str = "AppSecWorkType::SecurityReleaseRotation"
+    reverted: str = "reverted"
+
+    def severity(self, level: int) -> str:
+        return f"{self.severity_prefix}{level}"
+
+
+class PeopleConfig(_Section):
+    """Display names by username, and the handles that stakeholder messages address."""
+
+    names: dict[str, str] = Field(default_factory=dict)
+    psirt: tuple[str, ...] = ()
+    cna_bot: str = "cnaworkflow"
+    stakeholders: dict[str, str] = Field(
+        default_factory=lambda: {
+            "marketing": "@gitlab-com/marketing/corporate_marketing/security-communications",
+            "legal": "@gitlab-com/legal-and-compliance",
+            "corporate_communications": "@gitlab-com/marketing/corporate_marketing",
+            "field_security": (
+                "@gitlab-com/gl-security/security-assurance/governance-and-field-security/"
+                "field-security-team/field-security-field-ciso-collaboration"
+            ),
+            "support": "@gitlab-com/support/managers",
+            "dedicated": "@gitlab-com/gl-infra/gitlab-dedicated",
+            "comms_channel": "#comms-team-security",
+        }
+    )
+
+    def name_of(self, username: str) -> str:
+        return self.names.get(username, username)
+
+
+class BlogConfig(_Section):
+    base_url: str = "https://about.gitlab.com"
+    path_template: str = "/releases/{year:04d}/{month:02d}/{day:02d}/patch-release-gitlab-{slug}-released/"
+    title_template: str = "GitLab Patch Release: {versions}"
+    image_title: str = "/images/blogimages/security-cover-new.png"
+
+
+class Config(_Section):
+    tracker: TrackerConfig = TrackerConfig()
+    bounty: BountyConfig = BountyConfig()
+    cna: CnaConfig = CnaConfig()
+    product: ProductConfig = ProductConfig()
+    projects: ProjectsConfig = ProjectsConfig()
+    labels: LabelsConfig = LabelsConfig()
+    people: PeopleConfig = PeopleConfig()
+    blog: BlogConfig = BlogConfig()
+
+
+def load_config(path: Path) -> Config:
+    """Read ``psirt.toml``; every problem names the file and the key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise WorkspaceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise WorkspaceError(f"malformed TOML: {exc}", path=str(path), line=line) from exc
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise WorkspaceError(
+            f"{key}: {first['msg']} (and {exc.error_count() - 1} more)"
+            if exc.error_count() > 1
+            else f"{key}: {first['msg']}",
+            path=str(path),
+        ) from exc

@@ -1,0 +1,1 @@
+"""Reference knowledge: CWE catalog, CVSS, CPE, maintenance policy, calendar, stakeholders."""

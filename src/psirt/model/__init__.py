@@ -1,0 +1,1 @@
+"""The domain model: versions, release, security issues, CVE requests, findings."""

@@ -1,0 +1,1 @@
+"""Renderers and the Jinja2 templates of every public text."""

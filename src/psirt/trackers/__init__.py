@@ -1,0 +1,1 @@
+"""Trackers: where issues, notes, links and merge requests live (local workspace or GitLab)."""

@@ -1,0 +1,1 @@
+"""Orchestration of each command: load the snapshot, apply the pure core, return results."""

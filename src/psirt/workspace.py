@@ -1,0 +1,68 @@
+"""Finding the workspace (like git: upward to the first ``psirt.toml``) and keeping paths inside it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from psirt.config import CONFIG_FILE, Config, load_config
+from psirt.errors import WorkspaceError
+
+_PROJECT_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$")
+
+
+def check_project_path(path: str) -> str:
+    """A GitLab project path such as ``gitlab-org/security/gitlab``; nothing that climbs out."""
+    if not _PROJECT_PATH.match(path) or any(part in ("..", ".") for part in path.split("/")):
+        raise WorkspaceError(f"not a project path: {path!r} (expected group/project)")
+    return path
+
+
+def safe_join(root: Path, *parts: str) -> Path:
+    """``root/parts...``, refusing any result that would leave ``root`` (``..``, absolute parts,
+    links that point outside)."""
+    candidate = root.joinpath(*parts)
+    resolved_root = root.resolve()
+    resolved = candidate.resolve()
+    if resolved != resolved_root and resolved_root not in resolved.parents:
+        raise WorkspaceError(f"path leaves the workspace: {'/'.join(parts)!r}", path=str(root))
+    return candidate
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+    @property
+    def journal_path(self) -> Path:
+        return self.root / "journal.jsonl"
+
+    @property
+    def templates_dir(self) -> Path:
+        """Templates a team overrides: a file here wins over the packaged one of the same name."""
+        return self.root / "templates"
+
+
+def find_workspace(start: Path | None = None, explicit: Path | None = None) -> Workspace:
+    """The workspace named by ``--workspace``, or the nearest folder upward with ``psirt.toml``."""
+    if explicit is not None:
+        if not (explicit / CONFIG_FILE).is_file():
+            raise WorkspaceError(f"no {CONFIG_FILE} here (is it a psirt workspace?)", path=str(explicit))
+        return Workspace(explicit.resolve())
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return Workspace(folder)
+    raise WorkspaceError(
+        f"no {CONFIG_FILE} in {here} or any parent; pass --workspace DIR or run `psirt demo DIR`"
+    )
