@@ -1,0 +1,12 @@
+"""Identifiers that appear in running text: CVE ids."""
+
+from __future__ import annotations
+
+import re
+
+CVE_ID = re.compile(r"\bCVE-\d{4}-\d{4,}\b")
+
+
+def cve_id_in(text: str) -> str | None:
+    match = CVE_ID.search(text)
+    return match.group(0) if match else None

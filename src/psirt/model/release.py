@@ -1,0 +1,136 @@
+"""The release and its security issues, as one immutable snapshot read from the trackers.
+
+Every workflow decides from a ``ReleaseSnapshot`` alone, so a snapshot is also a test fixture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from psirt.bounty.interface import Report
+from psirt.config import Config
+from psirt.model.versions import Version
+from psirt.parsing.council import CouncilVote
+from psirt.parsing.cve_yaml import CveDocument
+from psirt.parsing.details import Details
+from psirt.parsing.links import Links
+from psirt.parsing.tasklist import Task
+from psirt.trackers.interface import Issue, IssueRef, MergeRequest, Note
+
+
+@dataclass(frozen=True)
+class Release:
+    versions: tuple[Version, ...]  # newest first: 18.10.1, 18.9.3, 18.8.7
+    due_date: date | None
+    planned: bool
+    tracking_issue: Issue
+    task_issue: Issue | None
+    release_managers: tuple[str, ...]  # primary first, then secondary
+
+    @property
+    def primary(self) -> str | None:
+        return self.release_managers[0] if self.release_managers else None
+
+    @property
+    def secondary(self) -> str | None:
+        return self.release_managers[1] if len(self.release_managers) > 1 else None
+
+    @property
+    def blog_author(self) -> str | None:
+        """The engineer on rotation writes the post: the primary release manager."""
+        return self.primary
+
+    @property
+    def newest(self) -> Version | None:
+        return self.versions[0] if self.versions else None
+
+    @property
+    def version_list(self) -> str:
+        return ", ".join(str(v) for v in self.versions)
+
+    def version_for(self, series: Version) -> Version | None:
+        """The release version of a minor (``18.9`` -> ``18.9.3``)."""
+        for version in self.versions:
+            if version.series == series.series:
+                return version
+        return None
+
+
+@dataclass(frozen=True)
+class CveRequest:
+    issue: Issue
+    notes: tuple[Note, ...]
+    yaml_text: str | None  # the fenced block's body; None when the description has none
+    document: CveDocument | None  # None when missing or malformed
+    yaml_error: str | None
+    tasks: tuple[Task, ...]
+
+    @property
+    def ref(self) -> IssueRef:
+        return self.issue.ref
+
+    @property
+    def cve_id(self) -> str | None:
+        """The CVE id in the request's title or description, once one is assigned."""
+        from psirt.model.identifiers import cve_id_in
+
+        return cve_id_in(self.issue.title) or cve_id_in(self.issue.description)
+
+
+@dataclass(frozen=True)
+class SecurityIssue:
+    """A security implementation issue with everything the release knows about it."""
+
+    issue: Issue
+    details: Details
+    links: Links
+    notes: tuple[Note, ...]
+    merge_requests: tuple[MergeRequest, ...]
+    canonical: Issue | None
+    cve_request: CveRequest | None
+    council: CouncilVote | None
+    report: Report | None
+    report_id: str | None
+
+    @property
+    def ref(self) -> IssueRef:
+        return self.issue.ref
+
+    @property
+    def title(self) -> str:
+        return self.issue.title
+
+    @property
+    def first_affected(self) -> Version | None:
+        text = self.details.version_affected
+        if text is None or not Version.is_valid(text):
+            return None
+        return Version.parse(text)
+
+    @property
+    def ee_only(self) -> bool | None:
+        return self.details.ee_only_flag
+
+
+@dataclass(frozen=True)
+class ReleaseSnapshot:
+    config: Config
+    release: Release
+    issues: tuple[SecurityIssue, ...]
+    other_links: tuple[Issue, ...] = ()  # issues linked to the tracking issue that are not fixes
+    merge_requests: tuple[MergeRequest, ...] = ()  # every MR of the security project (reverts)
+    request_count: int = 0
+    problems: tuple[str, ...] = field(default=())  # what could not be loaded, said once
+
+    @cached_property
+    def by_ref(self) -> dict[IssueRef, SecurityIssue]:
+        return {item.ref: item for item in self.issues}
+
+    def security_issue(self, ref: IssueRef) -> SecurityIssue | None:
+        return self.by_ref.get(ref)
+
+    @property
+    def cve_requests(self) -> list[CveRequest]:
+        return [item.cve_request for item in self.issues if item.cve_request is not None]

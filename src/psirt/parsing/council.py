@@ -1,0 +1,66 @@
+"""The bug bounty council's note: the CVSS vector voted on, approvals, the public description."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from psirt.trackers.interface import Note
+
+COUNCIL_MARKER = "bug bounty council"
+APPROVAL_EMOJI = frozenset({"thumbsup", "+1", "white_check_mark", "heavy_check_mark"})
+
+_VECTOR = re.compile(r"(?:CVSS:\d\.\d/)?AV:[A-Z]+(?:/[A-Za-z]{1,3}:[A-Za-z]+)+")
+_PUBLIC = re.compile(
+    r"^\s*(?:[*_]{0,2})public description(?:[*_]{0,2})\s*:(?:[*_]{0,2})\s*(?P<text>.*)$", re.I | re.M
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CouncilVote:
+    note_id: int
+    author: str
+    vector: str | None
+    approvals: tuple[str, ...]
+    public_description: str | None
+
+
+def is_council_note(note: Note) -> bool:
+    first = note.body.strip().splitlines()[0] if note.body.strip() else ""
+    return COUNCIL_MARKER in first.lower()
+
+
+def _public_description(body: str) -> str | None:
+    match = _PUBLIC.search(body)
+    if match is None:
+        return None
+    lines = [match.group("text").strip()]
+    for line in body[match.end() :].splitlines()[1:]:
+        if not line.strip():
+            break
+        lines.append(line.strip())
+    text = " ".join(part for part in lines if part).strip()
+    return text or None
+
+
+def parse_council(notes: Iterable[Note]) -> CouncilVote | None:
+    """The last council note among ``notes`` (a later vote supersedes an earlier one)."""
+    vote: CouncilVote | None = None
+    for note in notes:
+        if note.system or not is_council_note(note):
+            continue
+        vector = _VECTOR.search(note.body)
+        approvers: list[str] = []
+        for emoji in note.award_emoji:
+            if emoji.name in APPROVAL_EMOJI and emoji.user != note.author:
+                if emoji.user not in approvers:
+                    approvers.append(emoji.user)
+        vote = CouncilVote(
+            note_id=note.id,
+            author=note.author,
+            vector=vector.group(0) if vector else None,
+            approvals=tuple(approvers),
+            public_description=_public_description(note.body),
+        )
+    return vote

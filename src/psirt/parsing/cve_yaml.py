@@ -1,0 +1,215 @@
+"""The fenced ``yaml`` block of a CVE request issue, read and written with ruamel's round trip.
+
+A document read and written unchanged is byte-identical; setting one field keeps comments, key
+order and quoting everywhere else, and keeps the quoting style of the value it replaces.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from psirt.errors import InputError
+
+ROOT_KEY = "vulnerability"
+_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+    re.M | re.S,
+)
+_QUOTED_TYPES = (
+    SingleQuotedScalarString,
+    DoubleQuotedScalarString,
+    LiteralScalarString,
+    FoldedScalarString,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class YamlBlock:
+    body: str
+    start: int  # offset of the body in the description
+    end: int
+    first_line: int  # 1-based line of the body's first line in the description
+
+
+def find_yaml_block(description: str) -> YamlBlock | None:
+    match = _FENCE.search(description)
+    if match is None:
+        return None
+    start = match.start("body")
+    return YamlBlock(match["body"], start, match.end("body"), description.count("\n", 0, start) + 1)
+
+
+def replace_yaml_block(description: str, body: str) -> str:
+    block = find_yaml_block(description)
+    if block is None:
+        raise InputError("no ```yaml block in the description")
+    return description[: block.start] + body + description[block.end :]
+
+
+_KEY_LINE = re.compile(r"^( +)[^\s#-][^:]*:(\s|$)")
+
+
+def _guess_indent(text: str) -> tuple[int, int, int]:
+    """Mapping indent, sequence indent and dash offset as the document writes them."""
+    mapping = min(
+        (len(m.group(1)) for m in map(_KEY_LINE.match, text.splitlines()) if m), default=2
+    )
+    sequence, offset = (None, None)
+    if text.strip():
+        _, sequence, offset = load_yaml_guess_indent(text)
+    return mapping, sequence or mapping, offset or 0
+
+
+def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def _like(old: Any, new: Any) -> Any:
+    """``new`` in the scalar style of ``old`` (quotes kept), plain when ``old`` was plain."""
+    if isinstance(new, str) and isinstance(old, _QUOTED_TYPES):
+        if isinstance(old, LiteralScalarString | FoldedScalarString) and "\n" not in new:
+            return SingleQuotedScalarString(new) if "'" not in new else DoubleQuotedScalarString(new)
+        return type(old)(new)
+    return new
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, CommentedMap | dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, CommentedSeq | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+class CveDocument:
+    """The CVE YAML of one request, with typed access to the fields the release computes."""
+
+    def __init__(self, text: str, *, where: str | None = None) -> None:
+        self.original = text
+        self.where = where
+        try:
+            self._yaml = _yaml(*_guess_indent(text))
+            data = self._yaml.load(text)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            line = f" at line {mark.line + 1}" if mark is not None else ""
+            raise InputError(f"malformed YAML{line}: {exc.problem}", where=where) from exc
+        except YAMLError as exc:
+            raise InputError(f"malformed YAML: {exc}", where=where) from exc
+        if not isinstance(data, CommentedMap) or not isinstance(data.get(ROOT_KEY), CommentedMap):
+            raise InputError(f"expected a mapping under '{ROOT_KEY}:'", where=where)
+        self._data: CommentedMap = data
+        self.changed = False
+
+    @property
+    def root(self) -> CommentedMap:
+        node = self._data[ROOT_KEY]
+        assert isinstance(node, CommentedMap)
+        return node
+
+    # reads -------------------------------------------------------------------------------
+    def get(self, path: str) -> Any:
+        """A field by dotted path (``product.cpes``), as plain Python values; None when absent."""
+        node: Any = self.root
+        for part in path.split("."):
+            if not isinstance(node, CommentedMap) or part not in node:
+                return None
+            node = node[part]
+        return _plain(node)
+
+    def has(self, path: str) -> bool:
+        node: Any = self.root
+        for part in path.split("."):
+            if not isinstance(node, CommentedMap) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+    def text_of(self, path: str) -> str:
+        value = self.get(path)
+        return "" if value is None else str(value)
+
+    def list_of(self, path: str) -> list[str]:
+        value = self.get(path)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [str(v) for v in value if v is not None]
+        return [str(value)]
+
+    def to_plain(self) -> dict[str, Any]:
+        value = _plain(self.root)
+        assert isinstance(value, dict)
+        return value
+
+    # writes ------------------------------------------------------------------------------
+    def set(self, path: str, value: str | Sequence[str]) -> bool:
+        """Set a field, keeping the style of what it replaces; True when anything changed."""
+        parts = path.split(".")
+        parent: Any = self.root
+        for part in parts[:-1]:
+            if part not in parent or not isinstance(parent[part], CommentedMap):
+                parent[part] = CommentedMap()
+            parent = parent[part]
+        key = parts[-1]
+        old = parent.get(key)
+        if isinstance(value, str):
+            if old is not None and not isinstance(old, list) and str(old) == value:
+                return False
+            parent[key] = _like(old, value)
+        else:
+            new_items = [str(v) for v in value]
+            if isinstance(old, list) and [str(v) for v in old] == new_items:
+                return False
+            parent[key] = self._sequence(old, new_items)
+        self.changed = True
+        return True
+
+    def _sequence(self, old: Any, items: list[str]) -> CommentedSeq:
+        if isinstance(old, CommentedSeq):
+            flow = bool(old.fa.flow_style()) or len(old) == 0
+            style_of = old[0] if len(old) else SingleQuotedScalarString("")
+            for index, item in enumerate(items):
+                if index < len(old):
+                    old[index] = _like(old[index], item)
+                else:
+                    old.append(_like(style_of, item))
+            del old[len(items) :]
+            if flow:
+                old.fa.set_flow_style()
+            return old
+        seq = CommentedSeq(SingleQuotedScalarString(i) for i in items)
+        seq.fa.set_block_style()
+        return seq
+
+    def dump(self) -> str:
+        """The document as text: the original bytes when nothing changed."""
+        if not self.changed:
+            return self.original
+        stream = io.StringIO()
+        self._yaml.dump(self._data, stream)
+        text = stream.getvalue()
+        if not self.original.endswith("\n") and text.endswith("\n"):
+            text = text[:-1]
+        return text

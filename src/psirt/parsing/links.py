@@ -1,0 +1,56 @@
+"""The security implementation issue's **Links** table: canonical issue, CVE request, report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from psirt.parsing.tables import key_value_rows, section
+from psirt.trackers.interface import IssueRef
+
+_MD_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+_REPORT = re.compile(r"hackerone\.com/(?:reports|bugs\?[^#\s]*report_id=)/?(\d+)", re.I)
+
+_ROLES = {
+    "canonical": ("canonical issue", "canonical", "issue on gitlab", "gitlab issue"),
+    "cve_request": ("cve request", "cve request issue", "cve issue", "cve"),
+    "report": ("hackerone report", "hackerone", "h1 report", "bug bounty report", "report"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    canonical: IssueRef | None = None
+    cve_request: IssueRef | None = None
+    report_id: str | None = None
+    rows: dict[str, str] = field(default_factory=dict)
+
+
+def _target(value: str) -> str:
+    match = _MD_LINK.search(value)
+    return match.group(1) if match else value.strip().strip("<>")
+
+
+def report_id_in(text: str) -> str | None:
+    """The first HackerOne report id referenced in ``text``."""
+    match = _REPORT.search(text)
+    return match.group(1) if match else None
+
+
+def parse_links(description: str) -> Links:
+    body = section(description, "Links")
+    if body is None:
+        return Links()
+    rows = key_value_rows(body)
+    found: dict[str, str] = {}
+    for role, names in _ROLES.items():
+        for name in names:
+            if rows.get(name):
+                found[role] = _target(rows[name])
+                break
+    canonical = IssueRef.parse(found["canonical"]) if "canonical" in found else None
+    cve = IssueRef.parse(found["cve_request"]) if "cve_request" in found else None
+    report = report_id_in(found["report"]) if "report" in found else None
+    if report is None and "report" in found and found["report"].isdigit():
+        report = found["report"]
+    return Links(canonical=canonical, cve_request=cve, report_id=report, rows=rows)
