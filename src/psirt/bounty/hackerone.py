@@ -1,0 +1,439 @@
+"""HackerOne API v1 as a ``BountyPlatform``: read reports, comment to the reporter, resolve.
+
+The close step is the one that writes to the outside world, so this client is careful about
+what a failure means. A GET and a state change can simply be retried (a state change is
+idempotent once we check the state first). A comment cannot: a 5xx or a dropped connection
+after the server applied it would post it twice, so the client re-reads the report and looks
+for the comment before it tries again. A 429 means the server refused before acting, so any
+request is retried after the ``Retry-After`` it names.
+
+Credentials come from the environment and travel only in the ``Authorization`` header; no
+message this module builds contains them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from psirt import __version__
+from psirt.bounty.interface import Activity, Bounty, Report
+from psirt.config import BountyConfig
+from psirt.errors import NotFoundError, PsirtError, RemoteError
+
+ENV_USERNAME = "HACKERONE_API_USERNAME"
+ENV_TOKEN = "HACKERONE_API_TOKEN"
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How long to keep trying: bounded attempts, exponential backoff, a ceiling on waits."""
+
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    max_retry_after: float = 120.0
+
+    def backoff(self, attempt: int) -> float:
+        return float(min(self.max_delay, self.base_delay * (2**attempt)))
+
+
+class _Uncertain(Exception):
+    """A write whose outcome is unknown: 5xx or the connection died before the answer."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class HackerOneClient:
+    """The HackerOne API v1 client; one ``httpx.Client`` shared by every call (thread safe)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        token: str,
+        *,
+        report_url: str = "https://hackerone.com/reports/{id}",
+        timeout: float = 30.0,
+        retry: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], None] = time.sleep,
+        max_in_flight: int = 8,
+    ) -> None:
+        self._base = base_url.rstrip("/")
+        self._report_url = report_url
+        self._retry = retry
+        self._sleep = sleep
+        self._max_in_flight = max(1, max_in_flight)
+        self._http = httpx.Client(
+            auth=httpx.BasicAuth(username, token),
+            timeout=timeout,
+            headers={
+                "Accept": "application/json",
+                "User-Agent": f"psirt/{__version__}",
+            },
+        )
+
+    @classmethod
+    def from_env(
+        cls,
+        config: BountyConfig,
+        env: Mapping[str, str] | None = None,
+        **options: Any,
+    ) -> HackerOneClient:
+        """Build the client from ``[bounty]`` in psirt.toml and the API identifier + token."""
+        import os
+
+        source = os.environ if env is None else env
+        missing = [name for name in (ENV_USERNAME, ENV_TOKEN) if not source.get(name)]
+        if missing:
+            raise PsirtError(
+                f"HackerOne credentials missing: set {' and '.join(missing)} "
+                "(the API identifier and token from the program's API settings)"
+            )
+        return cls(
+            config.url,
+            source[ENV_USERNAME],
+            source[ENV_TOKEN],
+            report_url=config.report_url,
+            **options,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> HackerOneClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def get_report(self, report_id: str) -> Report:
+        response = self._send("GET", f"/reports/{report_id}", report_id=report_id)
+        return report_from_json(_json(response, report_id), self._report_url)
+
+    def get_reports(self, report_ids: Iterable[str]) -> list[Report]:
+        """Several reports at once, in the order asked; reads run concurrently."""
+        ids = list(dict.fromkeys(str(i) for i in report_ids))
+        if len(ids) <= 1:
+            return [self.get_report(i) for i in ids]
+        with ThreadPoolExecutor(max_workers=min(self._max_in_flight, len(ids))) as pool:
+            return list(pool.map(self.get_report, ids))
+
+    def list_reports_without_bounty(self, report_ids: Iterable[str]) -> list[Report]:
+        """The reports of the release that nobody has paid yet (the close note reminds of them)."""
+        return [r for r in self.get_reports(report_ids) if not r.has_bounty]
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def add_comment(self, report_id: str, message: str, *, internal: bool = False) -> Activity:
+        """Post a comment once, even when the answer is lost.
+
+        After a 5xx or a dropped connection the report is read again: a comment with the same
+        message and visibility means the first attempt landed, and it is returned instead of
+        posting a second one.
+        """
+        body = {
+            "data": {
+                "type": "activity-comment",
+                "attributes": {"message": message, "internal": internal},
+            }
+        }
+        path = f"/reports/{report_id}/activities"
+        for attempt in range(self._retry.attempts):
+            try:
+                response = self._send("POST", path, report_id=report_id, json=body, uncertain=True)
+            except _Uncertain as exc:
+                landed = self._find_comment(report_id, message, internal)
+                if landed is not None:
+                    return landed
+                if attempt + 1 == self._retry.attempts:
+                    raise self._gave_up("POST", path, report_id, exc.reason) from None
+                self._sleep(self._retry.backoff(attempt))
+                continue
+            data = _json(response, report_id).get("data")
+            if not isinstance(data, dict):
+                raise _shape_error(report_id, "data")
+            return activity_from_json(data)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def change_state(self, report_id: str, state: str, message: str) -> Report:
+        """Move the report to ``state`` unless it is there already; returns the report after."""
+        current = self.get_report(report_id)
+        if current.state == state:
+            return current
+        body = {
+            "data": {"type": "state-change", "attributes": {"state": state, "message": message}}
+        }
+        path = f"/reports/{report_id}/state_changes"
+        for attempt in range(self._retry.attempts):
+            try:
+                response = self._send("POST", path, report_id=report_id, json=body, uncertain=True)
+            except _Uncertain as exc:
+                current = self.get_report(report_id)
+                if current.state == state:
+                    return current
+                if attempt + 1 == self._retry.attempts:
+                    raise self._gave_up("POST", path, report_id, exc.reason) from None
+                self._sleep(self._retry.backoff(attempt))
+                continue
+            data = _json(response, report_id).get("data")
+            if isinstance(data, dict) and data.get("type") == "report":
+                return report_from_json({"data": data}, self._report_url)
+            return self.get_report(report_id)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _find_comment(self, report_id: str, message: str, internal: bool) -> Activity | None:
+        report = self.get_report(report_id)
+        for activity in reversed(report.activities):
+            if (
+                activity.type == "activity-comment"
+                and activity.message == message
+                and activity.internal == internal
+            ):
+                return activity
+        return None
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        report_id: str,
+        json: JsonObject | None = None,
+        uncertain: bool = False,
+    ) -> httpx.Response:
+        """One logical request with retries.
+
+        ``uncertain=True`` (non-idempotent writes) turns a 5xx or a lost connection into
+        ``_Uncertain`` for the caller to resolve, instead of retrying here.
+        """
+        last = ""
+        for attempt in range(self._retry.attempts):
+            final = attempt + 1 == self._retry.attempts
+            try:
+                response = self._http.request(method, self._base + path, json=json)
+            except httpx.TransportError as exc:
+                last = f"{type(exc).__name__}: connection failed or dropped"
+                if uncertain:
+                    raise _Uncertain(last) from None
+                if not final:
+                    self._sleep(self._retry.backoff(attempt))
+                continue
+            status = response.status_code
+            if status == 429:
+                wait = _retry_after(response.headers.get("Retry-After"))
+                wait = self._retry.backoff(attempt) if wait is None else wait
+                if wait > self._retry.max_retry_after:
+                    raise RemoteError(
+                        f"HackerOne rate limit: {method} {path} asks to wait {wait:.0f}s "
+                        f"(more than {self._retry.max_retry_after:.0f}s); try again later",
+                        where=f"HackerOne report {report_id}",
+                    )
+                last = "429 Too Many Requests"
+                if not final:
+                    self._sleep(wait)
+                continue
+            if status >= 500:
+                last = f"{status} {response.reason_phrase}"
+                if uncertain:
+                    raise _Uncertain(last)
+                if not final:
+                    self._sleep(self._retry.backoff(attempt))
+                continue
+            if status == 404:
+                raise NotFoundError(
+                    f"HackerOne has no report {report_id} (or the API user cannot see it)",
+                    where=f"HackerOne report {report_id}",
+                )
+            if status in (401, 403):
+                raise RemoteError(
+                    f"HackerOne refused the credentials ({status}) for {method} {path}: check "
+                    f"{ENV_USERNAME} and {ENV_TOKEN} and the API user's program access",
+                    where=f"HackerOne report {report_id}",
+                )
+            if status >= 400:
+                raise RemoteError(
+                    f"HackerOne answered {status} to {method} {path}: {_error_detail(response)}",
+                    where=f"HackerOne report {report_id}",
+                )
+            return response
+        raise self._gave_up(method, path, report_id, last)
+
+    def _gave_up(self, method: str, path: str, report_id: str, last: str) -> RemoteError:
+        return RemoteError(
+            f"HackerOne: {method} {path} failed {self._retry.attempts} times (last: {last})",
+            where=f"HackerOne report {report_id}",
+        )
+
+
+# -- JSON:API mapping (pure) -----------------------------------------------------------------
+
+
+def report_from_json(document: JsonObject, report_url: str = "") -> Report:
+    """Map a ``GET /reports/{id}`` document to a ``Report``."""
+    data = document.get("data")
+    if not isinstance(data, dict):
+        raise _shape_error("?", "data")
+    report_id = str(data.get("id", "?"))
+    attributes = data.get("attributes")
+    if not isinstance(attributes, dict) or not isinstance(attributes.get("title"), str):
+        raise _shape_error(report_id, "data.attributes.title")
+    relationships = data.get("relationships") or {}
+    reporter = _related(relationships, "reporter") or {}
+    severity = _related(relationships, "severity") or {}
+    weakness = _related(relationships, "weakness") or {}
+    activities = _related_list(relationships, "activities")
+    bounties = _related_list(relationships, "bounties")
+    reporter_attrs = reporter.get("attributes") or {}
+    severity_attrs = severity.get("attributes") or {}
+    weakness_attrs = weakness.get("attributes") or {}
+    score = severity_attrs.get("score")
+    return Report(
+        id=report_id,
+        title=attributes["title"],
+        reporter=str(reporter_attrs.get("username") or ""),
+        state=str(attributes.get("state") or ""),
+        severity_rating=severity_attrs.get("rating"),
+        severity_score=float(score) if isinstance(score, int | float) else None,
+        weakness=weakness_attrs.get("name"),
+        cwe=_cwe(weakness_attrs.get("external_id")),
+        activities=tuple(activity_from_json(a) for a in activities),
+        bounties=tuple(_bounty(b, report_id) for b in bounties),
+        url=report_url.format(id=report_id) if report_url else "",
+    )
+
+
+def activity_from_json(data: JsonObject) -> Activity:
+    attributes = data.get("attributes") or {}
+    actor = ((data.get("relationships") or {}).get("actor") or {}).get("data") or {}
+    actor_attrs = actor.get("attributes") or {}
+    return Activity(
+        type=str(data.get("type", "")),
+        message=str(attributes.get("message") or ""),
+        internal=bool(attributes.get("internal", False)),
+        author=str(actor_attrs.get("username") or actor_attrs.get("name") or ""),
+        created_at=_timestamp(attributes.get("created_at")),
+    )
+
+
+def _bounty(data: JsonObject, report_id: str) -> Bounty:
+    attributes = data.get("attributes") or {}
+    return Bounty(
+        amount=_decimal(attributes.get("amount", attributes.get("awarded_amount")), report_id),
+        bonus_amount=_decimal(
+            attributes.get("bonus_amount", attributes.get("awarded_bonus_amount")), report_id
+        ),
+        awarded_at=_timestamp(attributes.get("created_at")),
+    )
+
+
+def _related(relationships: JsonObject, name: str) -> JsonObject | None:
+    entry = relationships.get(name)
+    if not isinstance(entry, dict):
+        return None
+    data = entry.get("data")
+    return data if isinstance(data, dict) else None
+
+
+def _related_list(relationships: JsonObject, name: str) -> list[JsonObject]:
+    entry = relationships.get(name)
+    if not isinstance(entry, dict) or not isinstance(entry.get("data"), list):
+        return []
+    return [item for item in entry["data"] if isinstance(item, dict)]
+
+
+def _cwe(external_id: object) -> str | None:
+    """HackerOne spells CWE ids ``cwe-79``; the rest of psirt writes ``CWE-79``."""
+    if not isinstance(external_id, str):
+        return None
+    prefix, _, number = external_id.strip().partition("-")
+    if prefix.lower() != "cwe" or not number.isdigit():
+        return None
+    return f"CWE-{int(number)}"
+
+
+def _decimal(value: object, report_id: str) -> Decimal:
+    if value is None or value == "":
+        return Decimal(0)
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise _shape_error(report_id, f"bounty amount {value!r}") from None
+
+
+def _timestamp(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait: ``Retry-After`` is a number of seconds or an HTTP date."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _json(response: httpx.Response, report_id: str) -> JsonObject:
+    try:
+        document = response.json()
+    except ValueError:
+        raise _shape_error(report_id, "a JSON body") from None
+    if not isinstance(document, dict):
+        raise _shape_error(report_id, "a JSON object")
+    return document
+
+
+def _error_detail(response: httpx.Response) -> str:
+    """The JSON:API ``errors`` titles and details, or the reason phrase."""
+    try:
+        document = response.json()
+    except ValueError:
+        return response.reason_phrase or "no detail"
+    errors = document.get("errors") if isinstance(document, dict) else None
+    if isinstance(errors, list) and errors:
+        parts = []
+        for error in errors[:3]:
+            if isinstance(error, dict):
+                text = " - ".join(str(error[k]) for k in ("title", "detail") if error.get(k))
+                parts.append(text or str(error.get("status", "")))
+        return "; ".join(p for p in parts if p) or response.reason_phrase
+    return response.reason_phrase or "no detail"
+
+
+def _shape_error(report_id: str, missing: str) -> RemoteError:
+    return RemoteError(
+        f"HackerOne answered in an unexpected shape: expected {missing}",
+        where=f"HackerOne report {report_id}",
+    )
