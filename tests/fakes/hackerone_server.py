@@ -35,6 +35,7 @@ class Fault:
     path_contains: str | None = None
     retry_after: str | None = "1"
     status: int = 503
+    title: str = "Service Unavailable"
 
     def matches(self, method: str, path: str) -> bool:
         return (
@@ -132,7 +133,7 @@ class JsonHandler(BaseHTTPRequestHandler):
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 self._send(429, app.error_body(429, "Too Many Requests"), headers)
                 return
-            self._send(fault.status, app.error_body(fault.status, "Service Unavailable"))
+            self._send(fault.status, app.error_body(fault.status, fault.title))
             return
         with app.state_lock:
             status, payload = app.dispatch(self.command, path, body)
@@ -141,7 +142,7 @@ class JsonHandler(BaseHTTPRequestHandler):
             if after.kind == "drop_after_apply":
                 self._drop()
                 return
-            self._send(after.status, app.error_body(after.status, "Bad Gateway"))
+            self._send(after.status, app.error_body(after.status, after.title))
             return
         self._send(status, payload)
 
@@ -220,8 +221,13 @@ class FakeApp:
         path_contains: str | None = None,
         retry_after: str | None = "1",
         status: int = 503,
+        title: str = "Service Unavailable",
     ) -> None:
-        self.faults.add(Fault(kind, times, method, path_contains, retry_after, status))
+        """Queue ``times`` failures of ``kind`` for requests matching ``method``/``path``.
+
+        ``"5xx"`` answers ``status`` (any status, so a 4xx refusal can be injected too).
+        """
+        self.faults.add(Fault(kind, times, method, path_contains, retry_after, status, title))
 
     def set_latency(self, seconds: float) -> None:
         self.faults.latency = seconds

@@ -1,0 +1,337 @@
+"""CVE Services as a CNA back end, through ``cvelib.CveApi``.
+
+``publish`` validates the record's CNA container against the schema cvelib ships before any
+request, so a bad record never half-reaches the CNA. It then looks at the id: a RESERVED id is
+published (``POST /cve/{id}/cna``), a PUBLISHED one is compared with what CVE Services holds and
+updated (``PUT``) only when the content differs, so a rerun writes nothing.
+
+cvelib itself does not retry. Reads and a 429 are retried here; a write that ends in a 5xx or a
+lost connection is not repeated blindly: the state is read again first, since the write may have
+landed. The API key travels only in cvelib's ``CVE-API-KEY`` header and is scrubbed from every
+message this module builds.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from cvelib.cve_api import CveApi, CveRecord, CveRecordValidationError
+
+from psirt.cna.interface import PUBLISHED, REJECTED, RESERVED, PublishResult, record_cve_id
+from psirt.config import CnaConfig
+from psirt.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
+
+ENV_USER = "CVE_USER"
+ENV_ORG = "CVE_ORG"
+ENV_API_KEY = "CVE_API_KEY"
+ENV_ENVIRONMENT = "CVE_ENVIRONMENT"
+ENV_API_URL = "CVE_API_URL"  # the variable cvelib's own CLI reads for a URL override
+
+#: CVE Services' default address when run from its repository (``npm start``).
+LOCAL_URL = "http://127.0.0.1:3000/api/"
+
+#: Fields CVE Services manages itself; they never make two containers different for us.
+_SERVER_FIELDS = ("x_generator",)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    max_retry_after: float = 120.0
+
+    def backoff(self, attempt: int) -> float:
+        return float(min(self.max_delay, self.base_delay * (2**attempt)))
+
+
+class _Uncertain(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class CveServicesCna:
+    """The ``Cna`` port over CVE Services."""
+
+    def __init__(
+        self,
+        api: CveApi,
+        *,
+        org_id: str,
+        retry: Retry = Retry(),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._api = api
+        self._org_id = org_id
+        self._retry = retry
+        self._sleep = sleep
+
+    @classmethod
+    def from_env(
+        cls, config: CnaConfig, env: Mapping[str, str] | None = None, **options: Any
+    ) -> CveServicesCna:
+        """Credentials and environment from ``CVE_*`` variables, as cvelib's CLI reads them.
+
+        ``CVE_ENVIRONMENT`` is ``prod`` (the default), ``test``, ``dev``, ``local``, or a URL;
+        ``CVE_API_URL``, when set, wins over it.
+        """
+        source = os.environ if env is None else env
+        missing = [n for n in (ENV_USER, ENV_ORG, ENV_API_KEY) if not source.get(n)]
+        if missing:
+            raise PsirtError(
+                f"CVE Services credentials missing: set {', '.join(missing)} "
+                "(the CNA user, its organization short name and its API key)"
+            )
+        url = source.get(ENV_API_URL) or None
+        environment = source.get(ENV_ENVIRONMENT) or "prod"
+        if url is None:
+            if environment.startswith(("http://", "https://")):
+                url = environment
+            elif environment == "local":
+                url = LOCAL_URL
+            elif environment not in CveApi.ENVS:
+                known = ", ".join([*CveApi.ENVS, "local"])
+                raise PsirtError(
+                    f"{ENV_ENVIRONMENT}={environment!r} is not known: expected one of "
+                    f"{known}, or a URL"
+                )
+        if url is not None and not url.endswith("/"):
+            url += "/"  # cvelib joins paths with urljoin, which drops a last segment without it
+        api = CveApi(
+            username=source[ENV_USER],
+            org=source[ENV_ORG],
+            api_key=source[ENV_API_KEY],
+            env=environment if environment in CveApi.ENVS else "prod",
+            url=url,
+        )
+        return cls(api, org_id=config.org_id, **options)
+
+    # -- the port ----------------------------------------------------------------------------
+
+    def publication_state(self, cve_id: str) -> str | None:
+        try:
+            answer = self._read(cve_id, "show CVE id", lambda: self._api.show_cve_id(cve_id))
+        except NotFoundError:
+            return None
+        state = answer.get("state") if isinstance(answer, dict) else None
+        if not isinstance(state, str):
+            raise RemoteError("CVE Services answered without a state", where=cve_id)
+        return state
+
+    def publish(self, cve_id: str, record: dict[str, Any]) -> PublishResult:
+        container = self.validated_container(cve_id, record)
+        state = self.publication_state(cve_id)
+        if state is None:
+            raise NotFoundError(
+                "CVE Services does not know this id (is it reserved by this organization?)",
+                where=cve_id,
+            )
+        if state == REJECTED:
+            raise RefusedError(
+                "the id is REJECTED in CVE Services; publishing it needs a person to reserve "
+                "it again first",
+                where=cve_id,
+            )
+        if state == RESERVED:
+            self._write(cve_id, "publish", container, self._api.publish)
+            return PublishResult(cve_id, "published", "record published to CVE Services")
+        if state != PUBLISHED:
+            raise RemoteError(f"CVE Services reports an unexpected state {state!r}", where=cve_id)
+        if self._same_as_published(cve_id, container):
+            return PublishResult(cve_id, "unchanged", "CVE Services already has this record")
+        self._write(cve_id, "update", container, self._api.update_published)
+        return PublishResult(cve_id, "updated", "published record updated in CVE Services")
+
+    # -- validation (no request) -------------------------------------------------------------
+
+    def validated_container(self, cve_id: str, record: dict[str, Any]) -> dict[str, Any]:
+        """The record's CNA container, checked against cvelib's CNA published schema.
+
+        ``providerMetadata.orgId`` is filled from ``[cna] org_id`` when absent, which also
+        spares cvelib the ``show_org`` request it would make to find it.
+        """
+        if record.get("dataType") != "CVE_RECORD":
+            raise InputError(
+                "expected a full CVE JSON 5 record (dataType: CVE_RECORD), "
+                f"found dataType {record.get('dataType')!r}",
+                where=cve_id,
+            )
+        named = record_cve_id(record)
+        if named is not None and named != cve_id:
+            raise InputError(f"record is for {named} (cveMetadata.cveId)", where=cve_id)
+        containers = record.get("containers")
+        cna = containers.get("cna") if isinstance(containers, dict) else None
+        if not isinstance(cna, dict):
+            raise InputError("record has no containers.cna object", where=cve_id)
+        container = copy.deepcopy(cna)
+        container.setdefault("providerMetadata", {"orgId": self._org_id})
+        try:
+            CveRecord.validate(container, CveRecord.Schemas.CNA_PUBLISHED)
+        except CveRecordValidationError as exc:
+            raise InputError(
+                "containers.cna does not match the CVE JSON 5 CNA published schema: "
+                + _schema_errors(exc),
+                where=cve_id,
+            ) from None
+        return container
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _same_as_published(self, cve_id: str, container: dict[str, Any]) -> bool:
+        current = self._read(cve_id, "show CVE record", lambda: self._api.show_cve_record(cve_id))
+        held = (current.get("containers") or {}).get("cna") if isinstance(current, dict) else None
+        return isinstance(held, dict) and _comparable(held) == _comparable(container)
+
+    def _write(
+        self,
+        cve_id: str,
+        what: str,
+        container: dict[str, Any],
+        method: Callable[..., Any],
+    ) -> None:
+        """Send the container; after an unknown outcome, check whether it landed first."""
+        for attempt in range(self._retry.attempts):
+            try:
+                self._call(
+                    cve_id,
+                    what,
+                    lambda: method(cve_id, copy.deepcopy(container), validate=False),
+                    uncertain=True,
+                )
+                return
+            except _Uncertain as exc:
+                if self.publication_state(cve_id) == PUBLISHED and self._same_as_published(
+                    cve_id, container
+                ):
+                    return
+                if attempt + 1 == self._retry.attempts:
+                    raise RemoteError(
+                        f"CVE Services: {what} failed {self._retry.attempts} times "
+                        f"(last: {exc.reason})",
+                        where=cve_id,
+                    ) from None
+                self._sleep(self._retry.backoff(attempt))
+
+    def _read(self, cve_id: str, what: str, call: Callable[[], T]) -> T:
+        return self._call(cve_id, what, call, uncertain=False)
+
+    def _call(self, cve_id: str, what: str, call: Callable[[], T], *, uncertain: bool) -> T:
+        last = ""
+        for attempt in range(self._retry.attempts):
+            final = attempt + 1 == self._retry.attempts
+            try:
+                return call()
+            except OSError as exc:  # requests' exceptions all derive from OSError
+                if isinstance(exc, ValueError):  # requests.JSONDecodeError is both
+                    raise RemoteError(
+                        f"CVE Services answered {what} with a body that is not JSON", where=cve_id
+                    ) from None
+                response = getattr(exc, "response", None)
+                status = getattr(response, "status_code", None)
+                if not isinstance(status, int):
+                    last = f"{type(exc).__name__}: connection failed or dropped"
+                    if uncertain:
+                        raise _Uncertain(last) from None
+                    if not final:
+                        self._sleep(self._retry.backoff(attempt))
+                    continue
+                if status == 429:
+                    wait = _retry_after(response)
+                    wait = self._retry.backoff(attempt) if wait is None else wait
+                    if wait > self._retry.max_retry_after:
+                        raise RemoteError(
+                            f"CVE Services rate limit: {what} asks to wait {wait:.0f}s; "
+                            "try again later",
+                            where=cve_id,
+                        ) from None
+                    last = "429 Too Many Requests"
+                    if not final:
+                        self._sleep(wait)
+                    continue
+                if status >= 500:
+                    last = f"{status} {self._detail(response)}"
+                    if uncertain:
+                        raise _Uncertain(last) from None
+                    if not final:
+                        self._sleep(self._retry.backoff(attempt))
+                    continue
+                if status == 404:
+                    raise NotFoundError(
+                        f"CVE Services answered 404 to {what}: {self._detail(response)}",
+                        where=cve_id,
+                    ) from None
+                if status in (401, 403) and _is_auth_error(response):
+                    raise RemoteError(
+                        f"CVE Services refused the credentials ({status}) for {what}: check "
+                        f"{ENV_USER}, {ENV_ORG} and {ENV_API_KEY}",
+                        where=cve_id,
+                    ) from None
+                raise RemoteError(
+                    f"CVE Services answered {status} to {what}: {self._detail(response)}",
+                    where=cve_id,
+                ) from None
+        raise RemoteError(
+            f"CVE Services: {what} failed {self._retry.attempts} times (last: {last})",
+            where=cve_id,
+        )
+
+    def _detail(self, response: Any) -> str:
+        """``error: message`` from a CVE Services error body, without the API key in it."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and (body.get("error") or body.get("message")):
+            text = ": ".join(str(body[k]) for k in ("error", "message") if body.get(k))
+        else:
+            text = str(getattr(response, "reason", "") or "no detail")
+        key = str(self._api.api_key or "")
+        return text.replace(key, "***") if key else text
+
+
+def _comparable(container: dict[str, Any]) -> dict[str, Any]:
+    """The container minus what CVE Services stamps on it (dates, short name, generator)."""
+    result = {k: v for k, v in container.items() if k not in _SERVER_FIELDS}
+    provider = container.get("providerMetadata")
+    if isinstance(provider, dict):
+        result["providerMetadata"] = {"orgId": provider.get("orgId")}
+    return result
+
+
+def _schema_errors(exc: CveRecordValidationError, limit: int = 3) -> str:
+    errors = list(getattr(exc, "errors", None) or [])
+    if not errors:
+        return str(exc).splitlines()[-1]
+    parts = []
+    for error in errors[:limit]:
+        path = ".".join(str(p) for p in getattr(error, "absolute_path", ()))
+        parts.append(f"{path or '(top)'}: {error.message}")
+    more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""
+    return "; ".join(parts) + more
+
+
+def _retry_after(response: Any) -> float | None:
+    value = (getattr(response, "headers", None) or {}).get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _is_auth_error(response: Any) -> bool:
+    """401 always; 403 only when CVE Services says the credentials are wrong, not the action."""
+    if getattr(response, "status_code", None) == 401:
+        return True
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("error") in ("UNAUTHORIZED", "NOT_ALLOWED")

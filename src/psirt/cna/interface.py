@@ -1,0 +1,76 @@
+"""The CNA port: where the close step asks for a CVE record to become public.
+
+Back ends differ in how far "publish" goes, and the port says so rather than hiding it:
+
+- **cve-services** sends the CVE JSON 5 record to CVE Services through ``cvelib``; the record is
+  public when ``publish`` returns.
+- **gitlab-cves** ticks ``Publish immediately`` (and unticks ``Wait to publish``) in the CVE
+  request issue of ``gitlab-org/cves``; GitLab's CNA bot publishes from the YAML in that issue,
+  which ``update-cves`` already wrote. ``publish`` then means "publication requested", and the
+  ``record`` argument serves only to check it is the same CVE id.
+- **local** records the request in the workspace.
+
+Every back end is idempotent: asked twice for the same content, the second call writes nothing
+and answers ``"unchanged"``; so an interrupted ``close --live`` is finished by running it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+PublishAction = Literal["published", "updated", "unchanged"]
+
+#: States a back end may report; ``None`` means the CNA does not know the id.
+PUBLISHED = "PUBLISHED"
+RESERVED = "RESERVED"
+REJECTED = "REJECTED"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    """What ``publish`` did to one CVE id.
+
+    ``action``:
+      - ``"published"``: the id was reserved and this call made it public (cve-services), or
+        requested its publication (gitlab-cves: the box is now ticked);
+      - ``"updated"``: the record was already public and this call replaced its content
+        (cve-services; gitlab-cves never updates: the CNA bot owns that step);
+      - ``"unchanged"``: nothing was written, the CNA already had this content or this request.
+
+    ``detail`` is one line for the plan and journal (e.g. which box was ticked); never a secret.
+    """
+
+    cve_id: str
+    action: PublishAction
+    detail: str = ""
+
+
+class Cna(Protocol):
+    """The two operations the close workflow needs from a CVE Numbering Authority."""
+
+    def publication_state(self, cve_id: str) -> str | None:
+        """``"PUBLISHED"``, ``"RESERVED"`` (or ``"REJECTED"``), ``None`` when the id is unknown.
+
+        gitlab-cves reports ``"PUBLISHED"`` once publication was requested (box ticked) and
+        ``"RESERVED"`` before, since that is what it can see and change.
+        """
+        ...
+
+    def publish(self, cve_id: str, record: dict[str, Any]) -> PublishResult:
+        """Make ``record`` (a full CVE JSON 5 record: ``dataType: CVE_RECORD``, ``cveMetadata``,
+        ``containers.cna``) public under ``cve_id``; see ``PublishResult`` for what it reports.
+
+        Raises ``InputError`` for a record that is not valid for publication (before anything
+        is sent), ``NotFoundError`` for an id the CNA does not know, ``RefusedError`` for an id
+        that cannot be published (rejected), ``RemoteError`` when the CNA fails.
+        """
+        ...
+
+
+def record_cve_id(record: dict[str, Any]) -> str | None:
+    """The ``cveMetadata.cveId`` of a full record, used to refuse publishing it under another id."""
+    metadata = record.get("cveMetadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("cveId"), str):
+        return str(metadata["cveId"])
+    return None
