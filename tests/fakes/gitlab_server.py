@@ -136,7 +136,9 @@ class FakeGitLab:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         server.daemon_threads = True
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -309,6 +311,13 @@ class FakeGitLab:
         with self._lock:
             pid = self._by_path[ref.project]
             return dict(self._projects[pid].issues[ref.iid])
+
+    def edit_issue(self, ref: IssueRef, **changes: Any) -> None:
+        """Change an issue behind the client's back, as a human in the web UI would."""
+        with self._lock:
+            record = self._projects[self._by_path[ref.project]].issues[ref.iid]
+            record.update({k: list(v) if k == "labels" else v for k, v in changes.items()})
+            record["updated_at"] = _now()
 
     def notes_of(self, ref: IssueRef) -> list[dict[str, Any]]:
         with self._lock:
@@ -758,6 +767,7 @@ def _int(value: str, name: str) -> int:
 def _make_handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

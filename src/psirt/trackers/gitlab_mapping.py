@@ -1,0 +1,172 @@
+"""GitLab REST v4 JSON to the port's records, as pure functions (no client, no I/O).
+
+Kept apart from the adapter so the mapping can be read and tested field by field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, cast
+
+from psirt.trackers.interface import (
+    AwardEmoji,
+    Issue,
+    IssueLink,
+    IssueRef,
+    IssueState,
+    LinkType,
+    MergeRequest,
+    MergeRequestRef,
+    MergeRequestState,
+    Note,
+)
+
+# Every note psirt posts ends with this marker, so a retry after a lost answer can tell whether
+# the first attempt landed. It is invisible in rendered markdown and stripped when notes are read.
+MARKER_PREFIX = "<!-- psirt:"
+_MARKER = re.compile(r"\s*<!-- psirt:[0-9a-f]{32} -->\s*$")
+_MR_URL = re.compile(r"^https?://[^/]+/(?P<project>.+?)/-/merge_requests/(?P<iid>\d+)\b")
+
+_ISSUE_STATES: dict[str, IssueState] = {"opened": "opened", "closed": "closed"}
+_MR_STATES: dict[str, MergeRequestState] = {
+    "opened": "opened",
+    "merged": "merged",
+    "closed": "closed",
+    "locked": "locked",
+}
+_LINK_TYPES: dict[str, LinkType] = {
+    "relates_to": "relates_to",
+    "blocks": "blocks",
+    "is_blocked_by": "is_blocked_by",
+}
+
+
+def with_marker(body: str, token: str) -> str:
+    return f"{body}\n\n{MARKER_PREFIX}{token} -->"
+
+
+def strip_marker(body: str) -> str:
+    return _MARKER.sub("", body)
+
+
+def parse_datetime(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    return datetime.fromisoformat(value)
+
+
+def parse_date(value: object) -> date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    return date.fromisoformat(value[:10])
+
+
+def _username(user: object) -> str:
+    if isinstance(user, Mapping):
+        return str(user.get("username") or "")
+    return ""
+
+
+def _usernames(users: object) -> tuple[str, ...]:
+    if not isinstance(users, list):
+        return ()
+    return tuple(name for name in (_username(u) for u in users) if name)
+
+
+def issue_ref_of(data: Mapping[str, Any], project_hint: str | None = None) -> IssueRef:
+    """The issue's own ref: ``references.full``, else its URL, else the project asked for."""
+    references = data.get("references")
+    if isinstance(references, Mapping):
+        ref = IssueRef.parse(str(references.get("full") or ""))
+        if ref is not None:
+            return ref
+    ref = IssueRef.parse(str(data.get("web_url") or ""))
+    if ref is not None:
+        return ref
+    if project_hint is None:
+        raise ValueError(f"cannot tell the project of issue iid {data.get('iid')}")
+    return IssueRef(project_hint, int(data["iid"]))
+
+
+def mr_ref_of(data: Mapping[str, Any], project_hint: str | None = None) -> MergeRequestRef:
+    references = data.get("references")
+    full = str(references.get("full") or "") if isinstance(references, Mapping) else ""
+    project, sigil, iid = full.rpartition("!")
+    if sigil and project and iid.isdigit():
+        return MergeRequestRef(project, int(iid))
+    match = _MR_URL.match(str(data.get("web_url") or ""))
+    if match:
+        return MergeRequestRef(match["project"], int(match["iid"]))
+    if project_hint is None:
+        raise ValueError(f"cannot tell the project of merge request iid {data.get('iid')}")
+    return MergeRequestRef(project_hint, int(data["iid"]))
+
+
+def issue_from(data: Mapping[str, Any], project_hint: str | None = None) -> Issue:
+    return Issue(
+        ref=issue_ref_of(data, project_hint),
+        title=str(data.get("title") or ""),
+        description=str(data.get("description") or ""),
+        labels=tuple(str(label) for label in data.get("labels") or ()),
+        state=_ISSUE_STATES.get(str(data.get("state")), "opened"),
+        confidential=bool(data.get("confidential", False)),
+        author=_username(data.get("author")),
+        assignees=_usernames(data.get("assignees")),
+        due_date=parse_date(data.get("due_date")),
+        web_url=str(data.get("web_url") or ""),
+        created_at=parse_datetime(data.get("created_at")),
+        updated_at=parse_datetime(data.get("updated_at")),
+    )
+
+
+def link_from(data: Mapping[str, Any]) -> IssueLink:
+    return IssueLink(
+        target=issue_ref_of(data),
+        link_type=_LINK_TYPES.get(str(data.get("link_type")), "relates_to"),
+    )
+
+
+def emoji_from(data: Mapping[str, Any]) -> AwardEmoji:
+    return AwardEmoji(name=str(data.get("name") or ""), user=_username(data.get("user")))
+
+
+def note_from(data: Mapping[str, Any], emoji: tuple[AwardEmoji, ...] = ()) -> Note:
+    return Note(
+        id=int(data["id"]),
+        body=strip_marker(str(data.get("body") or "")),
+        author=_username(data.get("author")),
+        created_at=parse_datetime(data.get("created_at")),
+        internal=bool(data.get("internal", data.get("confidential", False))),
+        system=bool(data.get("system", False)),
+        award_emoji=emoji,
+    )
+
+
+def merge_request_from(
+    data: Mapping[str, Any],
+    project_hint: str | None = None,
+    related_issues: tuple[IssueRef, ...] = (),
+) -> MergeRequest:
+    return MergeRequest(
+        ref=mr_ref_of(data, project_hint),
+        title=str(data.get("title") or ""),
+        state=_MR_STATES.get(str(data.get("state")), "opened"),
+        source_branch=str(data.get("source_branch") or ""),
+        target_branch=str(data.get("target_branch") or ""),
+        description=str(data.get("description") or ""),
+        author=_username(data.get("author")),
+        reviewers=_usernames(data.get("reviewers")),
+        labels=tuple(str(label) for label in data.get("labels") or ()),
+        merged_at=parse_datetime(data.get("merged_at")),
+        web_url=str(data.get("web_url") or ""),
+        related_issues=related_issues,
+    )
+
+
+def attributes(obj: object) -> dict[str, Any]:
+    """The JSON of a python-gitlab object, or the dict that some of its calls return."""
+    if isinstance(obj, dict):
+        return cast(dict[str, Any], obj)
+    return cast(dict[str, Any], obj.attributes)  # type: ignore[attr-defined]
