@@ -1,0 +1,63 @@
+"""Apply a plan: dry run by default; live applies each action in order, idempotently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from psirt.actions.plan import Action, ExecutionContext, Plan
+from psirt.errors import PsirtError, RemoteError
+
+OutcomeKind = Literal["would apply", "applied", "skipped", "failed"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: Action
+    outcome: OutcomeKind
+    detail: str = ""
+
+    def line(self) -> str:
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{self.outcome}: {self.action.describe()}{detail}"
+
+
+def execute(plan: Plan, context: ExecutionContext, *, live: bool) -> list[Outcome]:
+    """Run the plan. Live: check, apply, verify and journal each action; stop at the first
+    failure (the rest stays undone and a rerun finishes it). Dry run: only check."""
+    outcomes: list[Outcome] = []
+    for action in plan:
+        skip = action.check(context)
+        if skip is not None:
+            outcomes.append(Outcome(action, "skipped", skip))
+            if live and context.journal is not None:
+                context.journal.record(action.kind, action.subject, "skipped", skip)
+            continue
+        if not live:
+            outcomes.append(Outcome(action, "would apply"))
+            continue
+        try:
+            detail = action.apply(context)
+            if not action.verify(context):
+                raise RemoteError(f"{action.describe()}: the change did not take (re-read differs)")
+        except PsirtError as exc:
+            if context.journal is not None:
+                context.journal.record(action.kind, action.subject, "failed", exc.message)
+            outcomes.append(Outcome(action, "failed", str(exc)))
+            raise ExecutionStopped(outcomes, exc) from exc
+        if context.journal is not None:
+            context.journal.record(action.kind, action.subject, "applied", detail)
+        outcomes.append(Outcome(action, "applied", detail))
+    return outcomes
+
+
+class ExecutionStopped(PsirtError):
+    """An action failed; the outcomes so far say what was done. Rerunning finishes the plan."""
+
+    def __init__(self, outcomes: list[Outcome], cause: PsirtError) -> None:
+        super().__init__(
+            f"stopped after {len(outcomes) - 1} of the plan's actions: {cause}; "
+            "rerun the same command to finish (done actions are skipped)"
+        )
+        self.outcomes = outcomes
+        self.exit_code = cause.exit_code

@@ -1,0 +1,264 @@
+"""Actions on the issue tracker: notes, descriptions, labels, closing, creating issues.
+
+Notes and issues that psirt writes carry an invisible marker (``<!-- psirt:NAME -->``), which is
+how a rerun finds its own earlier write instead of adding another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from psirt.actions.plan import Action, ExecutionContext, unified_diff
+from psirt.errors import InputError
+from psirt.trackers.interface import Issue, IssueRef, IssueUpdate, Note
+
+
+def marker_comment(marker: str) -> str:
+    return f"<!-- psirt:{marker} -->"
+
+
+def with_marker(body: str, marker: str) -> str:
+    return f"{body.rstrip()}\n\n{marker_comment(marker)}\n"
+
+
+def find_marked_note(notes: Sequence[Note], marker: str) -> Note | None:
+    tag = marker_comment(marker)
+    return next((note for note in notes if tag in note.body), None)
+
+
+@dataclass
+class UpsertNote(Action):
+    """One note per (issue, marker): created once, edited when its body changes."""
+
+    ref: IssueRef
+    marker: str
+    body: str
+    why: str
+    internal: bool = False
+    kind: ClassVar[str] = "note"
+
+    @property
+    def subject(self) -> str:  # type: ignore[override]
+        return str(self.ref)
+
+    @property
+    def full_body(self) -> str:
+        return with_marker(self.body, self.marker)
+
+    def describe(self) -> str:
+        return f"comment on {self.ref}: {self.why}"
+
+    def diff(self) -> str | None:
+        return "".join("+ " + line + "\n" for line in self.body.rstrip().splitlines())
+
+    def check(self, context: ExecutionContext) -> str | None:
+        existing = find_marked_note(context.tracker.notes(self.ref), self.marker)
+        if existing is not None and existing.body.strip() == self.full_body.strip():
+            return f"our comment {existing.id} is already there"
+        return None
+
+    def apply(self, context: ExecutionContext) -> str:
+        existing = find_marked_note(context.tracker.notes(self.ref), self.marker)
+        if existing is not None:
+            context.tracker.update_note(self.ref, existing.id, self.full_body)
+            return f"updated note {existing.id}"
+        note = context.tracker.create_note(self.ref, self.full_body, internal=self.internal)
+        return f"created note {note.id}"
+
+    def verify(self, context: ExecutionContext) -> bool:
+        tag = marker_comment(self.marker)
+        ours = [n for n in context.tracker.notes(self.ref) if tag in n.body]
+        return len(ours) == 1 and ours[0].body.strip() == self.full_body.strip()
+
+
+def _labels_done(issue: Issue, add: Sequence[str], remove: Sequence[str]) -> bool:
+    return all(label in issue.labels for label in add) and not any(
+        label in issue.labels for label in remove
+    )
+
+
+@dataclass
+class EditDescription(Action):
+    """Replace an issue's description (and adjust labels) in one write, refusing when the issue
+    changed since ``before`` was read."""
+
+    ref: IssueRef
+    before: str
+    after: str
+    why: str
+    add_labels: tuple[str, ...] = ()
+    remove_labels: tuple[str, ...] = ()
+    kind: ClassVar[str] = "edit"
+
+    @property
+    def subject(self) -> str:  # type: ignore[override]
+        return str(self.ref)
+
+    def describe(self) -> str:
+        extra = []
+        if self.add_labels:
+            extra.append("add " + ", ".join(f"~{label!r}" for label in self.add_labels))
+        if self.remove_labels:
+            extra.append("remove " + ", ".join(f"~{label!r}" for label in self.remove_labels))
+        suffix = f" ({'; '.join(extra)})" if extra else ""
+        return f"edit description of {self.ref}: {self.why}{suffix}"
+
+    def diff(self) -> str | None:
+        return unified_diff(self.before, self.after, str(self.ref)) or None
+
+    def check(self, context: ExecutionContext) -> str | None:
+        issue = context.tracker.get_issue(self.ref)
+        if issue.description == self.after and _labels_done(
+            issue, self.add_labels, self.remove_labels
+        ):
+            return "already up to date"
+        if issue.description not in (self.before, self.after):
+            raise InputError(
+                "the description changed since it was read; run the command again",
+                where=str(self.ref),
+            )
+        return None
+
+    def apply(self, context: ExecutionContext) -> str:
+        issue = context.tracker.get_issue(self.ref)
+        update = IssueUpdate(
+            description=None if issue.description == self.after else self.after,
+            expected_description=None if issue.description == self.after else self.before,
+            add_labels=self.add_labels,
+            remove_labels=self.remove_labels,
+        )
+        context.tracker.update_issue(self.ref, update)
+        return "description updated"
+
+    def verify(self, context: ExecutionContext) -> bool:
+        issue = context.tracker.get_issue(self.ref)
+        return issue.description == self.after and _labels_done(
+            issue, self.add_labels, self.remove_labels
+        )
+
+
+@dataclass
+class AddLabels(Action):
+    ref: IssueRef
+    labels: tuple[str, ...]
+    why: str
+    kind: ClassVar[str] = "label"
+
+    @property
+    def subject(self) -> str:  # type: ignore[override]
+        return str(self.ref)
+
+    def describe(self) -> str:
+        return f"add {', '.join(self.labels)} to {self.ref}: {self.why}"
+
+    def check(self, context: ExecutionContext) -> str | None:
+        issue = context.tracker.get_issue(self.ref)
+        return "labels already there" if _labels_done(issue, self.labels, ()) else None
+
+    def apply(self, context: ExecutionContext) -> str:
+        context.tracker.update_issue(self.ref, IssueUpdate(add_labels=self.labels))
+        return "labels added"
+
+    def verify(self, context: ExecutionContext) -> bool:
+        return _labels_done(context.tracker.get_issue(self.ref), self.labels, ())
+
+
+@dataclass
+class RemoveLabels(Action):
+    ref: IssueRef
+    labels: tuple[str, ...]
+    why: str
+    kind: ClassVar[str] = "unlabel"
+
+    @property
+    def subject(self) -> str:  # type: ignore[override]
+        return str(self.ref)
+
+    def describe(self) -> str:
+        return f"remove {', '.join(self.labels)} from {self.ref}: {self.why}"
+
+    def check(self, context: ExecutionContext) -> str | None:
+        issue = context.tracker.get_issue(self.ref)
+        return "labels already absent" if _labels_done(issue, (), self.labels) else None
+
+    def apply(self, context: ExecutionContext) -> str:
+        context.tracker.update_issue(self.ref, IssueUpdate(remove_labels=self.labels))
+        return "labels removed"
+
+    def verify(self, context: ExecutionContext) -> bool:
+        return _labels_done(context.tracker.get_issue(self.ref), (), self.labels)
+
+
+@dataclass
+class CloseIssue(Action):
+    ref: IssueRef
+    why: str
+    kind: ClassVar[str] = "close"
+
+    @property
+    def subject(self) -> str:  # type: ignore[override]
+        return str(self.ref)
+
+    def describe(self) -> str:
+        return f"close {self.ref}: {self.why}"
+
+    def check(self, context: ExecutionContext) -> str | None:
+        issue = context.tracker.get_issue(self.ref)
+        return "already closed" if issue.state == "closed" else None
+
+    def apply(self, context: ExecutionContext) -> str:
+        context.tracker.update_issue(self.ref, IssueUpdate(state_event="close"))
+        return "closed"
+
+    def verify(self, context: ExecutionContext) -> bool:
+        return context.tracker.get_issue(self.ref).state == "closed"
+
+
+@dataclass
+class CreateIssue(Action):
+    """File an issue once: a rerun finds it by its marker and says it exists."""
+
+    project: str
+    title: str
+    description: str
+    marker: str
+    why: str
+    labels: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    confidential: bool = False
+    kind: ClassVar[str] = "create"
+    created: Issue | None = field(default=None, repr=False)
+
+    @property
+    def subject(self) -> str:  # type: ignore[override]
+        return self.project
+
+    def describe(self) -> str:
+        return f"create issue {self.title!r} in {self.project}: {self.why}"
+
+    def existing(self, context: ExecutionContext) -> Issue | None:
+        tag = marker_comment(self.marker)
+        for issue in context.tracker.find_issues(self.project, search=self.title):
+            if tag in issue.description:
+                return issue
+        return None
+
+    def check(self, context: ExecutionContext) -> str | None:
+        issue = self.existing(context)
+        return f"it exists: {issue.ref}" if issue is not None else None
+
+    def apply(self, context: ExecutionContext) -> str:
+        self.created = context.tracker.create_issue(
+            self.project,
+            title=self.title,
+            description=with_marker(self.description, self.marker),
+            labels=self.labels,
+            confidential=self.confidential,
+            assignees=self.assignees,
+        )
+        return f"created {self.created.ref}"
+
+    def verify(self, context: ExecutionContext) -> bool:
+        return self.existing(context) is not None

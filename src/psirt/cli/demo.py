@@ -1,0 +1,28 @@
+"""``psirt demo [DIR]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def demo(
+        folder: Annotated[
+            Path,
+            typer.Argument(help="Where to write the demo workspace (new or empty folder)."),
+        ] = Path("psirt-demo"),
+    ) -> None:
+        """Write a realistic release workspace (with deliberate defects) and run the pipeline."""
+        from psirt.workflows.demo import run_demo
+
+        results = run_demo(folder)
+        typer.echo(f"demo workspace written to {folder}")
+        for result in results:
+            typer.echo(f"\n== {result.title}")
+            for line in result.lines:
+                typer.echo(f"  {line}")
+        typer.echo(f"\nnext: cd {folder} && psirt validate")
