@@ -1,0 +1,132 @@
+"""Detect what a public CVE title, description or blog entry must not say before customers patch.
+
+The handbook asks for texts "intentionally vague": no endpoints, parameters, internal code paths,
+payloads or reproduction steps. A human still decides (the ``description::validated`` label); this
+detector points at the exact spans so the reviewer does not have to hunt for them. It is a pure
+function of the text, shared by CVE request validation and blog lint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+_HTTP_VERBS: Final = r"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)"
+_CODE_EXTENSIONS: Final = r"(?:rb|go|js|ts|tsx|vue|py|haml|erb|rake|yml|yaml|json|sh|graphql|c|h)"
+_SOURCE_ROOTS: Final = r"(?:app|lib|ee|config|spec|db|vendor|public|workhorse|internal|cmd|scripts)"
+
+# (kind, pattern, flags). Order matters only for overlaps: earlier, more specific kinds win.
+_PATTERNS: Final[tuple[tuple[str, str, int], ...]] = (
+    ("reproduction steps", r"\bcurl\s+[^\n]{1,100}", 0),
+    (
+        "HTTP request",
+        rf"\b{_HTTP_VERBS}(?:\s+request\s+to)?(?=\s+`?(?:https?://|/))",
+        0,
+    ),
+    ("HTTP request", rf"\b{_HTTP_VERBS}\s+request\b", 0),
+    (
+        "payload",
+        r"<\s*/?\s*(?:script|img|svg|iframe|object|embed|body|input|details|math|style|a)\b[^>\n]*>",
+        re.IGNORECASE,
+    ),
+    ("payload", r"\bon(?:error|load|click|mouseover|focus|toggle|begin)\s*=", re.IGNORECASE),
+    ("payload", r"\bjavascript:", re.IGNORECASE),
+    ("payload", r"\balert\s*\(|\bprompt\s*\(\s*\d|document\.cookie", re.IGNORECASE),
+    ("payload", r"\{\{[^}\n]{1,80}\}\}|\$\{[^}\n]{1,80}\}", 0),
+    ("payload", r"(?:\.\./){2,}|%2e%2e(?:%2f|/)", re.IGNORECASE),
+    ("payload", r"'\s*(?:OR|AND)\s+'?\d+'?\s*=\s*'?\d+|UNION\s+SELECT", re.IGNORECASE),
+    (
+        "file path",
+        rf"(?<![\w/.-]){_SOURCE_ROOTS}/[\w\-]+(?:/[\w\-.]+)*(?:\.{_CODE_EXTENSIONS})?\b",
+        0,
+    ),
+    ("file path", rf"(?<![\w/.-])[\w\-]+(?:/[\w\-]+)*\.{_CODE_EXTENSIONS}\b(?!\.\w)", 0),
+    ("code identifier", r"\b[A-Z][A-Za-z0-9]*(?:::[A-Z][A-Za-z0-9]*)*#[a-z_][A-Za-z0-9_]*[?!]?", 0),
+    ("code identifier", r"\b[A-Z][A-Za-z0-9]*(?:::[A-Z][A-Za-z0-9]*)+(?:\.[a-z_]\w*[?!]?)?", 0),
+    ("code identifier", r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\s*\(\s*\)", 0),
+    (
+        "endpoint path",
+        r"(?<![\w.:/~\-])/(?:api/v\d+|-|graphql|oauth|admin|users|projects|groups|uploads)"
+        r"(?:/[\w\-.:{}]+)*",
+        0,
+    ),
+    ("endpoint path", r"(?<![\w.:/~\-<])/[a-z_][\w\-]*(?:/[\w\-.:{}]+)+", 0),
+    ("URL parameter", r"[?&][A-Za-z_][\w\[\]]*=", 0),
+    (
+        "URL parameter",
+        r"(?:`[^`\n]+`|\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+\[[a-z_]+\])\s+"
+        r"(?:query\s+|URL\s+|request\s+|form\s+)?param(?:eter)?s?\b",
+        re.IGNORECASE,
+    ),
+    (
+        "URL parameter",
+        r"\b(?:a|the)\s+[a-z_]+\s+(?:query\s+|URL\s+|request\s+|form\s+)?param(?:eter)?\s+"
+        r"(?:containing|set\s+to|with\s+(?:the\s+)?value)",
+        re.IGNORECASE,
+    ),
+    (
+        "URL parameter",
+        r"\bparam(?:eter)?s?\s+(?:`[^`\n]+`|[a-z]+(?:_[a-z0-9]+)+\b)",
+        re.IGNORECASE,
+    ),
+    (
+        "reproduction steps",
+        r"\b(?:steps\s+to\s+reproduce|to\s+reproduce\b|proof[\s-]of[\s-]concept|\bPoC\b)",
+        re.IGNORECASE,
+    ),
+    ("reproduction steps", r"(?m)(?:^[ \t]*(?:\d+[.)]|step\s+\d+:?)[ \t]+\S.*\n?){2,}", re.I),
+    (
+        "reproduction steps",
+        r"\b(?:first|1\))\s*,?\s+[^.\n]{0,120}\b(?:then|next|after\s+that|finally)\b"
+        r"[^.\n]{0,120}\b(?:then|next|finally)\b",
+        re.IGNORECASE,
+    ),
+)
+
+_COMPILED: Final = tuple((kind, re.compile(pattern, flags)) for kind, pattern, flags in _PATTERNS)
+
+
+@dataclass(frozen=True, slots=True)
+class Overshare:
+    """One span of a text that gives away too much."""
+
+    kind: str  # "endpoint path", "URL parameter", "file path", "code identifier", ...
+    text: str
+    start: int
+    end: int
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.text.strip()!r}"
+
+
+def find_overshare(text: str) -> list[Overshare]:
+    """Every overshared span in ``text``, in order of position, overlaps resolved.
+
+    When two spans overlap, the earlier-listed (more specific) kind wins, so a payload's
+    ``src=x`` is not also reported as a URL parameter, nor a file path's segments as an endpoint.
+    """
+    taken: list[tuple[int, int]] = []
+    found: list[Overshare] = []
+    for kind, pattern in _COMPILED:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            span_text = match.group(0).rstrip(" \t\n.,;:`'\")")
+            end = start + len(span_text)
+            if end <= start or any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            found.append(Overshare(kind, span_text, start, end))
+    return sorted(found, key=lambda item: item.start)
+
+
+def summarize(found: list[Overshare], limit: int = 6) -> str:
+    """A short human list: ``endpoint path '/api/v4/...', payload '<img ...>'`` (deduplicated)."""
+    seen: list[str] = []
+    for item in found:
+        text = item.describe()
+        if text not in seen:
+            seen.append(text)
+    shown = ", ".join(seen[:limit])
+    more = len(seen) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
