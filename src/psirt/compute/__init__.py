@@ -1,0 +1,1 @@
+"""Pure computations over the release snapshot: what the CVE data should say."""
