@@ -26,7 +26,7 @@ PARTS = {"a": "application", "o": "operating system", "h": "hardware"}
 
 # One avstring of the formatted-string grammar: a logical value (* or -) alone, or characters
 # that are alphanumeric, '-', '.', '_' or escaped punctuation, with optional * or ?s at the ends.
-_SPECIAL = r"""\\[\\*?!"#$%&'()+,/:;<=>@\[\]^`{|}~]"""
+_SPECIAL = r"\\[!-/:-@\[-`{-~]"  # a backslash before any ASCII punctuation
 _AVSTRING = re.compile(rf"^(?:[*-]|(?:\?+|\*)?(?:[A-Za-z0-9._-]|{_SPECIAL})+(?:\?+|\*)?)$")
 _LANGUAGE = re.compile(r"^(?:[*-]|[A-Za-z]{2,3}(?:-(?:[A-Za-z]{2}|[0-9]{3}))?)$")
 _UNESCAPE = re.compile(r"\\(.)")

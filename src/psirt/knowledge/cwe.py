@@ -9,19 +9,19 @@ catalog loaded with ``psirt cwe update --from FILE`` is stored next to it and, b
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, cast
-from xml.etree.ElementTree import Element, ParseError, iterparse
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from psirt.errors import InputError
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 Kind = Literal["weakness", "category", "view"]
 USAGES: tuple[str, ...] = ("Allowed", "Allowed-with-Review", "Discouraged", "Prohibited")
@@ -195,6 +195,8 @@ def _row_from(elem: Element, kind: str) -> tuple[int, _Row]:
 
 def parse_catalog_xml(path: Path) -> CweCatalog:
     """Stream the catalog once, keeping only what the index needs (entries are freed as read)."""
+    from xml.etree.ElementTree import ParseError, iterparse  # only when (re)building the index
+
     rows: dict[int, _Row] = {}
     version = date = ""
     depth = 0
@@ -244,6 +246,8 @@ def cache_dir() -> Path:
 def bundled_xml() -> Path:
     """The newest ``cwec_v*.xml`` shipped by ``cwe2``, found without importing it (its import
     opens a dozen CSV files)."""
+    import importlib.util
+
     spec = importlib.util.find_spec("cwe2")
     locations = list(spec.submodule_search_locations or []) if spec else []
     found = sorted(
@@ -297,6 +301,8 @@ def _read_index(path: Path) -> CweCatalog | None:
 
 def _write_index(catalog: CweCatalog, directory: Path) -> Path | None:
     """Atomically write the index; a read-only cache only costs speed, so it is not an error."""
+    import tempfile
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".cwe-", suffix=".tmp")
