@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
 from psirt.trackers.interface import Issue, IssueLink, IssueRef, MergeRequest, Note, Tracker
 
@@ -125,6 +125,8 @@ class FakeGitLab:
         self._links: list[_Link] = []
         self._users: dict[str, int] = {}
         self._next_id = 1000
+        self.in_flight = 0
+        self.max_in_flight_seen = 0  # the most requests being answered at one time
         self._current_path = ""  # set under the lock for the request being answered
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -790,6 +792,15 @@ def _make_handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
             split = urlsplit(self.path)
             with fake._lock:
                 fake.requests.append((method, self.path))
+                fake.in_flight += 1
+                fake.max_in_flight_seen = max(fake.max_in_flight_seen, fake.in_flight)
+            try:
+                self._answer(method, split, raw)
+            finally:
+                with fake._lock:
+                    fake.in_flight -= 1
+
+        def _answer(self, method: str, split: SplitResult, raw: bytes) -> None:
             if fake.latency:
                 time.sleep(fake.latency)
             fault = fake._take_fault(method, split.path)
