@@ -184,3 +184,8 @@ def test_installed_command_json(session_cache: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["usage"] == "Discouraged"
+
+
+def test_cwe_options_may_come_before_the_id(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["cwe", "--format", "json", "79"], capsys)
+    assert code == 0 and json.loads(out)["id"] == "CWE-79"

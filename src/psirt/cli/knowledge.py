@@ -29,7 +29,7 @@ class _DefaultToShow(TyperGroup):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
+        if args and args[0] not in self.commands:
             return "show", self.commands["show"], args
         return super().resolve_command(ctx, args)
 
@@ -39,6 +39,7 @@ cwe_app = typer.Typer(
     help="Look up a CWE (psirt cwe CWE-400) or index a newer catalog (psirt cwe update --from F).",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"ignore_unknown_options": True},  # so `psirt cwe --format json 400` works
 )
 
 
