@@ -1,0 +1,105 @@
+"""The Jinja2 environment every public text renders through (blog post, CVE texts, comms).
+
+Templates ship in ``psirt/render/templates``; a team overrides one by putting a file of the same
+name in its workspace's ``templates/`` folder. Autoescaping is off because the output is Markdown
+or plain text, not HTML, so templates escape what came from an issue explicitly:
+
+* ``md``: Markdown *and* HTML escaping for inline text (titles, descriptions): a title cannot
+  open a link, an image, emphasis, a table cell or a tag; newlines become spaces.
+* ``md_links``: like ``md`` but keeps well-formed ``[text](https://...)`` links (credit lines),
+  with their text escaped and any other URL scheme refused.
+* ``html``: HTML escaping only, for plain-text channels that are later shown as HTML.
+* ``yaml_str``: a double-quoted YAML scalar (front matter).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_LINE_START = re.compile(r"^(\s*)([-+>=#]|\d+[.)])")
+_SAFE_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((https?://[^\s()<>\"']{1,500})\)")
+
+
+def escape_html(text: object) -> str:
+    """``&``, ``<``, ``>`` and quotes as entities: no tag, no attribute can be opened."""
+    value = "" if text is None else str(text)
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _escape_inline(value: str) -> str:
+    value = escape_html(value).replace("&quot;", '"')
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def escape_markdown(text: object) -> str:
+    """Inline Markdown that renders as the literal text, on one line."""
+    value = " ".join(("" if text is None else str(text)).split())
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _escape_inline(value))
+
+
+def escape_markdown_links(text: object) -> str:
+    """Escaped like :func:`escape_markdown`, keeping http(s) links of the ``[text](url)`` form."""
+    value = " ".join(("" if text is None else str(text)).split())
+    parts: list[str] = []
+    last = 0
+    for match in _SAFE_LINK.finditer(value):
+        parts.append(_escape_inline(value[last : match.start()]))
+        parts.append(f"[{_escape_inline(match.group(1))}]({match.group(2)})")
+        last = match.end()
+    parts.append(_escape_inline(value[last:]))
+    joined = "".join(parts)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), joined)
+
+
+def yaml_string(text: object) -> str:
+    """A double-quoted YAML scalar (JSON strings are valid YAML), safe for front matter."""
+    return json.dumps("" if text is None else str(text), ensure_ascii=False)
+
+
+def environment(templates_dir: Path | None = None) -> jinja2.Environment:
+    """The environment: workspace templates first (when the folder exists), then the package's."""
+    loaders: list[jinja2.BaseLoader] = []
+    if templates_dir is not None and templates_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = escape_markdown
+    env.filters["md_links"] = escape_markdown_links
+    env.filters["html"] = escape_html
+    env.filters["yaml_str"] = yaml_string
+    return env
+
+
+def render(name: str, context: Mapping[str, Any], templates_dir: Path | None = None) -> str:
+    """Render one template by file name (``blog_post.md.j2``)."""
+    from psirt.errors import InputError
+
+    env = environment(templates_dir)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        raise InputError(f"no template named {name!r}", where=str(templates_dir or "")) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(
+            f"template syntax error: {exc.message}", where=f"{exc.filename or name}:{exc.lineno}"
+        ) from exc
+    except jinja2.UndefinedError as exc:
+        raise InputError(f"template uses an unknown value: {exc.message}", where=name) from exc
