@@ -132,3 +132,12 @@ def test_versions_advance_by_one_minor_a_month(year_month: tuple[int, int]) -> N
     assert nxt == (
         Version(this.major + 1, 0) if this.minor == 11 else Version(this.major, this.minor + 1)
     )
+
+
+def test_next_major_release() -> None:
+    from psirt.knowledge.schedule import next_major_release
+
+    assert next_major_release(date(2026, 3, 25)).version == Version(19, 0)
+    assert next_major_release(date(2026, 5, 21)).date == date(2026, 5, 21)
+    assert next_major_release(date(2026, 5, 21), inclusive=False).version == Version(20, 0)
+    assert next_major_release(date(2020, 1, 1)).version == Version(17, 0)

@@ -119,3 +119,12 @@ def next_monthly_release(after: dt.date, *, inclusive: bool = True) -> MonthlyRe
         if release.date > after or (inclusive and release.date == after):
             return release
     raise InputError(f"{after}: before the calendar rule (from 16.6, November 2023)")
+
+
+def next_major_release(after: dt.date, *, inclusive: bool = True) -> MonthlyRelease:
+    """The next X.0 (each May) on or after ``after`` (after it with ``inclusive=False``)."""
+    year = max(after.year, FIRST_RULE_MONTH[0] + 1)  # the first May under the rule is 2024
+    release = monthly_release(year, MAJOR_MONTH)
+    if release.date < after or (not inclusive and release.date == after):
+        release = monthly_release(year + 1, MAJOR_MONTH)
+    return release
