@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from email.utils import format_datetime
+from typing import Any
 
 import pytest
 
-from psirt.bounty.hackerone import ENV_TOKEN, ENV_USERNAME, HackerOneClient, RetryPolicy
+from psirt.bounty.hackerone import (
+    ENV_TOKEN,
+    ENV_USERNAME,
+    HackerOneClient,
+    RetryPolicy,
+    _retry_after,
+    report_from_json,
+)
 from psirt.config import BountyConfig
 from psirt.errors import NotFoundError, PsirtError, RemoteError
 from tests.fakes.hackerone_server import FakeHackerOne
@@ -343,3 +353,67 @@ def test_state_change_5xx_before_apply_is_retried(
     h1.fail("5xx", times=2, method="POST")
     assert client.change_state("2001", "resolved", "Released.").state == "resolved"
     assert len(h1.requests("POST")) == 3
+
+
+# -- pure mapping edges ----------------------------------------------------------------------
+
+
+def test_weakness_without_a_cwe_id_keeps_the_name_only() -> None:
+    document = {
+        "data": {
+            "id": "7",
+            "type": "report",
+            "attributes": {"title": "t", "state": "new"},
+            "relationships": {
+                "weakness": {"data": {"attributes": {"name": "Other", "external_id": "capec-1"}}},
+                "severity": {"data": {"attributes": {"rating": "none", "score": None}}},
+            },
+        }
+    }
+    report = report_from_json(document)
+    assert (report.weakness, report.cwe) == ("Other", None)
+    assert (report.severity_rating, report.severity_score) == ("none", None)
+    assert report.url == ""
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"errors": []}, "data"),
+        ({"data": {"id": "7", "attributes": {}}}, "title"),
+        (
+            {
+                "data": {
+                    "id": "7",
+                    "attributes": {"title": "t"},
+                    "relationships": {"bounties": {"data": [{"attributes": {"amount": "lots"}}]}},
+                }
+            },
+            "lots",
+        ),
+    ],
+)
+def test_unexpected_shapes_are_remote_errors(document: dict[str, Any], expected: str) -> None:
+    with pytest.raises(RemoteError, match=expected):
+        report_from_json(document)
+
+
+def test_retry_after_accepts_seconds_and_http_dates() -> None:
+    assert _retry_after("12") == 12.0
+    assert _retry_after("-3") == 0.0
+    assert _retry_after(None) is None
+    assert _retry_after("soon") is None
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    wait = _retry_after(later)
+    assert wait is not None and 25 <= wait <= 31
+    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_reports_are_read_concurrently(h1: FakeHackerOne) -> None:
+    for n in range(8):
+        h1.add_report(str(3000 + n), f"report {n}", "carol")
+    h1.set_latency(0.2)
+    with HackerOneClient(h1.url, USER, TOKEN, max_in_flight=4) as c:
+        reports = c.get_reports(str(3000 + n) for n in range(8))
+    assert [r.title for r in reports] == [f"report {n}" for n in range(8)]
+    assert 2 <= h1.peak_in_flight <= 4

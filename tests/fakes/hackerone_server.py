@@ -120,7 +120,12 @@ class JsonHandler(BaseHTTPRequestHandler):
         path = self.path
         app.log.append(LoggedRequest(self.command, path, dict(self.headers.items()), body))
         if app.faults.latency:
+            with app.state_lock:
+                app.in_flight += 1
+                app.peak_in_flight = max(app.peak_in_flight, app.in_flight)
             time.sleep(app.faults.latency)
+            with app.state_lock:
+                app.in_flight -= 1
         if not app.authorized(self.headers):
             self._send(*app.unauthorized())
             return
@@ -172,6 +177,8 @@ class FakeApp:
         self.log: list[LoggedRequest] = []
         self.faults = FaultPlan()
         self.state_lock = threading.RLock()
+        self.in_flight = 0
+        self.peak_in_flight = 0  # measured while latency is set: how many requests overlapped
         self._server: LoopbackServer | None = None
 
     def authorized(self, headers: Any) -> bool:  # pragma: no cover - overridden

@@ -13,6 +13,7 @@ message this module builds contains them.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -93,8 +94,6 @@ class HackerOneClient:
         **options: Any,
     ) -> HackerOneClient:
         """Build the client from ``[bounty]`` in psirt.toml and the API identifier + token."""
-        import os
-
         source = os.environ if env is None else env
         missing = [name for name in (ENV_USERNAME, ENV_TOKEN) if not source.get(name)]
         if missing:
