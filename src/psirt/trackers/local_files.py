@@ -28,7 +28,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarbool import ScalarBoolean
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from psirt.bounty.interface import Activity, Bounty, Report
 from psirt.errors import NotFoundError, WorkspaceError
@@ -126,17 +126,20 @@ def _represent_none(representer: Any, _data: None) -> Any:
 _local = threading.local()
 
 
-def _yaml() -> YAML:
-    """One configured round-trip instance per thread (ruamel's instances are not thread safe)."""
-    instance: YAML | None = getattr(_local, "yaml", None)
+def _yaml(fast: bool = False) -> YAML:
+    """One configured instance per thread and kind (ruamel's instances are not thread safe):
+    round-trip for writes and error lines, the faster safe loader for plain reads."""
+    name = "fast" if fast else "rt"
+    instance: YAML | None = getattr(_local, name, None)
     if instance is None:
-        instance = YAML(typ="rt")
+        instance = YAML(typ="safe", pure=True) if fast else YAML(typ="rt")
         instance.Resolver = _IsoStringResolver
-        instance.preserve_quotes = True
-        instance.indent(mapping=2, sequence=4, offset=2)
-        instance.width = 4096
-        instance.representer.add_representer(type(None), _represent_none)
-        _local.yaml = instance
+        if not fast:
+            instance.preserve_quotes = True
+            instance.indent(mapping=2, sequence=4, offset=2)
+            instance.width = 4096
+            instance.representer.add_representer(type(None), _represent_none)
+        setattr(_local, name, instance)
     return instance
 
 
@@ -153,17 +156,36 @@ class Source:
 
 
 def load_yaml(text: str, source: Source) -> CommentedMap:
+    """A round-trip document (comments, styles and line numbers kept)."""
+    data = _load(text, source, fast=False)
+    assert isinstance(data, CommentedMap)
+    return data
+
+
+def _load(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
     try:
-        data = _yaml().load(text)
+        data = _yaml(fast).load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot parse"
         raise source.error(f"malformed YAML: {problem}", mark.line if mark else None) from exc
     except YAMLError as exc:
         raise source.error(f"malformed YAML: {exc}") from exc
-    if not isinstance(data, CommentedMap):
+    if not isinstance(data, dict):
         raise source.error("expected a YAML mapping of keys (key: value)", 0)
     return data
+
+
+def decode_fast(text: str, source: Source, decode: Callable[[Fields], _T]) -> _T:
+    """Decode with the fast loader; on a problem, decode again round-trip, whose error names
+    the line (the fast loader does not keep line numbers of keys)."""
+    try:
+        return decode(Fields(_load(text, source, fast=True), source))
+    except WorkspaceError as fast_error:
+        if fast_error.line is not None:
+            raise
+        decode(Fields(load_yaml(text, source), source))
+        raise
 
 
 def dump_yaml(data: CommentedMap) -> str:
@@ -245,9 +267,18 @@ def to_node(value: Any) -> Any:
         return node
     if isinstance(value, list | tuple):
         return CommentedSeq(to_node(item) for item in value)
+    if isinstance(value, str) and _NEEDS_ESCAPES.search(value):
+        return DoubleQuotedScalarString(value)
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value)
     return value
+
+
+# Characters that YAML cannot hold literally (or that ruamel mistakes for line breaks): strings
+# with any of them are written double-quoted, with escapes.
+_NEEDS_ESCAPES = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+)
 
 
 def to_plain(node: Any) -> Any:
@@ -337,7 +368,7 @@ def _merge_scalars(existing: CommentedSeq, new: list[Any]) -> CommentedSeq:
 class Fields:
     """Typed access to one YAML mapping; errors name the key path and its line."""
 
-    def __init__(self, data: CommentedMap, source: Source, prefix: str = "") -> None:
+    def __init__(self, data: Mapping[str, Any], source: Source, prefix: str = "") -> None:
         self.data = data
         self.source = source
         self.prefix = prefix
@@ -455,7 +486,7 @@ class Fields:
         value = self.get(key, [])
         if value is None:
             value = []
-        if not isinstance(value, list) or not all(isinstance(v, CommentedMap) for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
             raise self.error(key, "expected a list of mappings (- key: value)")
         return [
             Fields(item, self.source, f"{self.prefix}{key}[{index}].")
@@ -466,7 +497,7 @@ class Fields:
         value = self.get(key, None)
         if value is None:
             return None
-        if not isinstance(value, CommentedMap):
+        if not isinstance(value, Mapping):
             raise self.error(key, "expected a mapping or null")
         return Fields(value, self.source, f"{self.prefix}{key}.")
 
@@ -540,7 +571,12 @@ def check_iid(fields: Fields, path: Path) -> int:
 
 def decode_issue(text: str, path: Path, project: str, web_base: str) -> IssueRecord:
     front_text, body = split_front_matter(text, str(path))
-    fields = Fields(load_yaml(front_text, Source(str(path), 2)), Source(str(path), 2))
+    return decode_fast(
+        front_text, Source(str(path), 2), lambda f: _issue(f, body, path, project, web_base)
+    )
+
+
+def _issue(fields: Fields, body: str, path: Path, project: str, web_base: str) -> IssueRecord:
     fields.check_keys(ISSUE_KEYS)
     ref = IssueRef(project, check_iid(fields, path))
     issue = Issue(
@@ -680,7 +716,14 @@ MR_KEYS = (
 
 def decode_merge_request(text: str, path: Path, project: str, web_base: str) -> MergeRequest:
     front_text, body = split_front_matter(text, str(path))
-    fields = Fields(load_yaml(front_text, Source(str(path), 2)), Source(str(path), 2))
+    return decode_fast(
+        front_text, Source(str(path), 2), lambda f: _merge_request(f, body, path, project, web_base)
+    )
+
+
+def _merge_request(
+    fields: Fields, body: str, path: Path, project: str, web_base: str
+) -> MergeRequest:
     fields.check_keys(MR_KEYS)
     iid = check_iid(fields, path)
     return MergeRequest(
@@ -742,8 +785,10 @@ REPORT_KEYS = (
 
 
 def decode_report(text: str, path: Path, default_url: Callable[[str], str]) -> Report:
-    source = Source(str(path), 1)
-    fields = Fields(load_yaml(text, source), source)
+    return decode_fast(text, Source(str(path), 1), lambda f: _report(f, path, default_url))
+
+
+def _report(fields: Fields, path: Path, default_url: Callable[[str], str]) -> Report:
     fields.check_keys(REPORT_KEYS)
     raw_id = fields.get("id")
     if isinstance(raw_id, bool | ScalarBoolean) or not isinstance(raw_id, int | str):
