@@ -136,3 +136,12 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert "HEAVY []" in result.stdout
+
+
+def test_usage_errors_are_reported_not_raised() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "psirt", "cvss"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == ExitCode.USAGE
+    assert "Traceback" not in result.stderr
+    assert "Missing argument" in result.stderr

@@ -63,11 +63,11 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
         error("interrupted")
         return 130
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return int(exc.exit_code)
+        # Click usage errors (Typer vendors its own click): they know how to show themselves.
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            return exit_code
         raise
     sys.stdout.flush()
     return int(result) if isinstance(result, int) else 0
