@@ -1,0 +1,231 @@
+"""The patch release blog post (DOMAIN.md section 4), as a model and its rendering.
+
+``build_post`` is a pure function of the release snapshot (and the non-security merge requests
+for "Bug fixes"); ``render_post`` fills ``blog_post.md.j2``, which a workspace may override.
+Headings and their anchors are made here, with the one slug function, so every link in the table
+resolves to the heading the template writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from psirt.config import Config
+from psirt.errors import InputError
+from psirt.knowledge.policy import affected_ranges, version_phrase
+from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
+from psirt.model.versions import Version
+from psirt.parsing.details import Details
+from psirt.render.cve_record import CveFacts, resolve
+from psirt.render.env import escape_markdown, render
+from psirt.render.slug import heading_anchor
+from psirt.trackers.interface import MergeRequest
+
+TEMPLATE = "blog_post.md.j2"
+CVE_URL = "https://www.cve.org/CVERecord?id={cve_id}"
+_SEVERITY_NAMES = {1: "Critical", 2: "High", 3: "Medium", 4: "Low"}
+_YES = {"yes", "y", "true"}
+
+
+@dataclass(frozen=True)
+class SecurityEntry:
+    """One security fix as the post shows it: a table row and a section."""
+
+    ref: str  # the security implementation issue
+    cve_id: str | None
+    title: str  # plain text; the template escapes it
+    heading: str  # the section heading, Markdown, escaped already
+    anchor: str
+    severity: str  # "Critical" .. "Low", "" when unknown
+    description: str
+    versions: str  # "all versions from 16.10 before 18.8.7, ..."
+    edition: str  # "CE/EE" or "EE"
+    cvss: str  # "6.5 (CVSS:3.1/...)", "" when unknown
+    credit: str
+    sort_key: tuple[int, float, str]
+
+
+@dataclass(frozen=True)
+class BugFix:
+    version: str  # the release version whose stable branch it merged into
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class BlogPost:
+    title: str
+    description: str
+    canonical_path: str
+    url: str
+    image_title: str
+    author: str
+    author_gitlab: str
+    release_date: date
+    versions: tuple[str, ...]  # newest first
+    editions: str  # "Community Edition (CE) and Enterprise Edition (EE)"
+    security_fixes: tuple[SecurityEntry, ...]  # table order: severity, then score
+    fixes_without_cve: tuple[SecurityEntry, ...]
+    bug_fixes: tuple[tuple[str, tuple[BugFix, ...]], ...]  # per version, newest first
+    upgrade_notes: tuple[str, ...]
+    migrations: bool
+
+    @property
+    def table(self) -> tuple[SecurityEntry, ...]:
+        return tuple(sorted((*self.security_fixes, *self.fixes_without_cve), key=_key))
+
+
+def _key(entry: SecurityEntry) -> tuple[int, float, str]:
+    return entry.sort_key
+
+
+def canonical_path(release: Release, config: Config) -> str:
+    """``/releases/2026/03/25/patch-release-gitlab-18-10-1-released/``."""
+    if release.due_date is None or release.newest is None:
+        raise InputError(
+            "the tracking issue has no due date or no versions; the post's path needs both",
+            where=str(release.tracking_issue.ref),
+        )
+    day = release.due_date
+    return config.blog.path_template.format(
+        year=day.year, month=day.month, day=day.day, slug=str(release.newest).replace(".", "-")
+    )
+
+
+def post_url(release: Release, config: Config) -> str:
+    return config.blog.base_url.rstrip("/") + canonical_path(release, config)
+
+
+def editions_phrase(config: Config) -> str:
+    names = config.product.edition_names
+    parts = [f"{names.get(e, e)} ({e})" for e in config.product.editions]
+    return " and ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + f", and {parts[-1]}"
+
+
+def _severity_of(item: SecurityIssue, facts: CveFacts, config: Config) -> tuple[int | None, str]:
+    level = facts.severity_level
+    if level is None:
+        prefix = config.labels.severity_prefix
+        for label in item.issue.labels:
+            if label.startswith(prefix) and label[len(prefix) :].isdigit():
+                level = int(label[len(prefix) :])
+    return level, _SEVERITY_NAMES.get(level or 0, "")
+
+
+def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEntry:
+    facts = resolve(item, release, config)
+    ranges = facts.ranges
+    if not ranges and item.first_affected is not None and release.versions:
+        try:
+            ranges = tuple(affected_ranges(item.first_affected, release.versions))
+        except InputError:
+            ranges = ()
+    versions = f"all versions {version_phrase(ranges)}" if ranges else "TODO"
+    level, severity = _severity_of(item, facts, config)
+    has_cve = facts.cve_id is not None
+    title = facts.title if has_cve else item.title.strip()
+    if has_cve:
+        link = f"[{facts.cve_id}]({CVE_URL.format(cve_id=facts.cve_id)})"
+        heading = f"{link} - {escape_markdown(title)}"
+    else:
+        heading = escape_markdown(title)
+    score = facts.score
+    return SecurityEntry(
+        ref=str(item.ref),
+        cve_id=facts.cve_id,
+        title=title,
+        heading=heading,
+        anchor=heading_anchor(heading),
+        severity=severity,
+        description=facts.description if has_cve else "",
+        versions=versions,
+        edition=facts.edition,
+        cvss=f"{score.base_score} ({score.vector})" if score else "",
+        credit=facts.credit,
+        sort_key=(level or 5, -(score.base_score if score else 0.0), facts.cve_id or str(item.ref)),
+    )
+
+
+def bug_fixes(
+    merge_requests: Iterable[MergeRequest], release: Release, config: Config
+) -> tuple[tuple[str, tuple[BugFix, ...]], ...]:
+    """Non-security MRs merged into a release version's stable branch, per version.
+
+    Security fixes and their reverts carry the security label and are left out; so is anything
+    not merged (an open MR is not in the release, a closed one never will be).
+    """
+    by_branch = {version.stable_branch: version for version in release.versions}
+    found: dict[Version, list[BugFix]] = {version: [] for version in release.versions}
+    for mr in merge_requests:
+        version = by_branch.get(mr.target_branch)
+        if version is None or mr.state != "merged" or config.labels.security in mr.labels:
+            continue
+        if config.labels.reverted in mr.labels:
+            continue
+        url = mr.web_url or (
+            f"{config.tracker.url.rstrip('/')}/{mr.ref.project}/-/merge_requests/{mr.ref.iid}"
+        )
+        found[version].append(BugFix(str(version), mr.title.strip(), url))
+    return tuple(
+        (str(version), tuple(sorted(items, key=lambda b: b.url)))
+        for version, items in sorted(found.items(), reverse=True)
+        if items
+    )
+
+
+def _upgrade_notes(details: Sequence[Details]) -> tuple[tuple[str, ...], bool]:
+    notes: list[str] = []
+    for item in details:
+        note = (item.upgrade_notes or "").strip()
+        if note and note.lower().rstrip(".") not in {"no", "none", "n/a"} and note not in notes:
+            notes.append(note)
+    migrations = any((d.migration_required or "").strip().lower() in _YES for d in details)
+    return tuple(notes), migrations
+
+
+def build_post(snapshot: ReleaseSnapshot, merge_requests: Iterable[MergeRequest] = ()) -> BlogPost:
+    """The post for the release as the snapshot holds it."""
+    config, release = snapshot.config, snapshot.release
+    path = canonical_path(release, config)
+    assert release.due_date is not None  # canonical_path refused otherwise
+    versions = release.version_list
+    title = config.blog.title_template.format(versions=versions)
+    editions = editions_phrase(config)
+    entries = [_entry(item, release, config) for item in snapshot.issues]
+    with_cve = tuple(sorted((e for e in entries if e.cve_id), key=_key))
+    without = tuple(sorted((e for e in entries if not e.cve_id), key=_key))
+    notes, migrations = _upgrade_notes([item.details for item in snapshot.issues])
+    author = release.blog_author or ""
+    return BlogPost(
+        title=title,
+        description=f"Learn more about {title} for {config.product.name} {editions}.",
+        canonical_path=path,
+        url=config.blog.base_url.rstrip("/") + path,
+        image_title=config.blog.image_title,
+        author=config.people.name_of(author) if author else "",
+        author_gitlab=author,
+        release_date=release.due_date,
+        versions=tuple(str(v) for v in release.versions),
+        editions=editions,
+        security_fixes=with_cve,
+        fixes_without_cve=without,
+        bug_fixes=bug_fixes(merge_requests, release, config),
+        upgrade_notes=notes,
+        migrations=migrations,
+    )
+
+
+def render_post(post: BlogPost, config: Config, templates_dir: Path | None = None) -> str:
+    day = post.release_date
+    return render(
+        TEMPLATE,
+        {
+            "post": post,
+            "product": config.product.name,
+            "date_text": f"{day:%B} {day.day}, {day.year}",
+        },
+        templates_dir,
+    )
