@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     # one module per command group; each exposes register(app)
     "psirt.cli.demo",
     "psirt.cli.knowledge",
+    "psirt.cli.update_cves",
 )
 
 app = typer.Typer(

@@ -1,0 +1,359 @@
+"""What the CVE YAML of one security issue should say, and how to get there without clobbering.
+
+Three kinds of fields:
+
+- computed from the release (``affected_versions``, ``fixed_versions``, ``solution`` and the
+  version phrase of the description): always recomputed, since the release decides them;
+- filled when missing (``description`` from the council's public description, ``cpes`` and
+  ``product`` from the product profile, ``credit`` from the reporter, ``references``): written
+  only over a placeholder; a human value that differs is kept and reported as a ``Conflict``;
+- everything else: never touched.
+
+Everything here is a pure function of the snapshot's objects, so each rule is a unit test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from psirt.compute.description import (
+    compose_description,
+    edition_in,
+    render_ranges,
+    replace_version_phrase,
+)
+from psirt.compute.placeholders import is_placeholder
+from psirt.config import Config
+from psirt.errors import InputError, PsirtError
+from psirt.knowledge.policy import AffectedRange, affected_ranges, fixed_versions, solution_text
+from psirt.model.release import CveRequest, Release, SecurityIssue
+from psirt.model.versions import Version
+from psirt.parsing.cve_yaml import CveDocument
+from psirt.trackers.interface import IssueRef
+
+COMPUTED_FIELDS = ("product.affected_versions", "product.fixed_versions", "solution")
+PROFILE_FIELDS = ("product.vendor", "product.name", "product.gitlab_path")
+
+_THANKS = re.compile(
+    r"^\s*(?:\[(?P<link_name>[^\]]+)\]\([^)]*\)|(?P<name>[^(@]*?))\s*"
+    r"(?:\(?@(?P<handle>[\w.\-]+)\)?)?\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A human-written value that differs from what would be computed: kept, and reported."""
+
+    subject: str  # the CVE request, e.g. gitlab-org/cves#3105
+    field: str
+    current: str
+    computed: str
+
+    def line(self) -> str:
+        return (
+            f"{self.subject}: {self.field}: kept the human-written value {self.current!r}; "
+            f"computed {self.computed!r}"
+        )
+
+
+@dataclass(frozen=True)
+class CveUpdate:
+    """The outcome for one CVE request: the YAML before and after, and what was not done."""
+
+    security: SecurityIssue
+    request: CveRequest
+    before: str
+    after: str
+    changed_fields: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    problems: tuple[str, ...] = ()  # what could not be computed, and why
+
+    @property
+    def ref(self) -> IssueRef:
+        return self.request.ref
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def description_changed(self) -> bool:
+        return "description" in self.changed_fields
+
+
+# -- each field, as a small pure function --------------------------------------------------
+
+
+def ranges_for(first_affected: Version, release: Release, config: Config) -> list[AffectedRange]:
+    return affected_ranges(first_affected, release.versions, config.product.maintained_minors)
+
+
+def affected_versions_field(ranges: Sequence[AffectedRange]) -> list[str]:
+    """``['>=16.10, <18.8.7', '>=18.9, <18.9.3', '>=18.10, <18.10.1']``, oldest line first."""
+    return [str(r) for r in sorted(ranges, key=lambda r: r.fixed)]
+
+
+def fixed_versions_field(ranges: Sequence[AffectedRange]) -> list[str]:
+    return [str(v) for v in fixed_versions(ranges)]
+
+
+def solution_field(ranges: Sequence[AffectedRange]) -> str:
+    return solution_text(fixed_versions(ranges))
+
+
+def hackerone_credit(username: str) -> str:
+    return (
+        f"Thanks [{username}](https://hackerone.com/{username}) for reporting this vulnerability "
+        "through our HackerOne bug bounty program"
+    )
+
+
+def internal_credit(name: str) -> str:
+    return f"This vulnerability has been discovered internally by GitLab team member {name}"
+
+
+def _thanks_parts(thanks: str) -> tuple[str | None, str | None]:
+    """(display name, handle) of a Details ``Thanks`` cell: ``Dana Diaz (@dana-dev)``,
+    ``@dana-dev``, ``[Dana Diaz](https://gitlab.com/dana-dev)`` or a bare name."""
+    match = _THANKS.match(thanks)
+    if match is None:
+        return thanks.strip() or None, None
+    name = (match.group("link_name") or match.group("name") or "").strip() or None
+    return name, match.group("handle")
+
+
+def credit_field(item: SecurityIssue, config: Config) -> tuple[str, tuple[str, ...]] | None:
+    """The credit line and the names any acceptable credit must mention; None when unknown.
+
+    A HackerOne report credits its reporter; otherwise the ``Thanks`` row credits a team member.
+    """
+    if item.report is not None and item.report.reporter:
+        return hackerone_credit(item.report.reporter), (item.report.reporter,)
+    thanks = item.details.thanks
+    if not thanks or is_placeholder(thanks):
+        return None
+    name, handle = _thanks_parts(thanks)
+    if item.report_id is not None:
+        username = handle or name
+        if username is None or " " in username:
+            return None
+        return hackerone_credit(username), (username,)
+    display = name or (config.people.name_of(handle) if handle else None)
+    if display is None:
+        return None
+    return internal_credit(display), tuple(n for n in (display, handle) if n)
+
+
+def canonical_url(item: SecurityIssue, config: Config) -> str | None:
+    if item.canonical is not None and item.canonical.web_url:
+        return item.canonical.web_url
+    ref = item.links.canonical
+    if ref is None:
+        return None
+    return f"{config.tracker.url.rstrip('/')}/{ref.project}/-/issues/{ref.iid}"
+
+
+def report_url(item: SecurityIssue, config: Config) -> str | None:
+    report_id = item.report_id or (item.report.id if item.report is not None else None)
+    if not report_id:
+        return None
+    return config.bounty.report_url.format(id=report_id)
+
+
+def references_field(item: SecurityIssue, config: Config) -> list[str]:
+    """The references every record must carry: the canonical issue and the report."""
+    return [url for url in (canonical_url(item, config), report_url(item, config)) if url]
+
+
+def _same_url(a: str, b: str) -> bool:
+    return a.strip().rstrip("/").lower() == b.strip().rstrip("/").lower()
+
+
+# -- the whole document --------------------------------------------------------------------
+
+
+@dataclass
+class _Work:
+    subject: str
+    document: CveDocument
+    changed: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def compute(self, path: str, value: str | list[str]) -> None:
+        if self.document.set(path, value):
+            self.changed.append(path)
+
+    def fill(self, path: str, value: str | list[str]) -> None:
+        """Write ``value`` over a missing or placeholder value; report a differing human one."""
+        current: object = self.document.get(path)
+        if isinstance(value, list):
+            items = self.document.list_of(path)
+            if not items or all(is_placeholder(i) for i in items):
+                self.compute(path, value)
+            elif sorted(items) != sorted(value):
+                self.conflicts.append(
+                    Conflict(self.subject, path, ", ".join(items), ", ".join(value))
+                )
+            return
+        text = "" if current is None or isinstance(current, dict | list) else str(current)
+        if is_placeholder(text):
+            self.compute(path, value)
+        elif text != value:
+            self.conflicts.append(Conflict(self.subject, path, text, value))
+
+
+def compute_update(item: SecurityIssue, release: Release, config: Config) -> CveUpdate | None:
+    """The CVE YAML this security issue's request should carry; None without a request."""
+    request = item.cve_request
+    if request is None:
+        return None
+    subject = str(request.ref)
+    if request.document is None or request.yaml_text is None:
+        reason = request.yaml_error or "the description has no ```yaml block"
+        return CveUpdate(item, request, "", "", problems=(f"{subject}: {reason}",))
+    document = CveDocument(request.yaml_text, where=subject)
+    work = _Work(subject, document)
+
+    ranges = _ranges(item, release, config, work)
+    if ranges is not None:
+        work.compute("product.affected_versions", affected_versions_field(ranges))
+        work.compute("product.fixed_versions", fixed_versions_field(ranges))
+        work.compute("solution", solution_field(ranges))
+    _description(item, config, ranges, work)
+    _profile(config, work)
+    _credit(item, config, work)
+    _references(item, config, work)
+
+    return CveUpdate(
+        security=item,
+        request=request,
+        before=request.yaml_text,
+        after=document.dump(),
+        changed_fields=tuple(dict.fromkeys(work.changed)),
+        conflicts=tuple(work.conflicts),
+        problems=tuple(work.problems),
+    )
+
+
+def _ranges(
+    item: SecurityIssue, release: Release, config: Config, work: _Work
+) -> list[AffectedRange] | None:
+    first = item.first_affected
+    if first is None:
+        written = item.details.version_affected
+        work.problems.append(
+            f"{item.ref}: Details 'Version affected' is "
+            + (f"not a version ({written!r})" if written else "missing")
+            + " (expected X.Y, e.g. 16.10); affected and fixed versions not computed"
+        )
+        return None
+    try:
+        return ranges_for(first, release, config)
+    except InputError as exc:
+        work.problems.append(f"{item.ref}: {exc.message}; affected and fixed versions not computed")
+        return None
+
+
+def _description(
+    item: SecurityIssue, config: Config, ranges: list[AffectedRange] | None, work: _Work
+) -> None:
+    current = work.document.text_of("description")
+    product = config.product
+    if is_placeholder(current):
+        public = item.council.public_description if item.council is not None else None
+        missing = []
+        if not public or is_placeholder(public):
+            missing.append("the council note has no 'Public description'")
+        if item.ee_only is None:
+            missing.append("Details 'GitLab EE only' is not Yes or No")
+        if ranges is None:
+            missing.append("the affected versions are unknown")
+        if missing or public is None or ranges is None or item.ee_only is None:
+            work.problems.append(
+                f"{work.subject}: description is a placeholder and cannot be composed: "
+                + "; ".join(missing)
+            )
+            return
+        composed = compose_description(
+            vendor=product.vendor,
+            product=product.name,
+            edition=product.edition_label(item.ee_only),
+            ranges=ranges,
+            public_description=public,
+        )
+        work.compute("description", composed)
+        return
+    if ranges is not None:
+        updated = replace_version_phrase(current, ranges)
+        if updated is None:
+            work.conflicts.append(
+                Conflict(
+                    work.subject,
+                    "description",
+                    current,
+                    f"a version phrase 'affecting all versions {render_ranges(ranges)}'",
+                )
+            )
+        else:
+            work.compute("description", updated)
+    if item.ee_only is not None:
+        written = edition_in(current, product.name)
+        wanted = product.edition_label(item.ee_only)
+        if written is not None and written != wanted:
+            work.conflicts.append(Conflict(work.subject, "description (edition)", written, wanted))
+
+
+def _profile(config: Config, work: _Work) -> None:
+    product = config.product
+    work.fill("product.vendor", product.vendor)
+    work.fill("product.name", product.name)
+    work.fill("product.gitlab_path", product.gitlab_path)
+    work.fill("product.cpes", list(product.cpes))
+
+
+def _credit(item: SecurityIssue, config: Config, work: _Work) -> None:
+    computed = credit_field(item, config)
+    current = work.document.text_of("credit")
+    if computed is None:
+        if is_placeholder(current):
+            work.problems.append(
+                f"{work.subject}: credit is missing and there is no HackerOne reporter or "
+                f"Details 'Thanks' row on {item.ref} to compute it from"
+            )
+        return
+    credit, names = computed
+    if is_placeholder(current):
+        work.compute("credit", credit)
+    elif not any(name.lower() in current.lower() for name in names):
+        work.conflicts.append(Conflict(work.subject, "credit", current, credit))
+
+
+def _references(item: SecurityIssue, config: Config, work: _Work) -> None:
+    current = work.document.list_of("references")
+    missing = [
+        url
+        for url in references_field(item, config)
+        if not any(_same_url(url, existing) for existing in current)
+    ]
+    if missing:
+        work.compute("references", current + missing)
+
+
+def compute_updates(
+    issues: Sequence[SecurityIssue], release: Release, config: Config
+) -> list[CveUpdate]:
+    """One update per security issue that has a CVE request, in the snapshot's order."""
+    updates: list[CveUpdate] = []
+    for item in issues:
+        try:
+            update = compute_update(item, release, config)
+        except PsirtError as exc:
+            request = item.cve_request
+            assert request is not None
+            update = CveUpdate(item, request, "", "", problems=(str(exc),))
+        if update is not None:
+            updates.append(update)
+    return updates

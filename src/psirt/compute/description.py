@@ -1,0 +1,118 @@
+"""The version phrase inside a CVE description, found and rewritten in place.
+
+GitLab's descriptions name the affected versions in one phrase: today ``affecting all versions
+from 16.10 before 18.8.7, 18.9 before 18.9.3, and 18.10 before 18.10.1``, in older records
+``affecting all versions starting from 15.11 before 16.4.4, all versions starting from 16.5
+before 16.5.4``. Drafts carry template versions (``1X.X``, ``16.Y.Y``, ``18.9.X``) or versions of
+an earlier release. Only the list of ranges is rewritten, in the wording the sentence already
+uses, so the rest of what a person wrote stays exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from psirt.knowledge.policy import AffectedRange, version_phrase
+
+Style = Literal["from", "starting"]
+
+# A version or a template placeholder for one: 16.10, 18.8.7, 1X.X, 16.Y.Y, 18.9.X, X.Y
+_V = r"(?:\d+[XYZxyz]?|[XYZxyz])(?:\.(?:\d+|\d*[XYZxyz]))*(?!\w)"
+_CONN = r"(?:before|prior\s+to)"
+_SEGMENT = (
+    rf"(?:(?:all\s+)?versions\s+)?(?:starting\s+from\s+|from\s+)?{_V}\s+{_CONN}\s+{_V}"
+    rf"|{_CONN}\s+{_V}"
+)
+_SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+_PHRASE = re.compile(
+    rf"\baffecting\s+(?:all\s+)?versions\s+"
+    rf"(?P<list>(?:{_SEGMENT})(?:{_SEPARATOR}(?:{_SEGMENT}))*)",
+    re.I,
+)
+_EDITION = re.compile(r"\bin\s+(?P<product>\w+)\s+(?P<edition>CE/EE|EE|CE)\b")
+_FULL_SENTENCE = re.compile(r"^\s*(?:\w+ has remediated an issue|An issue has been discovered)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class VersionPhrase:
+    """Where the list of ranges sits in a description, and the wording it uses."""
+
+    start: int
+    end: int
+    text: str
+    style: Style
+    connective: str  # "before" or "prior to", as written
+
+
+def find_version_phrase(description: str) -> VersionPhrase | None:
+    match = _PHRASE.search(description)
+    if match is None:
+        return None
+    text = match.group("list")
+    style: Style = "starting" if re.match(r"starting\s+from\b", text, re.I) else "from"
+    connective = "prior to" if re.search(r"\bprior\s+to\b", text, re.I) else "before"
+    return VersionPhrase(match.start("list"), match.end("list"), text, style, connective)
+
+
+def render_ranges(
+    ranges: Sequence[AffectedRange], *, style: Style = "from", connective: str = "before"
+) -> str:
+    """The list of ranges in GitLab's wording, oldest line first.
+
+    ``from``: ``from 16.10 before 18.8.7, 18.9 before 18.9.3, and 18.10 before 18.10.1``;
+    ``starting``: ``starting from 16.10 before 18.8.7, all versions starting from 18.9 before
+    18.9.3, all versions starting from 18.10 before 18.10.1`` (the pre-2025 records).
+    """
+    if not ranges:
+        raise ValueError("no affected ranges to describe")
+    if style == "starting":
+        parts = [f"{r.start} {connective} {r.fixed}" for r in sorted(ranges, key=lambda r: r.fixed)]
+        return "starting from " + ", all versions starting from ".join(parts)
+    phrase = version_phrase(ranges)
+    return phrase if connective == "before" else phrase.replace(" before ", f" {connective} ")
+
+
+def replace_version_phrase(description: str, ranges: Sequence[AffectedRange]) -> str | None:
+    """``description`` with its list of ranges rewritten; None when it has no version phrase."""
+    phrase = find_version_phrase(description)
+    if phrase is None:
+        return None
+    new = render_ranges(ranges, style=phrase.style, connective=phrase.connective)
+    return description[: phrase.start] + new + description[phrase.end :]
+
+
+def edition_in(description: str, product: str) -> str | None:
+    """The edition a description names (``CE/EE`` in ``... in GitLab CE/EE affecting ...``)."""
+    for match in _EDITION.finditer(description):
+        if match.group("product").lower() == product.lower():
+            return match.group("edition")
+    return None
+
+
+def compose_description(
+    *,
+    vendor: str,
+    product: str,
+    edition: str,
+    ranges: Sequence[AffectedRange],
+    public_description: str,
+) -> str:
+    """A description from the council's public description, in GitLab's current wording:
+    ``GitLab has remediated an issue in GitLab CE/EE affecting all versions from ... that
+    could have allowed ...``. A public description that is already a whole sentence is kept,
+    with its version phrase rewritten."""
+    text = " ".join(public_description.split())
+    if _FULL_SENTENCE.match(text):
+        return replace_version_phrase(text, ranges) or text
+    text = re.sub(r"^that\s+", "", text, flags=re.I)
+    if text[:1].isupper() and not text[:2].isupper():
+        text = text[0].lower() + text[1:]
+    if not text.endswith((".", "!", "?")):
+        text += "."
+    return (
+        f"{vendor} has remediated an issue in {product} {edition} affecting all versions "
+        f"{render_ranges(ranges)} that {text}"
+    )

@@ -1,0 +1,173 @@
+"""``psirt update-cves``: bring every CVE request's YAML in line with the release.
+
+The computation is ``psirt.compute.cve_fields``; this module turns its results into a plan of
+``EditDescription`` actions (one per request whose YAML changes), runs it dry or live, and says
+what a human still has to decide (conflicts, fields that could not be computed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from psirt.actions.executor import Outcome, execute
+from psirt.actions.plan import ExecutionContext, Plan
+from psirt.actions.tracker_actions import EditDescription
+from psirt.compute.cve_fields import Conflict, CveUpdate, compute_updates
+from psirt.model.release import ReleaseSnapshot
+from psirt.parsing.cve_yaml import replace_yaml_block
+from psirt.session import Session
+
+if TYPE_CHECKING:
+    from psirt.workflows.demo import StepResult
+
+
+@dataclass(frozen=True)
+class UpdateCvesResult:
+    updates: tuple[CveUpdate, ...]
+    plan: Plan
+    unvalidated: tuple[str, ...]  # requests whose "validated" label the plan removes
+    validated_label: str
+    outcomes: tuple[Outcome, ...] = field(default=())
+
+    @property
+    def changed(self) -> list[CveUpdate]:
+        return [u for u in self.updates if u.changed]
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return [c for u in self.updates for c in u.conflicts]
+
+    @property
+    def problems(self) -> list[str]:
+        return [p for u in self.updates for p in u.problems]
+
+    @property
+    def needs_human(self) -> bool:
+        """Conflicts or fields that could not be computed: exit code 1."""
+        return bool(self.conflicts or self.problems)
+
+
+def _why(update: CveUpdate) -> str:
+    names = [f.removeprefix("product.") for f in update.changed_fields]
+    return "update CVE YAML: " + ", ".join(names)
+
+
+def plan_update_cves(snapshot: ReleaseSnapshot) -> UpdateCvesResult:
+    """The plan for a snapshot: pure, so a test can build it from a constructed snapshot."""
+    config = snapshot.config
+    validated = config.labels.description_validated
+    updates = compute_updates(snapshot.issues, snapshot.release, config)
+    plan = Plan()
+    unvalidated: list[str] = []
+    for update in updates:
+        if not update.changed:
+            continue
+        issue = update.request.issue
+        remove: tuple[str, ...] = ()
+        # The human approval covered the old title and description text, not the new one.
+        if update.description_changed and issue.has_label(validated):
+            remove = (validated,)
+            unvalidated.append(str(issue.ref))
+        plan.add(
+            EditDescription(
+                ref=issue.ref,
+                before=issue.description,
+                after=replace_yaml_block(issue.description, update.after),
+                why=_why(update),
+                remove_labels=remove,
+            )
+        )
+    return UpdateCvesResult(tuple(updates), plan, tuple(unvalidated), validated)
+
+
+def run_update_cves(
+    session: Session, *, release_issue: int | None = None, live: bool = False
+) -> UpdateCvesResult:
+    """Plan from a fresh snapshot, then check (dry run) or apply (live) each action."""
+    from psirt.actions.journal import Journal
+
+    result = plan_update_cves(session.snapshot(release_issue))
+    context = ExecutionContext(
+        tracker=session.tracker,
+        bounty=session.bounty,
+        journal=Journal(session.workspace.journal_path) if live else None,
+    )
+    outcomes = execute(result.plan, context, live=live)
+    return UpdateCvesResult(
+        result.updates, result.plan, result.unvalidated, result.validated_label, tuple(outcomes)
+    )
+
+
+def report_lines(result: UpdateCvesResult, *, live: bool, diffs: bool = True) -> list[str]:
+    """What the command prints: the plan (with diffs) or what was applied, then what is left."""
+    lines: list[str] = []
+    total = len(result.updates)
+    if not result.plan.actions:
+        lines.append(f"every CVE is up to date ({total} CVE requests checked)")
+    elif live:
+        applied = sum(1 for o in result.outcomes if o.outcome == "applied")
+        lines.append(f"updated {applied} of {total} CVE requests")
+        lines += [o.line() for o in result.outcomes]
+    else:
+        lines.append(
+            f"{len(result.plan)} of {total} CVE requests would change (dry run; --live applies):"
+        )
+        lines += result.plan.render(diffs=diffs).splitlines()
+    verb = "removed" if live else "would be removed"
+    for ref in result.unvalidated:
+        lines.append(
+            f"{ref}: label ~{result.validated_label!r} {verb}: the description changed, so it "
+            "needs a new human review"
+        )
+    if result.conflicts:
+        lines.append(f"{len(result.conflicts)} conflicts (human-written values kept):")
+        lines += [f"  {c.line()}" for c in result.conflicts]
+    if result.problems:
+        lines.append(f"{len(result.problems)} fields could not be computed:")
+        lines += [f"  {p}" for p in result.problems]
+    return lines
+
+
+def result_json(result: UpdateCvesResult, *, live: bool) -> dict[str, Any]:
+    """The machine-readable report: one entry per CVE request, then what is left for a human."""
+    unvalidated = set(result.unvalidated)
+    return {
+        "live": live,
+        "up_to_date": not result.plan.actions,
+        "requests": [
+            {
+                "request": str(u.ref),
+                "security_issue": str(u.security.ref),
+                "changed_fields": list(u.changed_fields),
+                "validated_label_removed": str(u.ref) in unvalidated,
+                "conflicts": [
+                    {"field": c.field, "current": c.current, "computed": c.computed}
+                    for c in u.conflicts
+                ],
+                "problems": list(u.problems),
+            }
+            for u in result.updates
+        ],
+        "outcomes": [
+            {"action": o.action.describe(), "outcome": o.outcome, "detail": o.detail}
+            for o in result.outcomes
+        ],
+    }
+
+
+def demo_step(session: Session) -> StepResult:
+    """The demo's update-cves dry run: how many requests would change, and the conflicts."""
+    from psirt.workflows.demo import StepResult
+
+    result = plan_update_cves(session.snapshot())
+    lines = [
+        f"{len(result.plan)} of {len(result.updates)} CVE requests would change "
+        f"({', '.join(str(u.ref) for u in result.changed) or 'none'})",
+        f"{len(result.unvalidated)} would lose ~{result.validated_label!r} "
+        "(their description text changes)",
+        f"{len(result.conflicts)} conflicts" + (":" if result.conflicts else ""),
+    ]
+    lines += [f"  {c.line()}" for c in result.conflicts]
+    lines += [f"could not compute: {p}" for p in result.problems]
+    return StepResult("update-cves (dry run)", tuple(lines))
