@@ -47,7 +47,7 @@ def open_bounty(workspace: Workspace, env: Mapping[str, str] | None = None) -> B
     if config.bounty.kind == "hackerone":
         from psirt.bounty.hackerone import HackerOneClient
 
-        return HackerOneClient.from_env(config, os.environ if env is None else env)
+        return HackerOneClient.from_env(config.bounty, os.environ if env is None else env)
     from psirt.bounty.local import LocalBounty
 
     return LocalBounty(workspace.root)
