@@ -52,7 +52,7 @@ def fake() -> Iterator[FakeGitLab]:
             A,
             Note(
                 0,
-                "Council vote: CVSS 6.5",
+                "Bug bounty council: CVSS 6.5",
                 "dave",
                 award_emoji=(AwardEmoji("thumbsup", "erin"), AwardEmoji("thumbsup", "frank")),
             ),
@@ -144,17 +144,22 @@ def test_links_are_seen_from_both_ends(tracker: GitLabTracker) -> None:
 
 def test_notes_carry_award_emoji_and_come_oldest_first(tracker: GitLabTracker) -> None:
     notes = tracker.notes(A)
-    assert [n.body for n in notes] == ["Council vote: CVSS 6.5", "added ~security label"]
+    assert [n.body for n in notes] == ["Bug bounty council: CVSS 6.5", "added ~security label"]
     assert notes[0].author == "dave"
     assert notes[0].award_emoji == (AwardEmoji("thumbsup", "erin"), AwardEmoji("thumbsup", "frank"))
     assert notes[1].system is True and notes[1].award_emoji == ()
 
 
 def test_notes_fetch_emoji_only_for_picked_notes(fake: FakeGitLab) -> None:
-    with GitLabTracker(fake.url, fake.token, note_emoji=lambda note: False) as tracker:
+    fake.seed_note(A, Note(0, "LGTM", "erin", award_emoji=(AwardEmoji("tada", "dave"),)))
+    with GitLabTracker(fake.url, fake.token) as tracker:
         notes = tracker.notes(A)
-        assert notes[0].award_emoji == ()
-        assert tracker.request_count == 1
+        assert [len(n.award_emoji) for n in notes] == [2, 0, 0]  # council notes only
+        assert tracker.request_count == 2
+    with GitLabTracker(fake.url, fake.token, note_emoji=lambda note: not note.system) as tracker:
+        notes = tracker.notes(A)
+        assert notes[2].award_emoji == (AwardEmoji("tada", "dave"),)
+        assert tracker.request_count == 3
 
 
 def test_notes_paginate_past_one_hundred(tracker: GitLabTracker, fake: FakeGitLab) -> None:

@@ -152,14 +152,14 @@ def test_concurrent_reads_are_bounded_by_max_in_flight(fake: FakeGitLab) -> None
     refs = [IssueRef(REF.project, i) for i in range(10, 40)]
     for ref in refs:
         fake.seed_issue(Issue(ref, f"issue {ref.iid}"))
-        fake.seed_note(ref, Note(0, f"note on {ref.iid}", "alice"))
+        fake.seed_note(ref, Note(0, f"Bug bounty council: {ref.iid}", "alice"))
     fake.latency = 0.02
     with (
         GitLabTracker(fake.url, fake.token, max_in_flight=4) as tracker,
         ThreadPoolExecutor(12) as pool,
     ):
         notes = list(pool.map(tracker.notes, refs))
-        assert [n[0].body for n in notes] == [f"note on {r.iid}" for r in refs]
+        assert [n[0].body for n in notes] == [f"Bug bounty council: {r.iid}" for r in refs]
         assert 2 <= fake.max_in_flight_seen <= 4
         assert tracker.request_count == fake.request_count == 60  # notes + emoji per issue
 

@@ -32,6 +32,7 @@ from requests.adapters import HTTPAdapter
 
 from psirt.config import Config
 from psirt.errors import InputError, NotFoundError, RemoteError
+from psirt.parsing.council import is_council_note
 from psirt.trackers import gitlab_mapping as m
 from psirt.trackers.interface import (
     AwardEmoji,
@@ -108,14 +109,15 @@ class GitLabTracker:
         timeout: float = 30.0,
         note_emoji: Callable[[Note], bool] | None = None,
     ) -> None:
-        """``note_emoji`` picks the notes whose award emoji are fetched (one request each);
-        by default every note that is not a system note."""
+        """``note_emoji`` picks the notes whose award emoji are fetched, one request per note:
+        by default the bug bounty council's vote notes, the only ones whose emoji a rule reads.
+        Pass ``lambda note: not note.system`` for all of them."""
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self.url = url.rstrip("/")
         self.max_in_flight = max_in_flight
         self._max_retries = max_retries
-        self._note_emoji = note_emoji or (lambda note: not note.system)
+        self._note_emoji = note_emoji or is_council_note
         self._secret = token or ""
         self._counter = _Counter()
         session = requests.Session()
