@@ -1,0 +1,377 @@
+"""Security implementation issue rules (``ISS``): Details, severity, council vote, MRs, links.
+
+Each check takes one ``SecurityIssue`` and the snapshot it belongs to, and reports on the issue
+itself (subject: its reference); the CVE request's own fields are in ``psirt.rules.cve``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from psirt.errors import InputError
+from psirt.knowledge.cvss import CvssScore, parse_vector
+from psirt.knowledge.policy import maintained_minors
+from psirt.model.finding import Finding
+from psirt.model.release import ReleaseSnapshot, SecurityIssue
+from psirt.model.versions import Version
+from psirt.rules.registry import RULES
+from psirt.trackers.interface import MergeRequest
+
+KIND = "security issue"
+
+VERSION_AFFECTED = RULES.declare(
+    "ISS001",
+    "error",
+    KIND,
+    "The Details table gives the first affected version as X.Y.",
+    "Fill the 'Version affected' row of the Details table with the first affected minor "
+    "(e.g. 16.10).",
+)
+EE_ONLY = RULES.declare(
+    "ISS002",
+    "error",
+    KIND,
+    "The Details table says whether the bug is in GitLab EE only (Yes or No).",
+    "Answer the 'GitLab EE only' row of the Details table with Yes or No.",
+)
+THANKS = RULES.declare(
+    "ISS003",
+    "warning",
+    KIND,
+    "The Details table names who to credit (Thanks).",
+    "Fill the 'Thanks' row with the HackerOne handle or the team member who found the bug.",
+)
+SEVERITY_LABEL = RULES.declare(
+    "ISS004",
+    "error",
+    KIND,
+    "Exactly one severity label, matching the severity of the council's CVSS vector.",
+    "Set the severity label that the council's CVSS score gives (9.0+ ~severity::1, 7.0+ ~2, "
+    "4.0+ ~3, else ~4).",
+)
+COUNCIL_VOTE = RULES.declare(
+    "ISS005",
+    "error",
+    KIND,
+    "A bug bounty council note with a valid CVSS vector exists.",
+    "Ask the bug bounty council to vote a CVSS vector in a note starting with "
+    "'Bug bounty council'.",
+)
+COUNCIL_APPROVALS = RULES.declare(
+    "ISS006",
+    "error",
+    KIND,
+    "The council vote has enough approvals: 1 for Low and Medium, 2 for High and Critical.",
+    "Ask council members (other than the note's author) to approve the vote with a thumbs-up.",
+)
+DEFAULT_MR = RULES.declare(
+    "ISS007",
+    "error",
+    KIND,
+    "A merge request targets the product's default branch.",
+    "Open the security MR to the default branch and relate it to the issue.",
+)
+BACKPORTS = RULES.declare(
+    "ISS008",
+    "error",
+    KIND,
+    "One backport MR per maintained stable branch that the bug reaches, unless reduced backports.",
+    "Open the missing backport MRs, or add the reduced-backports label when the fix is not "
+    "backported.",
+)
+MR_NOT_READY = RULES.declare(
+    "ISS009",
+    "error",
+    KIND,
+    "Every related MR is merged, or open and ready (not a draft).",
+    "Finish the MR and mark it ready, or unrelate it from the issue.",
+)
+MR_CLOSED = RULES.declare(
+    "ISS010",
+    "error",
+    KIND,
+    "No related MR is closed without being merged.",
+    "Reopen the MR or open a new one for that branch; unrelate the closed MR.",
+)
+MR_REVERTED = RULES.declare(
+    "ISS011",
+    "error",
+    KIND,
+    "No related MR has been reverted.",
+    "Re-apply the fix to that branch, or remove the issue from this release.",
+)
+CANONICAL = RULES.declare(
+    "ISS012",
+    "error",
+    KIND,
+    "The Links table names the canonical issue, and it exists.",
+    "Add the canonical issue to the Links table of the security issue.",
+)
+CVE_REQUEST = RULES.declare(
+    "ISS013",
+    "error",
+    KIND,
+    "The Links table names the CVE request issue, and it exists.",
+    "Create a CVE request issue and add it to the Links table of the security issue.",
+)
+CONFIDENTIAL = RULES.declare(
+    "ISS014",
+    "error",
+    KIND,
+    "The security issue is confidential.",
+    "Make the issue confidential at once; it describes an unpatched vulnerability.",
+)
+NOT_IN_RELEASE = RULES.declare(
+    "ISS015",
+    "error",
+    KIND,
+    "The first affected version is not newer than every version the release ships.",
+    "Check 'Version affected': a bug introduced after the newest release minor ships later.",
+)
+
+_DRAFT = re.compile(r"^\s*(?:\[?draft\]?:?|\(draft\)|wip:)", re.IGNORECASE)
+_REVERTS_IID = re.compile(r"reverts\s+(?:merge\s+request\s+)?[\w./-]*!(\d+)", re.IGNORECASE)
+
+
+def council_score(item: SecurityIssue) -> CvssScore | None:
+    """The council's vote scored, None when there is no vote or its vector is invalid."""
+    if item.council is None or item.council.vector is None:
+        return None
+    try:
+        return parse_vector(item.council.vector)
+    except InputError:
+        return None
+
+
+def required_approvals(score: CvssScore) -> int:
+    """Low and Medium need one approval, High and Critical two (gitlab severity 1 and 2)."""
+    return 2 if score.gitlab_severity <= 2 else 1
+
+
+def release_versions(snapshot: ReleaseSnapshot) -> list[Version]:
+    return list(snapshot.release.versions)
+
+
+def expected_minors(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[Version]:
+    """The maintained minors the bug reaches (>= its first affected minor), newest first."""
+    minors = maintained_minors(
+        release_versions(snapshot), snapshot.config.product.maintained_minors
+    )
+    first = item.first_affected
+    if first is None:
+        return minors
+    return [minor for minor in minors if minor >= first.series]
+
+
+def revert_of(mr: MergeRequest, candidates: Sequence[MergeRequest]) -> MergeRequest | None:
+    """The merged MR that reverts ``mr``: titled ``Revert "<title>"`` or saying it reverts !iid."""
+    for other in candidates:
+        if other.ref == mr.ref or other.state != "merged":
+            continue
+        if other.title.strip() == f'Revert "{mr.title.strip()}"':
+            return other
+        for match in _REVERTS_IID.finditer(other.description):
+            if int(match.group(1)) == mr.ref.iid and other.ref.project == mr.ref.project:
+                return other
+    return None
+
+
+def is_reverted(mr: MergeRequest, snapshot: ReleaseSnapshot, item: SecurityIssue) -> bool:
+    if snapshot.config.labels.reverted in mr.labels:
+        return True
+    pool = {m.ref: m for m in (*item.merge_requests, *snapshot.merge_requests)}
+    return revert_of(mr, list(pool.values())) is not None
+
+
+def fix_merge_requests(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[MergeRequest]:
+    """The issue's MRs that carry the fix (not the reverts of another MR)."""
+    everything = list(item.merge_requests)
+    reverts = {
+        other.ref for mr in everything for other in [revert_of(mr, everything)] if other is not None
+    }
+    return [mr for mr in everything if mr.ref not in reverts]
+
+
+def _is_draft(mr: MergeRequest) -> bool:
+    return bool(_DRAFT.match(mr.title))
+
+
+def _subject(item: SecurityIssue) -> str:
+    return str(item.ref)
+
+
+@RULES.check(KIND)
+def check_details(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Finding]:
+    details, subject = item.details, _subject(item)
+    if details.version_affected is None:
+        state = "row missing" if "version_affected" not in details.present else "empty"
+        yield VERSION_AFFECTED.finding(
+            subject, "Details: Version affected", f"Details: Version affected: {state}"
+        )
+    elif not (Version.is_valid(details.version_affected)):
+        yield VERSION_AFFECTED.finding(
+            subject,
+            "Details: Version affected",
+            f"Details: Version affected: {details.version_affected!r} is not a version "
+            "(expected X.Y, e.g. 16.10)",
+        )
+    if details.ee_only_flag is None:
+        shown = "row missing" if "ee_only" not in details.present else repr(details.ee_only or "")
+        yield EE_ONLY.finding(
+            subject,
+            "Details: GitLab EE only",
+            f"Details: GitLab EE only: {shown} (expected Yes or No)",
+        )
+    if details.thanks is None:
+        state = "row missing" if "thanks" not in details.present else "empty"
+        yield THANKS.finding(subject, "Details: Thanks", f"Details: Thanks: {state}")
+
+
+@RULES.check(KIND)
+def check_first_affected_in_release(
+    item: SecurityIssue, snapshot: ReleaseSnapshot
+) -> Iterator[Finding]:
+    first = item.first_affected
+    if first is None or not snapshot.release.versions:
+        return
+    if not expected_minors(item, snapshot):
+        newest = max(snapshot.release.versions)
+        yield NOT_IN_RELEASE.finding(
+            _subject(item),
+            "Details: Version affected",
+            f"Details: Version affected: {first} is newer than the release's newest version "
+            f"{newest}",
+        )
+
+
+@RULES.check(KIND)
+def check_severity_label(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Finding]:
+    labels = snapshot.config.labels
+    present = [label for label in item.issue.labels if label.startswith(labels.severity_prefix)]
+    score = council_score(item)
+    subject = _subject(item)
+    if not present:
+        expected = (
+            f"; the council's CVSS gives {labels.severity(score.gitlab_severity)}" if score else ""
+        )
+        yield SEVERITY_LABEL.finding(subject, "labels", f"labels: no severity label{expected}")
+        return
+    if len(present) > 1:
+        yield SEVERITY_LABEL.finding(
+            subject, "labels", f"labels: several severity labels ({', '.join(present)})"
+        )
+        return
+    if score is not None and present[0] != labels.severity(score.gitlab_severity):
+        yield SEVERITY_LABEL.finding(
+            subject,
+            "labels",
+            f"labels: {present[0]} does not match the council's CVSS {score.base_score} "
+            f"({score.severity.lower()}), which gives {labels.severity(score.gitlab_severity)}",
+        )
+
+
+@RULES.check(KIND)
+def check_council(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Finding]:
+    subject = _subject(item)
+    if item.council is None:
+        yield COUNCIL_VOTE.finding(subject, "council", "council: no bug bounty council note")
+        return
+    if item.council.vector is None:
+        yield COUNCIL_VOTE.finding(
+            subject, "council", f"council: note {item.council.note_id} has no CVSS vector"
+        )
+        return
+    try:
+        score = parse_vector(item.council.vector)
+    except InputError as exc:
+        yield COUNCIL_VOTE.finding(
+            subject, "council", f"council: note {item.council.note_id}: {exc.message}"
+        )
+        return
+    needed = required_approvals(score)
+    have = len(item.council.approvals)
+    if have < needed:
+        yield COUNCIL_APPROVALS.finding(
+            subject,
+            "council",
+            f"council: {have} approval{'s' if have != 1 else ''} of {needed} needed for a "
+            f"{score.severity.lower()} vote ({score.base_score})",
+        )
+
+
+@RULES.check(KIND)
+def check_merge_requests(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Finding]:
+    subject = _subject(item)
+    config = snapshot.config
+    fixes = fix_merge_requests(item, snapshot)
+    live_targets: set[str] = set()
+    for mr in fixes:
+        if mr.state == "closed":
+            yield MR_CLOSED.finding(
+                subject,
+                "merge requests",
+                f"merge requests: {mr.ref} to {mr.target_branch} was closed without merging",
+            )
+            continue
+        if is_reverted(mr, snapshot, item):
+            yield MR_REVERTED.finding(
+                subject,
+                "merge requests",
+                f"merge requests: {mr.ref} to {mr.target_branch} was reverted",
+            )
+            continue
+        if mr.state != "merged" and _is_draft(mr):
+            yield MR_NOT_READY.finding(
+                subject,
+                "merge requests",
+                f"merge requests: {mr.ref} to {mr.target_branch} is still a draft",
+            )
+        live_targets.add(mr.target_branch)
+    default = config.product.default_branch
+    if not any(mr.target_branch == default for mr in fixes):
+        yield DEFAULT_MR.finding(
+            subject, "merge requests", f"merge requests: none targets {default}"
+        )
+    if config.labels.reduced_backports in item.issue.labels or not snapshot.release.versions:
+        return
+    targeted = {mr.target_branch for mr in fixes}
+    missing = [
+        minor.stable_branch
+        for minor in expected_minors(item, snapshot)
+        if minor.stable_branch not in targeted
+    ]
+    if missing:
+        yield BACKPORTS.finding(
+            subject,
+            "merge requests",
+            f"merge requests: no backport to {', '.join(missing)} and no "
+            f"'{config.labels.reduced_backports}' label",
+        )
+
+
+@RULES.check(KIND)
+def check_links(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Finding]:
+    subject = _subject(item)
+    if item.canonical is None:
+        named = item.links.canonical
+        message = (
+            f"Links: canonical issue {named} could not be read"
+            if named
+            else "Links: no canonical issue"
+        )
+        yield CANONICAL.finding(subject, "Links: Canonical issue", message)
+    if item.cve_request is None:
+        named = item.links.cve_request
+        message = (
+            f"Links: CVE request {named} could not be read" if named else "Links: no CVE request"
+        )
+        yield CVE_REQUEST.finding(subject, "Links: CVE request", message)
+
+
+@RULES.check(KIND)
+def check_confidential(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Finding]:
+    if not item.issue.confidential:
+        yield CONFIDENTIAL.finding(
+            _subject(item), "confidential", "confidential: the security issue is public"
+        )

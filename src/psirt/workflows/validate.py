@@ -1,0 +1,207 @@
+"""``psirt validate``: run every rule over one release snapshot, and ask the owners to fix.
+
+The comments go on the security implementation issue, one per issue, covering that issue and its
+CVE request: the engineer who owns the fix owns both, and one place to look (and one
+notification) is what makes a request to fix things get acted on. Only findings about that issue
+and its own CVE request go in, so a comment never carries another fix's details; release-wide
+findings (duplicates across fixes) stay in the engineer's report. A public security issue gets
+no comment at all (ISS014 says why).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from psirt.actions.plan import Plan
+from psirt.actions.tracker_actions import UpsertNote
+from psirt.errors import ExitCode
+from psirt.model.finding import Finding
+from psirt.model.release import ReleaseSnapshot, SecurityIssue
+from psirt.rules.registry import RULES, RuleRegistry, load_all
+
+COMMENT_MARKER = "validate"  # the note carries <!-- psirt:validate -->
+
+
+@dataclass(frozen=True)
+class IssueFindings:
+    """The findings about one security issue (and its CVE request), or about the release."""
+
+    subject: str  # the security issue's ref, or the tracking issue's for release findings
+    item: SecurityIssue | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({finding.code for finding in self.findings})
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    snapshot: ReleaseSnapshot
+    findings: tuple[Finding, ...]
+    groups: tuple[IssueFindings, ...] = field(default=())
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for finding in self.findings if finding.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.FINDINGS if self.errors else ExitCode.OK
+
+    def codes_by_issue(self) -> dict[str, list[str]]:
+        return {group.subject: group.codes for group in self.groups}
+
+    def summary_lines(self) -> list[str]:
+        """Counts by level, then the codes found on each issue (the demo step prints these)."""
+        levels = Counter(finding.level for finding in self.findings)
+        lines = [
+            f"{len(self.findings)} findings: {levels.get('error', 0)} errors, "
+            f"{levels.get('warning', 0)} warnings"
+        ]
+        for group in self.groups:
+            lines.append(f"{group.subject}: {', '.join(group.codes)}")
+        clean = [item for item in self.snapshot.issues if item.ref not in self._grouped_refs()]
+        if clean:
+            lines.append("clean: " + ", ".join(str(item.ref) for item in clean))
+        return lines
+
+    def _grouped_refs(self) -> set[object]:
+        return {group.item.ref for group in self.groups if group.item is not None}
+
+
+def owners(snapshot: ReleaseSnapshot) -> dict[str, SecurityIssue]:
+    """The security issue each subject belongs to: itself, and its CVE request."""
+    owner: dict[str, SecurityIssue] = {}
+    for item in snapshot.issues:
+        owner[str(item.ref)] = item
+        if item.cve_request is not None:
+            owner.setdefault(str(item.cve_request.ref), item)
+    return owner
+
+
+def run_rules(snapshot: ReleaseSnapshot, registry: RuleRegistry | None = None) -> list[Finding]:
+    """Every issue check over every issue, then the release checks; unknown codes are a bug."""
+    rules = registry if registry is not None else load_all()
+    findings: list[Finding] = []
+    for item in snapshot.issues:
+        for kind in ("security issue", "CVE request"):
+            findings.extend(rules.run(kind, item, snapshot))
+    findings.extend(rules.run("release", snapshot))
+    for finding in findings:
+        if finding.code not in rules:
+            raise AssertionError(f"finding with undeclared code {finding.code}")
+    return findings
+
+
+def validate(snapshot: ReleaseSnapshot, registry: RuleRegistry | None = None) -> ValidationReport:
+    findings = run_rules(snapshot, registry)
+    owner = owners(snapshot)
+    by_issue: dict[str, list[Finding]] = {}
+    release: list[Finding] = []
+    for finding in findings:
+        item = owner.get(finding.subject)
+        if item is None:
+            release.append(finding)
+        else:
+            by_issue.setdefault(str(item.ref), []).append(finding)
+    groups: list[IssueFindings] = []
+    for item in snapshot.issues:  # snapshot order: by reference
+        mine = by_issue.get(str(item.ref))
+        if mine:
+            groups.append(IssueFindings(str(item.ref), item, tuple(_ordered(mine, item))))
+    if release:
+        subject = str(snapshot.release.tracking_issue.ref)
+        groups.append(IssueFindings(subject, None, tuple(release)))
+    ordered = tuple(finding for group in groups for finding in group.findings)
+    return ValidationReport(snapshot, ordered, tuple(groups))
+
+
+def _ordered(findings: list[Finding], item: SecurityIssue) -> list[Finding]:
+    """The issue's own findings first, then its CVE request's; errors before warnings."""
+    own = str(item.ref)
+    return sorted(findings, key=lambda f: (f.subject != own, f.level != "error", f.code))
+
+
+def _bullet(finding: Finding) -> str:
+    hint = f" Fix: {finding.hint}" if finding.hint else ""
+    return f"- [ ] **{finding.code}** {finding.message}.{hint}"
+
+
+def comment_body(group: IssueFindings, snapshot: ReleaseSnapshot) -> str:
+    """The consolidated request to the issue's assignees: what is missing and how to fix it.
+
+    Deterministic (no time, no counts of other issues) so that an unchanged state gives the same
+    body and a rerun skips instead of editing.
+    """
+    assert group.item is not None
+    item = group.item
+    people = item.issue.assignees or ((item.issue.author,) if item.issue.author else ())
+    greeting = " ".join(f"@{user}" for user in people) or "Hello"
+    release = snapshot.release
+    versions = release.version_list or "the upcoming release"
+    due = f" (due {release.due_date})" if release.due_date else ""
+    errors = sum(1 for f in group.findings if f.is_error)
+    warnings = len(group.findings) - errors
+    counted = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
+    if warnings:
+        counted.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    lines = [
+        f"{greeting}, this fix is in the security patch release {versions}{due}. "
+        f"The PSIRT validation found {' and '.join(counted)} to resolve before the release:",
+        "",
+    ]
+    sections: dict[str, list[Finding]] = {}
+    for finding in group.findings:
+        sections.setdefault(finding.subject, []).append(finding)
+    for subject, findings in sections.items():
+        what = "This security issue" if subject == str(item.ref) else f"CVE request {subject}"
+        lines.append(f"**{what}**")
+        lines.append("")
+        lines.extend(_bullet(finding) for finding in findings)
+        lines.append("")
+    lines.append(
+        "Errors block the release; warnings need a second look. This comment is updated in place "
+        "each time `psirt validate --comment` runs."
+    )
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class CommentPlan:
+    plan: Plan
+    skipped: tuple[str, ...]  # why an issue with findings gets no comment
+
+
+def comment_plan(report: ValidationReport) -> CommentPlan:
+    """One ``UpsertNote`` per security issue with findings, as an internal note."""
+    plan = Plan()
+    skipped: list[str] = []
+    for group in report.groups:
+        item = group.item
+        if item is None:
+            continue
+        if not item.issue.confidential:
+            skipped.append(f"{item.ref}: not commenting on a public issue (make it confidential)")
+            continue
+        plan.add(
+            UpsertNote(
+                ref=item.ref,
+                marker=COMMENT_MARKER,
+                body=comment_body(group, report.snapshot),
+                why=f"ask the assignees to fix {', '.join(group.codes)}",
+                internal=True,
+            )
+        )
+    return CommentPlan(plan, tuple(skipped))
+
+
+def all_rules() -> RuleRegistry:
+    """The registry with every rule module loaded (``psirt rules``)."""
+    load_all()
+    return RULES
