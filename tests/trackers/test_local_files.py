@@ -522,3 +522,17 @@ def test_expected_description_mismatch_refuses_the_write(tmp_path: Path) -> None
             IssueUpdate(description="new", expected_description="old text", add_labels=("x",)),
         )
     assert path.read_text() == HAND_WRITTEN
+
+
+def test_a_write_keeps_the_files_list_indentation(tmp_path: Path) -> None:
+    original = (
+        "---\niid: 5\ntitle: T\nlabels:\n- security\nnotes:\n- id: 1\n  author: a\n"
+        "  body: |\n    hi\n  award_emoji:\n  - name: thumbsup\n    user: b\n---\nbody\n"
+    )
+    path = write(issue_file(tmp_path, SEC, 5), original)
+    t = tracker(tmp_path)
+    t.update_issue(IssueRef(SEC, 5), IssueUpdate(add_labels=("severity::1",)))
+    expected = original.replace("- security\n", "- security\n- severity::1\n").replace(
+        "---\nbody", "updated_at: 2026-03-25T10:00:00+00:00\n---\nbody"
+    )
+    assert path.read_text() == expected

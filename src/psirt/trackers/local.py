@@ -254,7 +254,7 @@ class LocalTracker:
         if files.to_plain(front) == before and description == body:
             return record
         self._set(front, "updated_at", self._clock().isoformat(), after="created_at")
-        new_text = files.join_front_matter(front, description)
+        new_text = files.join_front_matter(front, description, front_text)
         result = self._files.write(path, new_text, self._decode_issue(path, ref.project))
         self._written()
         return result

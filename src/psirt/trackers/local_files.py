@@ -188,10 +188,45 @@ def decode_fast(text: str, source: Source, decode: Callable[[Fields], _T]) -> _T
         raise
 
 
-def dump_yaml(data: CommentedMap) -> str:
+DEFAULT_INDENT = (2, 4, 2)  # mapping, sequence, offset of the dash: "key:\n  - item"
+
+
+def dump_yaml(data: CommentedMap, style_of: str | None = None) -> str:
+    """``data`` as YAML, indented like ``style_of`` (the document it was read from) when given,
+    so a write does not re-indent the lists of a team that writes ``- item`` at column 0."""
+    mapping, sequence, offset = DEFAULT_INDENT if style_of is None else guess_indent(style_of)
+    yaml = _yaml()
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     out = io.StringIO()
-    _yaml().dump(data, out)
+    try:
+        yaml.dump(data, out)
+    finally:
+        yaml.indent(mapping=DEFAULT_INDENT[0], sequence=DEFAULT_INDENT[1], offset=DEFAULT_INDENT[2])
     return out.getvalue()
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) from the first block mapping and block list nested under a
+    ``key:`` line; the defaults where the text has none."""
+    mapping: int | None = None
+    offset: int | None = None
+    parent: tuple[int, str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if parent is not None and parent[1].endswith(":") and indent >= parent[0]:
+            if stripped == "-" or stripped.startswith("- "):
+                offset = indent - parent[0] if offset is None else offset
+            elif indent > parent[0] and mapping is None:
+                mapping = indent - parent[0]
+        if mapping is not None and offset is not None:
+            break
+        parent = (indent, stripped.split(" #", 1)[0].rstrip())
+    mapping = DEFAULT_INDENT[0] if mapping is None else mapping
+    offset = DEFAULT_INDENT[2] if offset is None else offset
+    return mapping, offset + 2, offset
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str]:
@@ -214,8 +249,8 @@ def split_front_matter(text: str, path: str) -> tuple[str, str]:
         offset = end + 1
 
 
-def join_front_matter(front: CommentedMap, body: str) -> str:
-    return f"{FENCE}\n{dump_yaml(front)}{FENCE}\n{body}"
+def join_front_matter(front: CommentedMap, body: str, style_of: str | None = None) -> str:
+    return f"{FENCE}\n{dump_yaml(front, style_of)}{FENCE}\n{body}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -668,7 +703,8 @@ def render_issue(record: IssueRecord, existing_text: str | None, path: Path) -> 
     old_notes = front.get("notes")
     if isinstance(old_notes, list):
         new["notes"] = _carry_note_updates(old_notes, new["notes"])
-    return join_front_matter(merge(front, new, ISSUE_DEFAULTS), record.issue.description)
+    merged = merge(front, new, ISSUE_DEFAULTS)
+    return join_front_matter(merged, record.issue.description, front_text)
 
 
 def _carry_note_updates(old: list[Any], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -763,7 +799,7 @@ def render_merge_request(mr: MergeRequest, existing_text: str | None, path: Path
         return join_front_matter(to_node(new), mr.description)
     front_text, _ = split_front_matter(existing_text, str(path))
     front = load_yaml(front_text, Source(str(path), 2))
-    return join_front_matter(merge(front, new, MR_DEFAULTS), mr.description)
+    return join_front_matter(merge(front, new, MR_DEFAULTS), mr.description, front_text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -887,7 +923,7 @@ def render_report(report: Report, existing_text: str | None, path: Path, default
     defaults = {**REPORT_DEFAULTS, "url": default_url}
     if isinstance(data.get("id"), str) and isinstance(new.get("id"), int):
         new["id"] = str(new["id"])
-    return dump_yaml(merge(data, new, defaults))
+    return dump_yaml(merge(data, new, defaults), existing_text)
 
 
 # ---------------------------------------------------------------------------------------------
