@@ -46,6 +46,8 @@ class SecurityEntry:
     cvss: str  # "6.5 (CVSS:3.1/...)", "" when unknown
     credit: str
     sort_key: tuple[int, float, str]
+    cwe: str | None = None
+    vector: str = ""  # canonical, prefixed; "" when unknown
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,8 @@ def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEnt
         cvss=f"{score.base_score} ({score.vector})" if score else "",
         credit=facts.credit,
         sort_key=(level or 5, -(score.base_score if score else 0.0), facts.cve_id or str(item.ref)),
+        cwe=facts.cwe,
+        vector=score.vector if score else "",
     )
 
 
