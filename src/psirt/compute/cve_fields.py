@@ -340,6 +340,12 @@ def _references(item: SecurityIssue, config: Config, work: _Work) -> None:
     ]
     if missing:
         work.compute("references", current + missing)
+    for url in current:
+        if is_placeholder(url):
+            work.problems.append(
+                f"{work.subject}: references: {url!r} is a template placeholder; remove it by hand "
+                "(update-cves never removes a reference)"
+            )
 
 
 def compute_updates(
