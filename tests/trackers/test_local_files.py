@@ -536,3 +536,13 @@ def test_a_write_keeps_the_files_list_indentation(tmp_path: Path) -> None:
         "---\nbody", "updated_at: 2026-03-25T10:00:00+00:00\n---\nbody"
     )
     assert path.read_text() == expected
+
+
+def test_symlinked_projects_folder_pointing_outside_is_not_scanned(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write(outside / "g" / "p" / "merge_requests" / "1.md", "---\niid: 1\ntitle: MR\n---\n")
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "projects").symlink_to(outside)
+    with pytest.raises(WorkspaceError, match="leaves the workspace"):
+        tracker(root).related_merge_requests(IssueRef("g/p", 1))

@@ -108,7 +108,7 @@ class LocalTracker:
 
     def _projects_with(self, kind: str) -> Iterator[str]:
         """Every project of the workspace that has a ``kind`` folder (symlinks not followed)."""
-        base = self.root / PROJECTS
+        base = safe_join(self.root, PROJECTS)
         for dirpath, dirnames, _ in os.walk(base):
             dirnames.sort()
             here = Path(dirpath)
