@@ -49,7 +49,7 @@ def test_workspace_is_found_upward_or_named(tmp_path: Path) -> None:
     nested.mkdir(parents=True)
     assert find_workspace(start=nested).root == tmp_path.resolve()
     assert find_workspace(explicit=tmp_path).root == tmp_path.resolve()
-    with pytest.raises(WorkspaceError, match="no psirt.toml"):
+    with pytest.raises(WorkspaceError, match=r"no psirt\.toml"):
         find_workspace(explicit=nested)
 
 
@@ -134,7 +134,9 @@ def test_help_does_not_import_heavy_modules() -> None:
         "heavy = [m for m in ('gitlab', 'cvss', 'pydantic', 'ruamel.yaml', 'httpx', 'jinja2',"
         " 'cvelib', 'cwe2') if m in sys.modules]; print('HEAVY', heavy)"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
     assert "HEAVY []" in result.stdout
 
 

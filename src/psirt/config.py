@@ -119,7 +119,9 @@ class PeopleConfig(_Section):
 
 class BlogConfig(_Section):
     base_url: str = "https://about.gitlab.com"
-    path_template: str = "/releases/{year:04d}/{month:02d}/{day:02d}/patch-release-gitlab-{slug}-released/"
+    path_template: str = (
+        "/releases/{year:04d}/{month:02d}/{day:02d}/patch-release-gitlab-{slug}-released/"
+    )
     title_template: str = "GitLab Patch Release: {versions}"
     image_title: str = "/images/blogimages/security-cover-new.png"
 

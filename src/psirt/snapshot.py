@@ -166,9 +166,7 @@ def _load(
                 merge_requests=tuple(mrs),
                 canonical=fetched.get(canonical_ref) if canonical_ref else None,
                 cve_request=(
-                    _cve_request(cve_issue, cve_notes.get(cve_issue.ref, []))
-                    if cve_issue
-                    else None
+                    _cve_request(cve_issue, cve_notes.get(cve_issue.ref, [])) if cve_issue else None
                 ),
                 council=parse_council(notes),
                 report=reports.get(report_ids[index] or ""),

@@ -1,4 +1,4 @@
-"""Finding the workspace (like git: upward to the first ``psirt.toml``) and keeping paths inside it."""
+"""Finding the workspace (like git: upward to the first ``psirt.toml``), keeping paths inside it."""
 
 from __future__ import annotations
 
@@ -57,7 +57,9 @@ def find_workspace(start: Path | None = None, explicit: Path | None = None) -> W
     """The workspace named by ``--workspace``, or the nearest folder upward with ``psirt.toml``."""
     if explicit is not None:
         if not (explicit / CONFIG_FILE).is_file():
-            raise WorkspaceError(f"no {CONFIG_FILE} here (is it a psirt workspace?)", path=str(explicit))
+            raise WorkspaceError(
+                f"no {CONFIG_FILE} here (is it a psirt workspace?)", path=str(explicit)
+            )
         return Workspace(explicit.resolve())
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):

@@ -63,7 +63,9 @@ def test_setting_one_field_keeps_comments_order_and_quoting_elsewhere() -> None:
 
 def test_lists_keep_item_comments_and_quotes() -> None:
     doc = CveDocument(TEMPLATE)
-    doc.set("product.affected_versions", [">=16.10, <18.8.7", ">=18.9, <18.9.3", ">=18.10, <18.10.1"])
+    doc.set(
+        "product.affected_versions", [">=16.10, <18.8.7", ">=18.9, <18.9.3", ">=18.10, <18.10.1"]
+    )
     doc.set("product.fixed_versions", ["18.8.7", "18.9.3", "18.10.1"])
     out = doc.dump()
     assert "      - '>=16.10, <18.8.7' # \"1.2.3\"" in out
@@ -92,7 +94,9 @@ def test_missing_root_key_is_an_error() -> None:
 
 
 def test_yaml_block_is_found_and_replaced_without_touching_the_rest() -> None:
-    description = "* [ ] Publish immediately\n\n```yaml\nvulnerability:\n  cwe: CWE-79\n```\n\ntail\n"
+    description = (
+        "* [ ] Publish immediately\n\n```yaml\nvulnerability:\n  cwe: CWE-79\n```\n\ntail\n"
+    )
     block = find_yaml_block(description)
     assert block is not None
     assert block.body == "vulnerability:\n  cwe: CWE-79\n"
@@ -103,9 +107,11 @@ def test_yaml_block_is_found_and_replaced_without_touching_the_rest() -> None:
         replace_yaml_block("no block here", "x")
 
 
-_plain_text = st.text(alphabet=string.ascii_letters + string.digits + " .,()[]/-", min_size=1).map(
-    str.strip
-).filter(lambda s: s and not s[0] in "-[](),." and not s.endswith(":"))
+_plain_text = (
+    st.text(alphabet=string.ascii_letters + string.digits + " .,()[]/-", min_size=1)
+    .map(str.strip)
+    .filter(lambda s: s and s[0] not in "-[](),." and not s.endswith(":"))
+)
 
 
 @settings(max_examples=60, deadline=None)

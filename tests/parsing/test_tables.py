@@ -49,7 +49,8 @@ def test_details_rows_tolerate_case_spacing_bold_and_missing_rows() -> None:
 
 def test_template_placeholders_count_as_missing() -> None:
     details = parse_details(
-        "## Details\n\n| a | b |\n|---|---|\n| Version affected | X.Y |\n| GitLab EE only | maybe |\n"
+        "## Details\n\n| a | b |\n|---|---|\n"
+        "| Version affected | X.Y |\n| GitLab EE only | maybe |\n"
     )
     assert details.version_affected is None
     assert "version_affected" in details.present

@@ -18,6 +18,7 @@ from psirt.cli.common import State
 
 COMMAND_MODULES: tuple[str, ...] = (
     # one module per command group; each exposes register(app)
+    "psirt.cli.close",
     "psirt.cli.demo",
     "psirt.cli.knowledge",
     "psirt.cli.update_cves",

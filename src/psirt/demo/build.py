@@ -48,8 +48,9 @@ def _at(hours: int) -> datetime:
 
 def _config_text() -> str:
     names = "\n".join(f'{user} = "{name}"' for user, name in PEOPLE.items())
-    return textwrap.dedent(
-        """\
+    return (
+        textwrap.dedent(
+            """\
         # psirt workspace: a demo of a planned GitLab security patch release.
         # Every key has a default that follows GitLab's conventions; see docs/workspace.md.
 
@@ -72,7 +73,10 @@ def _config_text() -> str:
 
         [people.names]
         """
-    ) + names + "\n"
+        )
+        + names
+        + "\n"
+    )
 
 
 def _details_table(fix: DemoFix) -> str:
@@ -90,7 +94,9 @@ def _details_table(fix: DemoFix) -> str:
         ("Thanks", thanks),
     ]
     body = "\n".join(f"| {name} | {value} | |" for name, value in rows)
-    return "| Description | Details | Further details |\n| -------- | -------- | -------- |\n" + body
+    return (
+        "| Description | Details | Further details |\n| -------- | -------- | -------- |\n" + body
+    )
 
 
 def _security_description(fix: DemoFix, projects_canonical: str, cve_project: str) -> str:
@@ -258,8 +264,7 @@ def build_demo(root: Path) -> None:
                 ref=canonical,
                 title=fix.issue_title,
                 description=(
-                    "Reported through HackerOne: "
-                    f"https://hackerone.com/reports/{fix.report_id}\n"
+                    f"Reported through HackerOne: https://hackerone.com/reports/{fix.report_id}\n"
                     if fix.report_id
                     else "Found internally during a review of the logging pipeline.\n"
                 ),
@@ -274,7 +279,12 @@ def build_demo(root: Path) -> None:
         cve_notes: list[Note] = []
         if fix.cna_bot_note:
             cve_notes.append(
-                Note(id=note_id, body=fix.cna_bot_note, author=config.people.cna_bot, created_at=_at(5))
+                Note(
+                    id=note_id,
+                    body=fix.cna_bot_note,
+                    author=config.people.cna_bot,
+                    created_at=_at(5),
+                )
             )
             note_id += 1
         tracker.save_issue(
@@ -363,9 +373,10 @@ def _save_merge_requests(tracker: LocalTracker, fix: DemoFix, security: IssueRef
     iid = fix.security_iid * 10
     for offset, (target, source) in enumerate(targets):
         labels: tuple[str, ...] = (config.labels.security,)
-        reverted = fix.reverted_backport is not None and target == Version.parse(
-            fix.reverted_backport
-        ).stable_branch
+        reverted = (
+            fix.reverted_backport is not None
+            and target == Version.parse(fix.reverted_backport).stable_branch
+        )
         if reverted:
             labels = (*labels, config.labels.reverted)
         title = fix.issue_title if offset == 0 else f"[{target}] {fix.issue_title}"
@@ -435,7 +446,8 @@ def _readme() -> str:
     lines = [
         "# Demo release workspace",
         "",
-        f"A planned security patch release of GitLab {', '.join(RELEASE_VERSIONS)}, due {DUE_DATE},",
+        f"A planned security patch release of GitLab {', '.join(RELEASE_VERSIONS)},",
+        f"due {DUE_DATE},",
         "as psirt's local tracker stores it: GitLab-shaped issues, merge requests and HackerOne",
         "reports in plain files (format: docs/workspace.md in the psirt repository).",
         "",

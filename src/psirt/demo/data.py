@@ -211,7 +211,9 @@ FIXES: tuple[DemoFix, ...] = (
         cve_iid=3106,
         cve_id="CVE-2026-4106",
         issue_title="ReDoS in release notes markdown link parser",
-        cve_title="Inefficient Regular Expression Complexity issue in release notes impacts GitLab CE/EE",
+        cve_title=(
+            "Inefficient Regular Expression Complexity issue in release notes impacts GitLab CE/EE"
+        ),
         cwe="CWE-1333",
         vector="AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L",
         version_affected="17.8",
@@ -232,7 +234,7 @@ FIXES: tuple[DemoFix, ...] = (
         cve_labels=("advisory::invalid",),
         cna_bot_note=(
             "This CVE request is invalid: the description is a placeholder ('TODO'). "
-            "Fix the YAML and remove the ~\"advisory::invalid\" label to resubmit."
+            'Fix the YAML and remove the ~"advisory::invalid" label to resubmit.'
         ),
     ),
     DemoFix(
@@ -299,7 +301,10 @@ FIXES: tuple[DemoFix, ...] = (
         cve_iid=3109,
         cve_id="CVE-2026-4109",
         issue_title="Runner registration tokens written to production_json.log",
-        cve_title="Insertion of Sensitive Information into Log File issue in runner registration impacts GitLab CE/EE",
+        cve_title=(
+            "Insertion of Sensitive Information into Log File issue in runner registration "
+            "impacts GitLab CE/EE"
+        ),
         cwe="CWE-532",
         vector="AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:N/A:N",
         version_affected="17.0",
@@ -325,7 +330,10 @@ FIXES: tuple[DemoFix, ...] = (
         cve_iid=3110,
         cve_id="CVE-2026-4110",
         issue_title="Open redirect after OAuth login through relative path confusion",
-        cve_title="URL Redirection to Untrusted Site ('Open Redirect') issue in OAuth login impacts GitLab CE/EE",
+        cve_title=(
+            "URL Redirection to Untrusted Site ('Open Redirect') issue in OAuth login "
+            "impacts GitLab CE/EE"
+        ),
         cwe="CWE-601",
         vector="AV:N/AC:L/PR:L/UI:R/S:U/C:L/I:N/A:N",
         version_affected="16.10",
@@ -377,8 +385,8 @@ FIXES: tuple[DemoFix, ...] = (
 
 # What the review must catch, by fix key: the README of the demo workspace lists these.
 DEFECTS: dict[str, str] = {
-    "overshared-xss": "the CVE description overshares (endpoint path, parameter, payload, file path, "
-    "class and method)",
+    "overshared-xss": "the CVE description overshares (endpoint path, parameter, payload, "
+    "file path, class and method)",
     "ssrf-reverted-backport": "the 18.9 backport MR was reverted after it merged",
     "discouraged-cwe": "the CWE is CWE-400, which MITRE discourages; the YAML and the description "
     "still have template versions; not yet validated",

@@ -13,7 +13,8 @@ APPROVAL_EMOJI = frozenset({"thumbsup", "+1", "white_check_mark", "heavy_check_m
 
 _VECTOR = re.compile(r"(?:CVSS:\d\.\d/)?AV:[A-Z]+(?:/[A-Za-z]{1,3}:[A-Za-z]+)+")
 _PUBLIC = re.compile(
-    r"^\s*(?:[*_]{0,2})public description(?:[*_]{0,2})\s*:(?:[*_]{0,2})\s*(?P<text>.*)$", re.I | re.M
+    r"^\s*(?:[*_]{0,2})public description(?:[*_]{0,2})\s*:(?:[*_]{0,2})\s*(?P<text>.*)$",
+    re.I | re.M,
 )
 
 
@@ -53,9 +54,9 @@ def parse_council(notes: Iterable[Note]) -> CouncilVote | None:
         vector = _VECTOR.search(note.body)
         approvers: list[str] = []
         for emoji in note.award_emoji:
-            if emoji.name in APPROVAL_EMOJI and emoji.user != note.author:
-                if emoji.user not in approvers:
-                    approvers.append(emoji.user)
+            approves = emoji.name in APPROVAL_EMOJI and emoji.user != note.author
+            if approves and emoji.user not in approvers:
+                approvers.append(emoji.user)
         vote = CouncilVote(
             note_id=note.id,
             author=note.author,

@@ -27,7 +27,8 @@ from psirt.errors import InputError
 
 ROOT_KEY = "vulnerability"
 _FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*\n"
+    r"(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
     re.M | re.S,
 )
 _QUOTED_TYPES = (
@@ -87,7 +88,9 @@ def _like(old: Any, new: Any) -> Any:
     """``new`` in the scalar style of ``old`` (quotes kept), plain when ``old`` was plain."""
     if isinstance(new, str) and isinstance(old, _QUOTED_TYPES):
         if isinstance(old, LiteralScalarString | FoldedScalarString) and "\n" not in new:
-            return SingleQuotedScalarString(new) if "'" not in new else DoubleQuotedScalarString(new)
+            return (
+                SingleQuotedScalarString(new) if "'" not in new else DoubleQuotedScalarString(new)
+            )
         return type(old)(new)
     return new
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TASK = re.compile(r"^(?P<lead>\s*(?:[*+-]|\d+[.)])\s+\[)(?P<mark>[ xX~])(?P<tail>\]\s+)(?P<text>.*)$")
+_TASK = re.compile(
+    r"^(?P<lead>\s*(?:[*+-]|\d+[.)])\s+\[)(?P<mark>[ xX~])(?P<tail>\]\s+)(?P<text>.*)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
