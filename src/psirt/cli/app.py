@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "psirt.cli.demo",
     "psirt.cli.knowledge",
     "psirt.cli.update_cves",
+    "psirt.cli.validate",
 )
 
 app = typer.Typer(

@@ -7,12 +7,13 @@ itself (subject: its reference); the CVE request's own fields are in ``psirt.rul
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from psirt.errors import InputError
 from psirt.knowledge.cvss import CvssScore, parse_vector
 from psirt.knowledge.policy import maintained_minors
 from psirt.model.finding import Finding
+from psirt.model.merge_requests import is_revert_of, is_reverted
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import Version
 from psirt.rules.registry import RULES
@@ -131,7 +132,6 @@ NOT_IN_RELEASE = RULES.declare(
 )
 
 _DRAFT = re.compile(r"^\s*(?:\[?draft\]?:?|\(draft\)|wip:)", re.IGNORECASE)
-_REVERTS_IID = re.compile(r"reverts\s+(?:merge\s+request\s+)?[\w./-]*!(\d+)", re.IGNORECASE)
 
 
 def council_score(item: SecurityIssue) -> CvssScore | None:
@@ -164,33 +164,16 @@ def expected_minors(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[Vers
     return [minor for minor in minors if minor >= first.series]
 
 
-def revert_of(mr: MergeRequest, candidates: Sequence[MergeRequest]) -> MergeRequest | None:
-    """The merged MR that reverts ``mr``: titled ``Revert "<title>"`` or saying it reverts !iid."""
-    for other in candidates:
-        if other.ref == mr.ref or other.state != "merged":
-            continue
-        if other.title.strip() == f'Revert "{mr.title.strip()}"':
-            return other
-        for match in _REVERTS_IID.finditer(other.description):
-            if int(match.group(1)) == mr.ref.iid and other.ref.project == mr.ref.project:
-                return other
-    return None
-
-
-def is_reverted(mr: MergeRequest, snapshot: ReleaseSnapshot, item: SecurityIssue) -> bool:
-    if snapshot.config.labels.reverted in mr.labels:
-        return True
-    pool = {m.ref: m for m in (*item.merge_requests, *snapshot.merge_requests)}
-    return revert_of(mr, list(pool.values())) is not None
-
-
 def fix_merge_requests(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[MergeRequest]:
     """The issue's MRs that carry the fix (not the reverts of another MR)."""
     everything = list(item.merge_requests)
-    reverts = {
-        other.ref for mr in everything for other in [revert_of(mr, everything)] if other is not None
-    }
+    reverts = {other.ref for other in everything for mr in everything if is_revert_of(other, mr)}
     return [mr for mr in everything if mr.ref not in reverts]
+
+
+def was_reverted(mr: MergeRequest, item: SecurityIssue, snapshot: ReleaseSnapshot) -> bool:
+    related = {m.ref: m for m in (*item.merge_requests, *snapshot.merge_requests)}
+    return is_reverted(mr, related.values(), snapshot.config.labels.reverted)
 
 
 def _is_draft(mr: MergeRequest) -> bool:
@@ -314,7 +297,7 @@ def check_merge_requests(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iter
                 f"merge requests: {mr.ref} to {mr.target_branch} was closed without merging",
             )
             continue
-        if is_reverted(mr, snapshot, item):
+        if was_reverted(mr, item, snapshot):
             yield MR_REVERTED.finding(
                 subject,
                 "merge requests",

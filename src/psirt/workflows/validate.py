@@ -12,15 +12,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from psirt.actions.plan import Plan
-from psirt.actions.tracker_actions import UpsertNote
+from psirt.actions.tracker_actions import UpsertNote, find_marked_note
 from psirt.errors import ExitCode
 from psirt.model.finding import Finding
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.rules.registry import RULES, RuleRegistry, load_all
 
+if TYPE_CHECKING:
+    from psirt.session import Session
+    from psirt.workflows.demo import StepResult
+
 COMMENT_MARKER = "validate"  # the note carries <!-- psirt:validate -->
+RESOLVED_BODY = "The PSIRT validation finds nothing left to fix on this issue. Thank you!"
 
 
 @dataclass(frozen=True)
@@ -128,9 +134,16 @@ def _ordered(findings: list[Finding], item: SecurityIssue) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.subject != own, f.level != "error", f.code))
 
 
+def _code_span(text: str) -> str:
+    """Inline code: quoted payloads, paths and handles are shown, never rendered or mentioned."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _bullet(finding: Finding) -> str:
     hint = f" Fix: {finding.hint}" if finding.hint else ""
-    return f"- [ ] **{finding.code}** {finding.message}.{hint}"
+    return f"- [ ] **{finding.code}** {_code_span(finding.message)}{hint}"
 
 
 def comment_body(group: IssueFindings, snapshot: ReleaseSnapshot) -> str:
@@ -198,6 +211,19 @@ def comment_plan(report: ValidationReport) -> CommentPlan:
                 internal=True,
             )
         )
+    with_findings = {group.item.ref for group in report.groups if group.item is not None}
+    for item in report.snapshot.issues:
+        if item.ref in with_findings or find_marked_note(item.notes, COMMENT_MARKER) is None:
+            continue
+        plan.add(
+            UpsertNote(
+                ref=item.ref,
+                marker=COMMENT_MARKER,
+                body=RESOLVED_BODY,
+                why="every finding asked for earlier is resolved",
+                internal=True,
+            )
+        )
     return CommentPlan(plan, tuple(skipped))
 
 
@@ -205,3 +231,11 @@ def all_rules() -> RuleRegistry:
     """The registry with every rule module loaded (``psirt rules``)."""
     load_all()
     return RULES
+
+
+def demo_step(session: Session) -> StepResult:
+    """The demo's validation summary: counts by level, and the codes found on each issue."""
+    from psirt.workflows.demo import StepResult
+
+    report = validate(session.snapshot())
+    return StepResult("validation", tuple(report.summary_lines()))
