@@ -39,7 +39,7 @@ def open_tracker(workspace: Workspace, env: Mapping[str, str] | None = None) -> 
         return GitLabTracker.from_config(config, os.environ if env is None else env)
     from psirt.trackers.local import LocalTracker
 
-    return LocalTracker(workspace.root)
+    return LocalTracker(workspace.root, base_url=config.tracker.url)
 
 
 def open_bounty(workspace: Workspace, env: Mapping[str, str] | None = None) -> BountyPlatform:
@@ -50,7 +50,7 @@ def open_bounty(workspace: Workspace, env: Mapping[str, str] | None = None) -> B
         return HackerOneClient.from_env(config.bounty, os.environ if env is None else env)
     from psirt.bounty.local import LocalBounty
 
-    return LocalBounty(workspace.root)
+    return LocalBounty(workspace.root, report_url=config.bounty.report_url)
 
 
 def open_session(workspace: Workspace, env: Mapping[str, str] | None = None) -> Session:

@@ -479,7 +479,7 @@ def test_bad_folder_name_under_projects_is_reported(tmp_path: Path) -> None:
 # -- speed and cache -----------------------------------------------------------------------
 
 
-def test_sixty_issue_files_parse_well_under_a_second(tmp_path: Path) -> None:
+def test_listing_sixty_issues_reads_each_file_once(tmp_path: Path) -> None:
     issue, links, notes = full_issue()
     seed = tracker(tmp_path)
     for iid in range(1, 61):
@@ -495,12 +495,11 @@ def test_sixty_issue_files_parse_well_under_a_second(tmp_path: Path) -> None:
             notes=notes * 2 and [Note(i, n.body, n.author) for i, n in enumerate(notes * 2, 1)],
         )
     t = tracker(tmp_path)
-    start = time.perf_counter()
     found = t.find_issues(SEC, labels=["security"])
-    elapsed = time.perf_counter() - start
     assert len(found) == 60
     assert t.request_count == 60
-    assert elapsed < 1.0, f"parsing 60 issue files took {elapsed:.2f}s"
+    t.find_issues(SEC, labels=["security"])
+    assert t.request_count == 60  # unchanged files come from the cache
 
 
 def test_cache_serves_unchanged_files_and_sees_changes(tmp_path: Path) -> None:
