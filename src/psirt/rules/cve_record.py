@@ -1,0 +1,336 @@
+"""CVE record lint (``REC0xx``): published CVE JSON 5 records from any CNA, checked with the same
+knowledge the release uses (schema, CWE usage, CVSS, version ranges, wording).
+
+Each check takes the record (already parsed JSON) and the subject name (file or CVE id).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from psirt.compute.placeholders import find_placeholders
+from psirt.errors import InputError
+from psirt.knowledge.cvss import parse_vector
+from psirt.model.finding import Finding
+from psirt.model.versions import Version, versions_in
+from psirt.rules.registry import RULES
+
+KIND = "CVE record"
+
+R_SCHEMA = RULES.declare(
+    "REC001",
+    "error",
+    KIND,
+    "the record does not match the CVE JSON 5 schema",
+    "fix the field the schema names",
+)
+R_CWE = RULES.declare(
+    "REC002",
+    "error",
+    KIND,
+    "the CWE is unknown, or MITRE does not allow it for mapping",
+    "choose an Allowed CWE (psirt cwe ID shows MITRE's suggestions)",
+)
+R_CVSS = RULES.declare(
+    "REC003",
+    "error",
+    KIND,
+    "the CVSS vector, its expanded fields, score or severity disagree",
+    "regenerate the metric object from the vector",
+)
+R_SOLUTION = RULES.declare(
+    "REC004",
+    "error",
+    KIND,
+    "the solution's versions are not the fixed versions of the ranges",
+    "name exactly the lessThan versions of the affected ranges",
+)
+R_DESCRIPTION_VERSIONS = RULES.declare(
+    "REC005",
+    "error",
+    KIND,
+    "the description's versions disagree with the affected ranges",
+    "state the same ranges as the affected block",
+)
+R_CREDIT_IN_DESCRIPTION = RULES.declare(
+    "REC006",
+    "warning",
+    KIND,
+    "the description credits someone",
+    "move the credit to 'credits'",
+)
+R_CONTRADICTION = RULES.declare(
+    "REC007",
+    "error",
+    KIND,
+    "the description contradicts the CVSS vector",
+    "align the attacker and interaction wording with PR and UI",
+)
+R_CWE_REVIEW = RULES.declare(
+    "REC012",
+    "warning",
+    KIND,
+    "the CWE is Allowed-with-Review: MITRE asks for a second look",
+    "confirm that no more specific CWE fits",
+)
+R_NO_CREDIT = RULES.declare(
+    "REC008", "warning", KIND, "the record credits no one", "add a finder credit"
+)
+R_NO_REFERENCE = RULES.declare(
+    "REC009", "error", KIND, "the record has no public reference", "add the issue or advisory URL"
+)
+R_PUNCTUATION = RULES.declare(
+    "REC010",
+    "warning",
+    KIND,
+    "the description does not end with a full stop",
+    "end the sentence with '.'",
+)
+R_PLACEHOLDER = RULES.declare(
+    "REC011",
+    "error",
+    KIND,
+    "a TODO or template placeholder is left in the record",
+    "replace it with the real text or version",
+)
+
+_CREDIT_WORDS = re.compile(
+    r"\b(?:thanks?\b|reported\s+by|discovered\s+by|credit(?:ed)?\s+to)|hackerone\.com/", re.I
+)
+_RANGE_PAIR = re.compile(
+    r"(\d+\.\d+(?:\.\d+)?)\s+(?:before|prior\s+to)\s+(\d+\.\d+(?:\.\d+)?)(?![.\w])"
+)
+_JSON_NAMES = {
+    "AV": "attackVector",
+    "AC": "attackComplexity",
+    "PR": "privilegesRequired",
+    "UI": "userInteraction",
+    "S": "scope",
+    "C": "confidentialityImpact",
+    "I": "integrityImpact",
+    "A": "availabilityImpact",
+}
+
+
+def _cna(record: Any) -> dict[str, Any]:
+    if isinstance(record, dict):
+        containers = record.get("containers")
+        if isinstance(containers, dict) and isinstance(containers.get("cna"), dict):
+            return dict(containers["cna"])
+    return {}
+
+
+def _description(cna: dict[str, Any]) -> str:
+    for item in cna.get("descriptions") or []:
+        if isinstance(item, dict) and str(item.get("lang", "")).startswith("en"):
+            return str(item.get("value", ""))
+    return ""
+
+
+def _ranges(cna: dict[str, Any]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for product in cna.get("affected") or []:
+        if not isinstance(product, dict):
+            continue
+        for entry in product.get("versions") or []:
+            if (
+                isinstance(entry, dict)
+                and entry.get("status") == "affected"
+                and "lessThan" in entry
+            ):
+                found.append((str(entry.get("version", "")), str(entry["lessThan"])))
+    return found
+
+
+def _version(text: str) -> Version | None:
+    return Version.parse(text) if Version.is_valid(text) else None
+
+
+@RULES.check(KIND)
+def check_schema(record: Any, subject: str) -> Iterator[Finding]:
+    from psirt.render.cve_record import schema_errors
+
+    for error in schema_errors(record)[:10]:
+        field = error.split(":", 1)[0]
+        yield R_SCHEMA.finding(subject, field, error)
+
+
+@RULES.check(KIND)
+def check_cwe(record: Any, subject: str) -> Iterator[Finding]:
+    from psirt.knowledge.cwe import load_catalog, normalize_cwe_id
+
+    for problem in _cna(record).get("problemTypes") or []:
+        for item in (problem or {}).get("descriptions") or []:
+            cwe = item.get("cweId") if isinstance(item, dict) else None
+            if not cwe:
+                continue
+            try:
+                entry = load_catalog().get(normalize_cwe_id(str(cwe)))
+            except InputError as exc:
+                yield R_CWE.finding(subject, "problemTypes", f"problemTypes: {exc.message}")
+                continue
+            if entry is None:
+                yield R_CWE.finding(subject, "problemTypes", f"problemTypes: unknown CWE {cwe}")
+            elif entry.usage == "Allowed-with-Review":
+                yield R_CWE_REVIEW.finding(
+                    subject, "problemTypes", f"problemTypes: {cwe} ({entry.name}) needs review"
+                )
+            elif entry.usage != "Allowed":
+                better = ", ".join(entry.suggestions[:4])
+                yield R_CWE.finding(
+                    subject,
+                    "problemTypes",
+                    f"problemTypes: {cwe} ({entry.name}) is {entry.usage} for mapping",
+                    hint=f"consider {better}" if better else None,
+                )
+
+
+@RULES.check(KIND)
+def check_cvss(record: Any, subject: str) -> Iterator[Finding]:
+    for metric in _cna(record).get("metrics") or []:
+        if not isinstance(metric, dict):
+            continue
+        for key in ("cvssV3_1", "cvssV3_0", "cvssV4_0"):
+            data = metric.get(key)
+            if not isinstance(data, dict):
+                continue
+            where = f"metrics.{key}"
+            vector = str(data.get("vectorString", ""))
+            if not vector.upper().startswith("CVSS:"):
+                yield R_CVSS.finding(subject, where, f"{where}.vectorString: lacks 'CVSS:x.y/'")
+            try:
+                score = parse_vector(vector, default_version=key[5:].replace("_", "."))
+            except InputError as exc:
+                yield R_CVSS.finding(subject, where, f"{where}.vectorString: {exc.message}")
+                continue
+            if data.get("baseScore") != score.base_score:
+                yield R_CVSS.finding(
+                    subject,
+                    where,
+                    f"{where}.baseScore: {data.get('baseScore')}, the vector scores "
+                    f"{score.base_score}",
+                )
+            if data.get("baseSeverity") != score.severity:
+                yield R_CVSS.finding(
+                    subject,
+                    where,
+                    f"{where}.baseSeverity: {data.get('baseSeverity')}, expected {score.severity}",
+                )
+            expected = score.cve_json()
+            for name in _JSON_NAMES.values():
+                if name in data and name in expected and data[name] != expected[name]:
+                    yield R_CVSS.finding(
+                        subject,
+                        where,
+                        f"{where}.{name}: {data[name]}, the vector says {expected[name]}",
+                    )
+
+
+@RULES.check(KIND)
+def check_solution(record: Any, subject: str) -> Iterator[Finding]:
+    cna = _cna(record)
+    fixed = {v for _, less in _ranges(cna) if (v := _version(less))}
+    if not fixed:
+        return
+    for item in cna.get("solutions") or []:
+        text = str(item.get("value", "")) if isinstance(item, dict) else ""
+        named = set(versions_in(text))
+        if named and named != fixed:
+            yield R_SOLUTION.finding(
+                subject,
+                "solutions",
+                f"solutions: names {', '.join(map(str, sorted(named)))}; the ranges are fixed in "
+                f"{', '.join(map(str, sorted(fixed)))}",
+            )
+
+
+@RULES.check(KIND)
+def check_description_versions(record: Any, subject: str) -> Iterator[Finding]:
+    cna = _cna(record)
+    ranges = {(a, b) for a, b in _ranges(cna)}
+    described = set(_RANGE_PAIR.findall(_description(cna)))
+    if not ranges or not described:
+        return
+    if described != ranges:
+        text = "; ".join(f"{a} before {b}" for a, b in sorted(ranges))
+        said = "; ".join(f"{a} before {b}" for a, b in sorted(described))
+        yield R_DESCRIPTION_VERSIONS.finding(
+            subject,
+            "descriptions",
+            f"descriptions: says {said}; affected says {text}",
+        )
+
+
+@RULES.check(KIND)
+def check_credit_in_description(record: Any, subject: str) -> Iterator[Finding]:
+    match = _CREDIT_WORDS.search(_description(_cna(record)))
+    if match:
+        yield R_CREDIT_IN_DESCRIPTION.finding(
+            subject, "descriptions", f"descriptions: credits someone ({match.group(0)!r})"
+        )
+
+
+def _vector_metrics(cna: dict[str, Any]) -> dict[str, str]:
+    for metric in cna.get("metrics") or []:
+        for key in ("cvssV3_1", "cvssV3_0", "cvssV4_0"):
+            data = metric.get(key) if isinstance(metric, dict) else None
+            if isinstance(data, dict):
+                try:
+                    return parse_vector(str(data.get("vectorString", ""))).metrics
+                except InputError:
+                    return {}
+    return {}
+
+
+@RULES.check(KIND)
+def check_contradiction(record: Any, subject: str) -> Iterator[Finding]:
+    cna = _cna(record)
+    text = _description(cna).lower()
+    metrics = _vector_metrics(cna)
+    if not text or not metrics:
+        return
+    pr, ui = metrics.get("PR"), metrics.get("UI")
+    problems: list[str] = []
+    if re.search(r"\bunauthenticated\b", text) and pr in ("L", "H"):
+        problems.append(f"'unauthenticated' but PR:{pr}")
+    if re.search(r"(?<!un)\bauthenticated\b", text) and pr == "N":
+        problems.append("'authenticated' but PR:N")
+    if re.search(r"\b(?:administrator|admin|maintainer|owner)s?\b", text) and pr == "N":
+        problems.append("a privileged role but PR:N")
+    if re.search(r"without (?:any )?user interaction", text) and ui in ("R", "P", "A"):
+        problems.append(f"'without user interaction' but UI:{ui}")
+    for problem in problems:
+        yield R_CONTRADICTION.finding(subject, "descriptions", f"descriptions: {problem}")
+
+
+@RULES.check(KIND)
+def check_presence(record: Any, subject: str) -> Iterator[Finding]:
+    cna = _cna(record)
+    if not cna:
+        return
+    if not cna.get("credits"):
+        yield R_NO_CREDIT.finding(subject, "credits", "credits: none")
+    if not cna.get("references"):
+        yield R_NO_REFERENCE.finding(subject, "references", "references: none")
+    description = _description(cna).strip()
+    if description and not description.endswith((".", ".)", '."')):
+        yield R_PUNCTUATION.finding(
+            subject, "descriptions", f"descriptions: ends with {description[-12:]!r}"
+        )
+
+
+@RULES.check(KIND)
+def check_placeholders(record: Any, subject: str) -> Iterator[Finding]:
+    cna = _cna(record)
+    texts = [("descriptions", _description(cna))]
+    texts += [("solutions", str(s.get("value", ""))) for s in cna.get("solutions") or []]
+    texts += [("affected", f"{a} {b}") for a, b in _ranges(cna)]
+    for field, text in texts:
+        for token in dict.fromkeys(find_placeholders(text)):
+            yield R_PLACEHOLDER.finding(subject, field, f"{field}: placeholder {token!r}")
+
+
+def lint_record(record: Any, subject: str) -> list[Finding]:
+    return RULES.run(KIND, record, subject)

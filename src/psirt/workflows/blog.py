@@ -1,0 +1,109 @@
+"""``psirt blog generate`` and ``psirt blog lint``: the post from the release, and its review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from psirt.errors import InputError
+from psirt.model.finding import Finding
+from psirt.render.blog import BlogPost, build_post, render_post
+
+if TYPE_CHECKING:
+    from psirt.model.release import ReleaseSnapshot
+    from psirt.session import Session
+    from psirt.workflows.demo import StepResult
+
+OUT_DIR = "out"
+POST_FILE = "blog.md"
+
+
+@dataclass(frozen=True)
+class GeneratedPost:
+    post: BlogPost
+    text: str
+
+
+def default_post_path(session: Session) -> Path:
+    """``out/blog.md``: where the demo writes the post and ``verify-fixes`` reads it."""
+    return session.workspace.root / OUT_DIR / POST_FILE
+
+
+def expected_post(session: Session, snapshot: ReleaseSnapshot) -> BlogPost:
+    """The post the release produces now. Bug fixes come from the security project's merge
+    requests, which the snapshot does not hold."""
+    merge_requests = session.tracker.list_merge_requests(session.config.projects.security)
+    return build_post(snapshot, merge_requests)
+
+
+def generate(session: Session, release_issue: int | None = None) -> GeneratedPost:
+    snapshot = session.snapshot(release_issue)
+    post = expected_post(session, snapshot)
+    text = render_post(post, session.config, session.workspace.templates_dir)
+    return GeneratedPost(post, text)
+
+
+def lint_text(text: str, subject: str, expected: BlogPost | None) -> list[Finding]:
+    from psirt.render.blog_parse import parse_post
+    from psirt.rules.blog import BlogLintContext, lint
+
+    return lint(BlogLintContext(parse_post(text), subject, expected))
+
+
+def read_post(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(
+            "no such file (run `psirt blog generate -o FILE` first)", where=str(path)
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the post: {exc}", where=str(path)) from exc
+
+
+def lint_file(
+    path: Path, session: Session | None, release_issue: int | None = None
+) -> list[Finding]:
+    """Lint a post; with a session, also against what the release contains now."""
+    text = read_post(path)
+    expected = None
+    if session is not None:
+        expected = expected_post(session, session.snapshot(release_issue))
+    return lint_text(text, path.name, expected)
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def summarize(findings: list[Finding]) -> str:
+    errors = sum(1 for f in findings if f.is_error)
+    warnings = len(findings) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def demo_step(session: Session) -> StepResult:
+    """Write ``out/blog.md`` and ``out/cves/*.json`` into the demo workspace, then lint both."""
+    from psirt.workflows.cve_export import export
+    from psirt.workflows.demo import StepResult
+
+    snapshot = session.snapshot()
+    post = expected_post(session, snapshot)
+    text = render_post(post, session.config, session.workspace.templates_dir)
+    path = default_post_path(session)
+    write_text(path, text)
+    findings = lint_text(text, path.name, post)
+    root = session.workspace.root
+    lines = [f"blog post written to {path.relative_to(root)}: {summarize(findings)}"]
+    lines += [f"  {f.code} {f.level}: {f.message}" for f in findings]
+    exported = export(session, root / OUT_DIR / "cves", snapshot=snapshot, blog_url=post.url)
+    record_findings = [f for item in exported for f in item.findings]
+    lines.append(
+        f"{len(exported)} CVE records written to {OUT_DIR}/cves: {summarize(record_findings)}"
+    )
+    lines += [f"  {f.code} {f.subject}: {f.message}" for f in record_findings if f.is_error]
+    return StepResult("blog post and CVE records", tuple(lines))

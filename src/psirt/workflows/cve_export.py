@@ -1,0 +1,85 @@
+"""``psirt cve export`` and ``psirt cve lint``: CVE JSON 5 records of the release, and a lint for
+records from any CNA."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from psirt.errors import InputError
+from psirt.model.finding import Finding
+from psirt.render.blog import post_url
+from psirt.render.cve_record import build_record, dump_record, resolve
+
+if TYPE_CHECKING:
+    from psirt.model.release import ReleaseSnapshot
+    from psirt.session import Session
+
+
+@dataclass(frozen=True)
+class ExportedRecord:
+    cve_id: str
+    path: Path
+    record: dict[str, Any]
+    findings: tuple[Finding, ...]
+
+
+def records(snapshot: ReleaseSnapshot, blog_url: str | None = None) -> list[dict[str, Any]]:
+    """One record per fix that has a CVE id, in CVE id order."""
+    config, release = snapshot.config, snapshot.release
+    if blog_url is None:
+        try:
+            blog_url = post_url(release, config)
+        except InputError:
+            blog_url = None
+    built = [
+        build_record(facts, config, blog_url)
+        for item in snapshot.issues
+        if (facts := resolve(item, release, config)).cve_id is not None
+    ]
+    return sorted(built, key=lambda r: str(r["cveMetadata"]["cveId"]))
+
+
+def export(
+    session: Session,
+    out_dir: Path,
+    *,
+    release_issue: int | None = None,
+    snapshot: ReleaseSnapshot | None = None,
+    blog_url: str | None = None,
+) -> list[ExportedRecord]:
+    from psirt.rules.cve_record import lint_record
+
+    snapshot = snapshot or session.snapshot(release_issue)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exported: list[ExportedRecord] = []
+    for record in records(snapshot, blog_url):
+        cve_id = str(record["cveMetadata"]["cveId"])
+        path = out_dir / f"{cve_id}.json"
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(dump_record(record), encoding="utf-8")
+        temporary.replace(path)
+        exported.append(ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id))))
+    return exported
+
+
+def load_record(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("no such file", where=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg}", where=f"{path}:{exc.lineno}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", where=str(path)) from exc
+
+
+def lint_files(paths: list[Path]) -> list[Finding]:
+    from psirt.rules.cve_record import lint_record
+
+    findings: list[Finding] = []
+    for path in paths:
+        findings += lint_record(load_record(path), path.name)
+    return findings
