@@ -14,7 +14,8 @@ Always recomputed: affected_versions, fixed_versions, solution, and the version 
 description. Filled only when missing or a placeholder: the description (from the council
 note's Public description), cpes and product, credit, references (appended, never removed).
 A human-written value that differs is kept and reported as a conflict. When the description
-of a request labelled description::validated changes, the same write removes that label.
+of a request carrying the validated label (psirt.toml labels.description_validated) changes,
+the same write removes that label: the human approval does not cover the new text.
 
 Dry run (the default) prints a unified diff per CVE request. Exit codes: 0 when nothing is left
 for a human (no conflicts, every field computed; a dry run with pending changes is also 0),
