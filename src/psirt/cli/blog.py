@@ -1,0 +1,104 @@
+"""``psirt blog generate`` and ``psirt blog lint``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from psirt.cli.common import OutputFormat
+
+if TYPE_CHECKING:
+    from psirt.model.finding import Finding
+
+ReleaseIssue = Annotated[
+    int | None,
+    typer.Option(
+        "--release-issue",
+        help="The tracking (or PSIRT task) issue iid; default: the open upcoming release.",
+    ),
+]
+
+
+def print_findings(findings: list[Finding], output: OutputFormat, what: str) -> None:
+    """Findings as text lines (code, level, where, message, hint) or a JSON list."""
+    import json
+
+    if output is OutputFormat.json:
+        typer.echo(json.dumps([f.to_json() for f in findings], indent=2))
+        return
+    for finding in findings:
+        typer.echo(f"{finding.code} {finding.level}: {finding.subject}: {finding.message}")
+        if finding.hint:
+            typer.echo(f"    hint: {finding.hint}")
+    errors = sum(1 for f in findings if f.is_error)
+    typer.echo(f"{what}: {errors} errors, {len(findings) - errors} warnings")
+
+
+def register(app: typer.Typer) -> None:
+    blog_app = typer.Typer(
+        help="The patch release blog post: generate it, lint it.",
+        no_args_is_help=True,
+        add_completion=False,
+    )
+
+    @blog_app.command("generate")
+    def generate(
+        ctx: typer.Context,
+        output_file: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help="Write the post here (default: standard output)."),
+        ] = None,
+        release_issue: ReleaseIssue = None,
+    ) -> None:
+        """Write the post for the release (GitLab's current format) from the CVE requests."""
+        from psirt.cli.common import state
+        from psirt.session import open_session
+        from psirt.workflows.blog import generate as run_generate
+        from psirt.workflows.blog import write_text
+
+        session = open_session(state(ctx).workspace())
+        result = run_generate(session, release_issue)
+        if output_file is None:
+            typer.echo(result.text, nl=False)
+            return
+        write_text(output_file, result.text)
+        typer.echo(f"blog post written to {output_file}", err=True)
+
+    @blog_app.command("lint")
+    def lint(
+        ctx: typer.Context,
+        post: Annotated[Path, typer.Argument(help="The post (Markdown with front matter).")],
+        output: Annotated[
+            OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
+        ] = OutputFormat.text,
+        release_issue: ReleaseIssue = None,
+    ) -> None:
+        """Review the post as the handbook asks; exit 1 when any error is found.
+
+        Inside a workspace the post is also checked against the release (every fix present and
+        nothing else, the author on rotation); elsewhere only the post itself is checked.
+        """
+        from psirt.cli.common import state
+        from psirt.errors import ExitCode, WorkspaceError
+        from psirt.workflows.blog import lint_file
+
+        holder = state(ctx)
+        session = None
+        try:
+            workspace = holder.workspace()
+        except WorkspaceError:
+            if holder.workspace_option is not None:
+                raise
+            typer.echo("note: no workspace; checking the post alone", err=True)
+        else:
+            from psirt.session import open_session
+
+            session = open_session(workspace)
+        findings = lint_file(post, session, release_issue)
+        print_findings(findings, output, str(post))
+        failed = any(f.is_error for f in findings)
+        raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+    app.add_typer(blog_app, name="blog")

@@ -1,0 +1,74 @@
+"""``psirt cve export`` (the release's CVE JSON 5 records) and ``psirt cve lint`` (any CNA's)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from psirt.cli.common import OutputFormat
+
+
+def register(app: typer.Typer) -> None:
+    cve_app = typer.Typer(
+        help="CVE JSON 5 records: export the release's, lint anyone's.",
+        no_args_is_help=True,
+        add_completion=False,
+    )
+
+    @cve_app.command("export")
+    def export(
+        ctx: typer.Context,
+        out_dir: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help="Folder for CVE-....json (default: out/cves)."),
+        ] = None,
+        release_issue: Annotated[
+            int | None,
+            typer.Option(
+                "--release-issue",
+                help="The tracking (or PSIRT task) issue iid; default: the open upcoming release.",
+            ),
+        ] = None,
+    ) -> None:
+        """Write one record per CVE of the release, shaped as GitLab publishes them, each
+        checked against the CVE JSON 5 schema and the record lint; exit 1 on any error."""
+        from psirt.cli.common import state
+        from psirt.errors import ExitCode
+        from psirt.session import open_session
+        from psirt.workflows.cve_export import export as run_export
+
+        session = open_session(state(ctx).workspace())
+        folder = out_dir or session.workspace.root / "out" / "cves"
+        exported = run_export(session, folder, release_issue=release_issue)
+        failed = False
+        for item in exported:
+            errors = [f for f in item.findings if f.is_error]
+            failed = failed or bool(errors)
+            typer.echo(
+                f"{item.path}: {len(errors)} errors, {len(item.findings) - len(errors)} warnings"
+            )
+            for finding in item.findings:
+                typer.echo(f"  {finding.code} {finding.level}: {finding.message}")
+        typer.echo(f"{len(exported)} records written to {folder}")
+        raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+    @cve_app.command("lint")
+    def lint(
+        records: Annotated[list[Path], typer.Argument(help="CVE JSON 5 record files.")],
+        output: Annotated[
+            OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
+        ] = OutputFormat.text,
+    ) -> None:
+        """Lint published CVE JSON 5 records from any CNA (no workspace needed)."""
+        from psirt.cli.blog import print_findings
+        from psirt.errors import ExitCode
+        from psirt.workflows.cve_export import lint_files
+
+        findings = lint_files(records)
+        print_findings(findings, output, f"{len(records)} records")
+        failed = any(f.is_error for f in findings)
+        raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+    app.add_typer(cve_app, name="cve")
