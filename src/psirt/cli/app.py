@@ -18,11 +18,14 @@ from psirt.cli.common import State
 
 COMMAND_MODULES: tuple[str, ...] = (
     # one module per command group; each exposes register(app)
+    "psirt.cli.blog",
     "psirt.cli.close",
+    "psirt.cli.cve",
     "psirt.cli.demo",
     "psirt.cli.knowledge",
     "psirt.cli.update_cves",
     "psirt.cli.validate",
+    "psirt.cli.verify",
 )
 
 app = typer.Typer(
