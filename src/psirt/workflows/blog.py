@@ -106,4 +106,10 @@ def demo_step(session: Session) -> StepResult:
         f"{len(exported)} CVE records written to {OUT_DIR}/cves: {summarize(record_findings)}"
     )
     lines += [f"  {f.code} {f.subject}: {f.message}" for f in record_findings if f.is_error]
+    from psirt.render.blog_parse import parse_post
+    from psirt.workflows.verify import compare
+
+    differences = compare(parse_post(text), post, snapshot)
+    lines.append(f"verify-fixes: {len(differences)} differences between the post and the release")
+    lines += [f"  [{d.kind}] {d.message}" for d in differences]
     return StepResult("blog post and CVE records", tuple(lines))
