@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     # one module per command group; each exposes register(app)
     "psirt.cli.blog",
     "psirt.cli.close",
+    "psirt.cli.comms",
     "psirt.cli.cve",
     "psirt.cli.demo",
     "psirt.cli.knowledge",

@@ -1,0 +1,162 @@
+"""``psirt checklist | handover | notify | email | thanks``: the release's human messages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from psirt.cli.common import OutputFormat, state
+
+ReleaseIssue = Annotated[
+    int | None,
+    typer.Option(
+        "--release-issue",
+        help="The tracking (or PSIRT task) issue iid; default: the open upcoming release.",
+    ),
+]
+Output = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
+]
+
+_CHECKLIST_HELP = """Print the PSIRT checklist of the release, as a GitLab task list.
+
+The handbook's pre-release, release-day and post-release steps with psirt's commands, and the
+stakeholders to tell for the release's worst fix. --unplanned adds the steps of an unplanned
+critical (S1) release. --create files it as an issue in the tasks project (dry run: prints the
+plan; --live creates it; a second run finds it and says so).
+"""
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("checklist", help=_CHECKLIST_HELP)
+    def checklist(
+        ctx: typer.Context,
+        unplanned: Annotated[
+            bool, typer.Option("--unplanned", help="An unplanned critical (S1) release.")
+        ] = False,
+        create: Annotated[
+            bool, typer.Option("--create", help="File the checklist as an issue (with --live).")
+        ] = False,
+        live: Annotated[
+            bool, typer.Option("--live", help="With --create: create the issue.")
+        ] = False,
+        release_issue: ReleaseIssue = None,
+        output: Output = OutputFormat.text,
+    ) -> None:
+        from psirt.errors import InputError
+        from psirt.session import open_session
+        from psirt.workflows.comms import run_checklist
+
+        if live and not create:
+            raise InputError("--live only applies with --create (nothing else writes)")
+        session = open_session(state(ctx).workspace())
+        result = run_checklist(
+            session, release_issue=release_issue, unplanned=unplanned, create=create, live=live
+        )
+        if output is OutputFormat.json:
+            _json(
+                {
+                    "title": result.checklist.title,
+                    "marker": result.checklist.marker,
+                    "body": result.body,
+                    "existing": result.existing,
+                    "created": result.created,
+                    "outcomes": [o.line() for o in result.outcomes],
+                }
+            )
+            return
+        if not create:
+            typer.echo(result.body, nl=False)
+            return
+        if result.existing:
+            typer.echo(f"the checklist issue exists already: {_ref(result.existing)}")
+        elif result.created:
+            typer.echo(f"created the checklist issue {_ref(result.created)}")
+        else:
+            typer.echo("dry run (--live creates it):")
+            typer.echo(result.plan.render())
+            typer.echo("")
+            typer.echo(result.body, nl=False)
+
+    @app.command("handover")
+    def handover(
+        ctx: typer.Context,
+        status: Annotated[str, typer.Option("--status", help="A brief status statement.")],
+        next_step: Annotated[str, typer.Option("--next", help="What should happen next.")],
+        to: Annotated[
+            str | None,
+            typer.Option("--to", help="Who takes over (default: the other release manager)."),
+        ] = None,
+        sender: Annotated[
+            str | None,
+            typer.Option("--from", help="Who hands over (default: the primary release manager)."),
+        ] = None,
+        release_issue: ReleaseIssue = None,
+    ) -> None:
+        """Print the handover message for #sec-psirt-team, with the release's links and a status
+        line computed from the release (findings, CVEs not validated, MRs not merged)."""
+        from psirt.session import open_session
+        from psirt.workflows.comms import handover_text
+
+        session = open_session(state(ctx).workspace())
+        typer.echo(
+            handover_text(
+                session,
+                status=status,
+                next_step=next_step,
+                to=to,
+                sender=sender,
+                release_issue=release_issue,
+            ),
+            nl=False,
+        )
+
+    @app.command("notify")
+    def notify(ctx: typer.Context, release_issue: ReleaseIssue = None) -> None:
+        """Print the message for each stakeholder the release's worst fix requires (marketing
+        always; field security and support for critical or high; Dedicated and communications
+        for critical), addressed to the handles of psirt.toml's people.stakeholders."""
+        from psirt.session import open_session
+        from psirt.workflows.comms import notify_text
+
+        session = open_session(state(ctx).workspace())
+        typer.echo(notify_text(session, release_issue=release_issue), nl=False)
+
+    @app.command("email")
+    def email(
+        ctx: typer.Context, release_issue: ReleaseIssue = None, output: Output = OutputFormat.text
+    ) -> None:
+        """Print the Security Alerts e-mail (subject, plain text, HTML): the versions, the fixes
+        by severity, the recommendation to upgrade and the blog post link."""
+        from psirt.session import open_session
+        from psirt.workflows.comms import email as build
+
+        session = open_session(state(ctx).workspace())
+        mail = build(session, release_issue=release_issue)
+        if output is OutputFormat.json:
+            _json({"subject": mail.subject, "text": mail.text, "html": mail.html})
+            return
+        typer.echo(f"Subject: {mail.subject}\n\n--- text ---\n{mail.text}\n--- html ---")
+        typer.echo(mail.html, nl=False)
+
+    @app.command("thanks")
+    def thanks(ctx: typer.Context, release_issue: ReleaseIssue = None) -> None:
+        """Print the #thanks message: release managers, MR authors and reviewers, PSIRT
+        reviewers and credited reporters, each named once."""
+        from psirt.session import open_session
+        from psirt.workflows.comms import thanks_text
+
+        session = open_session(state(ctx).workspace())
+        typer.echo(thanks_text(session, release_issue=release_issue), nl=False)
+
+
+def _ref(detail: str) -> str:
+    """``it exists: group/project#12`` or ``created group/project#12`` -> the reference."""
+    return detail.split()[-1]
+
+
+def _json(value: object) -> None:
+    import json
+
+    typer.echo(json.dumps(value, indent=2))

@@ -1,0 +1,174 @@
+"""``psirt checklist | handover | notify | email | thanks``: the release's human messages.
+
+The messages themselves are pure (``psirt.render.messages``); this module loads the snapshot,
+adds what needs more than the snapshot (validation findings for the handover, the blog URL),
+and files the checklist on the tracker through a plan, so a second ``--create --live`` finds the
+issue it filed instead of filing another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from psirt.actions.executor import Outcome, execute
+from psirt.actions.plan import ExecutionContext, Plan
+from psirt.actions.tracker_actions import CreateIssue
+from psirt.errors import InputError
+from psirt.knowledge.stakeholders import SEVERITY_NAMES
+from psirt.model.release import ReleaseSnapshot
+from psirt.render import messages
+from psirt.session import Session
+
+if TYPE_CHECKING:
+    from psirt.workflows.demo import StepResult
+
+
+def blog_url(snapshot: ReleaseSnapshot) -> str | None:
+    """The post's canonical URL, None while the release has no due date or versions."""
+    from psirt.render.blog import post_url
+
+    try:
+        return post_url(snapshot.release, snapshot.config)
+    except InputError:
+        return None
+
+
+def findings_left(snapshot: ReleaseSnapshot) -> tuple[int, int]:
+    """(errors, warnings) of ``psirt validate`` on the snapshot."""
+    from psirt.workflows.validate import validate
+
+    report = validate(snapshot)
+    return report.errors, report.warnings
+
+
+# --- checklist ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistResult:
+    checklist: messages.Checklist
+    body: str
+    plan: Plan
+    outcomes: tuple[Outcome, ...] = field(default=())
+
+    @property
+    def existing(self) -> str | None:
+        """The checklist issue already on the tracker, from the plan's check."""
+        for outcome in self.outcomes:
+            if outcome.outcome == "skipped":
+                return outcome.detail
+        return None
+
+    @property
+    def created(self) -> str | None:
+        for outcome in self.outcomes:
+            if outcome.outcome == "applied":
+                return outcome.detail
+        return None
+
+
+def plan_checklist(snapshot: ReleaseSnapshot, checklist: messages.Checklist, body: str) -> Plan:
+    """One ``CreateIssue`` in the tasks project, labelled as a PSIRT task issue and assigned to
+    the release managers; its marker names the release versions."""
+    config = snapshot.config
+    return Plan(
+        [
+            CreateIssue(
+                project=config.projects.tasks,
+                title=checklist.title,
+                description=body,
+                marker=checklist.marker,
+                why="the PSIRT checklist of the release",
+                labels=(config.labels.task_issue,),
+                assignees=checklist.release_managers,
+                confidential=True,
+            )
+        ]
+    )
+
+
+def run_checklist(
+    session: Session,
+    *,
+    release_issue: int | None = None,
+    unplanned: bool = False,
+    create: bool = False,
+    live: bool = False,
+) -> ChecklistResult:
+    snapshot = session.snapshot(release_issue)
+    checklist = messages.build_checklist(snapshot, unplanned=unplanned)
+    body = messages.render_checklist(checklist, snapshot.config, session.workspace.templates_dir)
+    plan = plan_checklist(snapshot, checklist, body)
+    if not create:
+        return ChecklistResult(checklist, body, plan)
+    from psirt.actions.journal import Journal
+
+    context = ExecutionContext(
+        tracker=session.tracker,
+        bounty=session.bounty,
+        journal=Journal(session.workspace.journal_path) if live else None,
+    )
+    outcomes = execute(plan, context, live=live)
+    return ChecklistResult(checklist, body, plan, tuple(outcomes))
+
+
+# --- the other messages ------------------------------------------------------------------
+
+
+def handover_text(
+    session: Session,
+    *,
+    status: str,
+    next_step: str,
+    to: str | None = None,
+    sender: str | None = None,
+    release_issue: int | None = None,
+) -> str:
+    snapshot = session.snapshot(release_issue)
+    handover = messages.build_handover(
+        snapshot,
+        status=status,
+        next_step=next_step,
+        to=to,
+        sender=sender,
+        findings=findings_left(snapshot),
+    )
+    return messages.render_handover(handover, session.workspace.templates_dir)
+
+
+def notify_text(session: Session, *, release_issue: int | None = None) -> str:
+    snapshot = session.snapshot(release_issue)
+    notes = messages.build_notifications(snapshot, blog_url(snapshot))
+    return messages.render_notifications(notes, session.workspace.templates_dir)
+
+
+def email(session: Session, *, release_issue: int | None = None) -> messages.RenderedEmail:
+    snapshot = session.snapshot(release_issue)
+    return messages.render_email(messages.build_email(snapshot), session.workspace.templates_dir)
+
+
+def thanks_text(session: Session, *, release_issue: int | None = None) -> str:
+    snapshot = session.snapshot(release_issue)
+    return messages.render_thanks(messages.build_thanks(snapshot), session.workspace.templates_dir)
+
+
+def demo_step(session: Session) -> StepResult:
+    """The demo's comms summary: who is told, what the e-mail says, who is thanked."""
+    from psirt.workflows.demo import StepResult
+
+    snapshot = session.snapshot()
+    level = messages.highest_severity(snapshot)
+    pings = messages.pings_for(level or 4, snapshot.config)
+    mail = messages.build_email(snapshot)
+    thanks = messages.build_thanks(snapshot)
+    status = messages.release_status(snapshot, findings_left(snapshot))
+    counts = ", ".join(f"{count} {name.lower()}" for name, count in mail.counts)
+    lines = (
+        f"status: {status.line()}",
+        f"notify ({SEVERITY_NAMES.get(level or 0, 'unknown')}): "
+        + ", ".join(ping.key for ping in pings),
+        f"e-mail: {mail.subject!r}, {mail.total} fixes ({counts}), {mail.blog_url}",
+        f"thanks: {len(messages.names_in(thanks.groups))} people",
+    )
+    return StepResult("comms", lines)
