@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the clean post fixture keeps its long Markdown lines as a post has them)
 """Blog lint: each rule fails on a broken post and passes on a clean one."""
 
 from __future__ import annotations
@@ -127,8 +128,11 @@ BROKEN: dict[str, Callable[[str], str]] = {
     "BLG002": lambda t: t.replace("CVE-2026-0002", "CVE-2026-0009"),
     "BLG003": lambda t: t.replace("16.10 before 18.8.7, 18.9", "1X.X before 18.8.7, 18.9", 1),
     "BLG004": lambda t: t.replace("that could have allowed an authenticated", "in 18.9.2 an", 1),
-    "BLG005": lambda t: t.replace("| Medium |", "| TMP |").replace("| Low |", "| Medium |")
-    .replace("| TMP |", "| Low |"),
+    "BLG005": lambda t: (
+        t.replace("| Medium |", "| TMP |")
+        .replace("| Low |", "| Medium |")
+        .replace("| TMP |", "| Low |")
+    ),
     "BLG006": lambda t: t.replace(f"(#{A})", "(#cve-2026-0001-missing)"),
     "BLG007": lambda t: t.replace("Common Vulnerability Scoring System (CVSS)", "CVSS"),
     "BLG008": lambda t: t.replace('author_gitlab: "ana-psirt"', 'author_gitlab: "someone"'),
@@ -150,7 +154,8 @@ BROKEN: dict[str, Callable[[str], str]] = {
 def test_each_rule_fails_on_its_broken_post(code: str) -> None:
     broken = BROKEN[code](CLEAN)
     assert broken != CLEAN
-    assert code in _codes(broken)
+    # without a release, weaknesses are told apart by the title; with one, by the CWE
+    assert code in _codes(broken, None if code == "BLG011" else EXPECTED)
 
 
 def test_every_blog_rule_has_a_failing_fixture() -> None:
@@ -166,7 +171,8 @@ def test_findings_name_the_line_and_the_fix() -> None:
         for f in lint(BlogLintContext(parse_post(broken), "post.md", EXPECTED))
         if f.code == "BLG006"
     )
-    assert finding.field == "line 20"
+    row = next(i for i, line in enumerate(broken.splitlines(), 1) if "0001-missing" in line)
+    assert finding.field == f"line {row}"
     assert "#cve-2026-0001-missing" in finding.message
 
 
