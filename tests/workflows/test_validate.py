@@ -1,0 +1,213 @@
+"""psirt validate on the demo workspace: every deliberate defect under its code, the clean
+fixes untouched, the formats, the exit codes, and comments that are upserted, never doubled."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from psirt.actions.tracker_actions import marker_comment
+from psirt.cli.app import app
+from psirt.cli.common import run_app
+from psirt.config import Config
+from psirt.demo.build import build_demo
+from psirt.demo.data import DEFECTS, FIXES
+from psirt.session import open_session
+from psirt.trackers.interface import IssueRef
+from psirt.workflows.validate import COMMENT_MARKER, comment_plan, validate
+from psirt.workspace import Workspace
+from tests import factories as f
+
+# What each deliberate defect of the demo must be reported as (at least these codes).
+EXPECTED: dict[str, set[str]] = {
+    "overshared-xss": {"CVE022"},
+    "ssrf-reverted-backport": {"ISS011"},
+    "discouraged-cwe": {"CVE006", "CVE003", "CVE011", "CVE024"},
+    "todo-left-in-cve": {"CVE003", "CVE025"},
+    "wrong-fixed-versions": {"CVE011"},
+    "missing-council-approval": {"ISS006", "CVE003", "CVE024"},
+    "missing-backport": {"ISS008", "CVE003", "CVE024"},
+}
+# The demo's council notes are written by one of their own approvers (build.py picks julia-appsec
+# when ivan-appsec approves), and self-approvals do not count (parsing/council.py), so the fixes
+# that need two approvals show one. Reported to the demo's owner; see test_clean_fixes_strict.
+DEMO_COUNCIL_AUTHOR_DEFECT = {"ISS006"}
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    build_demo(root)
+    return root
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(demo_template, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def report_codes(demo_template: Path) -> dict[str, set[str]]:
+    session = open_session(Workspace(demo_template))
+    report = validate(session.snapshot())
+    config = Config()
+    by_fix: dict[str, set[str]] = {}
+    for fix in FIXES:
+        ref = str(IssueRef(config.projects.security, fix.security_iid))
+        by_fix[fix.key] = set(report.codes_by_issue().get(ref, []))
+    return by_fix
+
+
+def test_every_listed_defect_has_an_expectation() -> None:
+    assert set(EXPECTED) == set(DEFECTS)
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_demo_defect_is_reported_with_its_codes(
+    key: str, report_codes: dict[str, set[str]]
+) -> None:
+    assert EXPECTED[key] <= report_codes[key]
+
+
+def test_clean_fixes_have_no_finding_but_the_demo_council_defect(
+    report_codes: dict[str, set[str]],
+) -> None:
+    for fix in FIXES:
+        if fix.key not in DEFECTS:
+            assert report_codes[fix.key] <= DEMO_COUNCIL_AUTHOR_DEFECT, fix.key
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="demo build: a council note's author is one of its two approvers, so High/Critical "
+    "fixes show one approval (ISS006) until the demo data picks another author",
+)
+def test_clean_fixes_strict(report_codes: dict[str, set[str]]) -> None:
+    assert all(report_codes[fix.key] == set() for fix in FIXES if fix.key not in DEFECTS)
+
+
+def test_json_format_and_exit_code(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_app(app, ["--workspace", str(demo), "validate", "--format", "json"])
+    assert code == 1
+    data = json.loads(capsys.readouterr().out)
+    assert {"code", "level", "subject", "field", "message", "hint"} == set(data[0])
+    assert any(item["code"] == "CVE022" for item in data)
+
+
+def test_codequality_format(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_app(app, ["--workspace", str(demo), "validate", "-f", "codequality"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    entry = data[0]
+    assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(entry)
+    assert entry["location"]["path"].startswith("gitlab-org/")
+    assert len({item["fingerprint"] for item in data}) == len(data)
+
+
+def test_text_format_groups_by_issue(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_app(app, ["--workspace", str(demo), "validate"]) == 1
+    out = capsys.readouterr().out
+    assert "gitlab-org/security/gitlab#1102" in out and "CVE022" in out
+    assert "errors" in out.splitlines()[-1]
+
+
+def test_usage_errors_exit_2(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_app(app, ["--workspace", str(demo), "validate", "--live"]) == 2
+    assert run_app(app, ["--workspace", str(demo), "validate", "--format", "xml"]) == 2
+    assert run_app(app, ["--workspace", str(demo), "validate", "--release-issue", "99999"]) == 2
+    capsys.readouterr()
+
+
+def test_rules_command_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_app(app, ["rules", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    codes = {rule["code"] for rule in data}
+    assert {"ISS001", "CVE022", "REL000"} <= codes
+
+
+def _our_notes(demo: Path, ref: IssueRef) -> list[str]:
+    session = open_session(Workspace(demo))
+    tag = marker_comment(COMMENT_MARKER)
+    return [note.body for note in session.tracker.notes(ref) if tag in note.body]
+
+
+def test_comment_dry_run_writes_nothing(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_app(app, ["--workspace", str(demo), "validate", "--comment"]) == 1
+    out = capsys.readouterr().out
+    assert "would apply: comment on gitlab-org/security/gitlab#1102" in out
+    assert _our_notes(demo, IssueRef("gitlab-org/security/gitlab", 1102)) == []
+
+
+def test_comment_live_twice_leaves_one_comment_per_issue(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--workspace", str(demo), "validate", "--comment", "--live"]
+    assert run_app(app, args) == 1
+    first = capsys.readouterr().out
+    assert run_app(app, args) == 1
+    second = capsys.readouterr().out
+    assert "applied:" in first and "applied:" not in second
+    assert "already there" in second
+    report = validate(open_session(Workspace(demo)).snapshot())
+    commented = [g.item.ref for g in report.groups if g.item is not None]
+    assert len(commented) >= len(DEFECTS)
+    for ref in commented:
+        (body,) = _our_notes(demo, ref)
+        assert body.startswith("@")  # addressed to the assignees
+    clean = IssueRef("gitlab-org/security/gitlab", 1111)
+    assert _our_notes(demo, clean) == []
+
+
+def test_changed_findings_update_the_comment_in_place(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--workspace", str(demo), "validate", "--comment", "--live"]
+    run_app(app, args)
+    ref = IssueRef("gitlab-org/cves", 3107)
+    session = open_session(Workspace(demo))
+    from psirt.trackers.interface import IssueUpdate
+
+    session.tracker.update_issue(ref, IssueUpdate(add_labels=("advisory::invalid",)))
+    capsys.readouterr()
+    run_app(app, args)
+    out = capsys.readouterr().out
+    assert "updated note" in out
+    (body,) = _our_notes(demo, IssueRef("gitlab-org/security/gitlab", 1107))
+    assert "CVE025" in body
+
+
+def test_comment_stays_on_the_issue_and_its_request() -> None:
+    """No other fix's reference or details reach a comment; public issues get none."""
+    one = f.security_issue(iid=1, cve=f.cve_request(iid=1, labels=()))
+    two = f.security_issue(iid=2, cve=f.cve_request(iid=2, labels=()), confidential=False)
+    planned = comment_plan(validate(f.snapshot(one, two)))
+    assert [str(a.subject) for a in planned.plan] == [str(one.ref)]  # type: ignore[attr-defined]
+    body = planned.plan.actions[0].body  # type: ignore[attr-defined]
+    assert "gitlab-org/cves#1" in body and "#2" not in body
+    assert "CVE024" in body and "@chen-dev" in body
+    assert planned.skipped and str(two.ref) in planned.skipped[0]
+
+
+def test_resolved_issue_gets_its_comment_updated() -> None:
+    from dataclasses import replace
+
+    from psirt.trackers.interface import Note
+
+    clean = f.security_issue()
+    ours = Note(5, f"@chen-dev old\n\n{marker_comment(COMMENT_MARKER)}\n", "ana-psirt")
+    planned = comment_plan(validate(f.snapshot(replace(clean, notes=(ours,)))))
+    (action,) = planned.plan.actions
+    assert "nothing left to fix" in action.body  # type: ignore[attr-defined]
+
+
+def test_demo_step_prints_the_summary(demo: Path) -> None:
+    from psirt.workflows.validate import demo_step
+
+    result = demo_step(open_session(Workspace(demo)))
+    assert result.title == "validation"
+    assert result.lines[0].endswith("warnings") and "errors" in result.lines[0]
+    assert any(line.startswith("gitlab-org/security/gitlab#1102: ") for line in result.lines)
