@@ -27,7 +27,17 @@ def execute(plan: Plan, context: ExecutionContext, *, live: bool) -> list[Outcom
     failure (the rest stays undone and a rerun finishes it). Dry run: only check."""
     outcomes: list[Outcome] = []
     for action in plan:
-        skip = action.check(context)
+        try:
+            skip = action.check(context)
+        except PsirtError as exc:
+            if not live:
+                raise
+            # a refused precondition stops a live run like a failed write: journaled, and the
+            # outcomes so far are reported
+            if context.journal is not None:
+                context.journal.record(action.kind, action.subject, "failed", exc.message)
+            outcomes.append(Outcome(action, "failed", str(exc)))
+            raise ExecutionStopped(outcomes, exc) from exc
         if skip is not None:
             outcomes.append(Outcome(action, "skipped", skip))
             if live and context.journal is not None:

@@ -1,0 +1,95 @@
+"""``psirt close [--close-issues] [--publish-cves] [--notify-hackerone] [--live]``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from psirt.cli.common import OutputFormat, state
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def close(
+        ctx: typer.Context,
+        close_issues: Annotated[
+            bool,
+            typer.Option(
+                "--close-issues", help="Note the fixed versions on canonical issues, close them."
+            ),
+        ] = False,
+        publish_cves: Annotated[
+            bool,
+            typer.Option(
+                "--publish-cves", help="Request publication of validated CVEs (blog must be public)"
+            ),
+        ] = False,
+        notify_hackerone: Annotated[
+            bool,
+            typer.Option(
+                "--notify-hackerone",
+                help="Tell reporters the fix is out, resolve their reports (blog must be public).",
+            ),
+        ] = False,
+        release_issue: Annotated[
+            int | None,
+            typer.Option("--release-issue", help="The tracking (or task) issue iid.", min=1),
+        ] = None,
+        blog_url: Annotated[
+            str | None,
+            typer.Option(
+                "--blog-url", help="The post's public URL (default: computed from [blog])."
+            ),
+        ] = None,
+        blog_published: Annotated[
+            bool,
+            typer.Option(
+                "--blog-published", help="Trust that the post is public instead of checking it."
+            ),
+        ] = False,
+        live: Annotated[
+            bool, typer.Option("--live", help="Apply the plan (default: dry run).")
+        ] = False,
+        output: Annotated[
+            OutputFormat, typer.Option("--format", help="text or json.")
+        ] = OutputFormat.text,
+    ) -> int:
+        """Finish the release: close issues, publish CVEs, notify HackerOne (all three when no
+        step is named). Dry run by default; --live applies, journals, and is safe to rerun."""
+        import json
+
+        from psirt.actions.executor import ExecutionStopped
+        from psirt.errors import ExitCode, InputError
+        from psirt.workflows.close import CloseOptions, run_close
+
+        if blog_url is not None and blog_published:
+            raise InputError("give --blog-url or --blog-published, not both")
+        chosen = close_issues or publish_cves or notify_hackerone
+        options = CloseOptions(
+            close_issues=close_issues or not chosen,
+            publish_cves=publish_cves or not chosen,
+            notify_hackerone=notify_hackerone or not chosen,
+            release_issue=release_issue,
+            blog_url=blog_url,
+            blog_published=blog_published,
+        )
+        try:
+            result = run_close(state(ctx).workspace(), options, live=live)
+        except ExecutionStopped as stopped:
+            for outcome in stopped.outcomes:
+                typer.echo(outcome.line())
+            raise
+        if output is OutputFormat.json:
+            typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        else:
+            typer.echo(result.render(live=live))
+        if result.blocked:
+            raise result.blocked_error()
+        if live and result.refusals:
+            typer.echo(
+                f"\n{len(result.refusals)} item(s) refused; see above. Everything else is done.",
+                err=True,
+            )
+            return int(ExitCode.REFUSED)
+        return int(ExitCode.OK)

@@ -1,0 +1,108 @@
+"""GitLab's own CNA (the ``gitlab-org/cves`` project) as a CNA back end.
+
+Publication there is a request, not a push: the engineer ticks ``Publish immediately`` and unticks
+``Wait to publish`` in the CVE request issue, and the CNA bot publishes the YAML of that issue.
+So the close plan shows this as an ordinary description edit (with its diff), and the same edit
+is what ``GitLabCvesCna.publish`` applies when the port is used directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from psirt.actions.plan import ExecutionContext
+from psirt.actions.tracker_actions import EditDescription
+from psirt.cna.interface import PUBLISHED, RESERVED, PublishResult, record_cve_id
+from psirt.config import Config
+from psirt.errors import InputError, NotFoundError, RemoteError
+from psirt.model.identifiers import cve_id_in
+from psirt.parsing.tasklist import find_task, set_task
+from psirt.trackers.interface import Issue, IssueRef, Tracker
+
+PUBLISH_TASK = "Publish immediately"
+WAIT_TASK = "Wait to publish"
+
+
+def publication_requested(description: str) -> bool:
+    """``Publish immediately`` ticked and ``Wait to publish`` (if present) unticked."""
+    publish = find_task(description, PUBLISH_TASK)
+    wait = find_task(description, WAIT_TASK)
+    return publish is not None and publish.checked and (wait is None or not wait.checked)
+
+
+def request_publication(description: str, *, where: str) -> str:
+    """The description with the publication boxes set; every other byte unchanged."""
+    try:
+        after = set_task(description, PUBLISH_TASK, True)
+    except KeyError:
+        raise InputError(
+            f"the description has no '* [ ] {PUBLISH_TASK}' task to tick "
+            "(is it a CVE request made from the template?)",
+            where=where,
+        ) from None
+    if find_task(after, WAIT_TASK) is not None:
+        after = set_task(after, WAIT_TASK, False)
+    return after
+
+
+def publication_edit(issue: Issue, cve_id: str | None, why: str) -> EditDescription:
+    """The plan's action for one CVE request: tick the box, shown as a diff in the dry run."""
+    name = cve_id or str(issue.ref)
+    return EditDescription(
+        ref=issue.ref,
+        before=issue.description,
+        after=request_publication(issue.description, where=str(issue.ref)),
+        why=f"request publication of {name}: {why}",
+    )
+
+
+class GitLabCvesCna:
+    """The ``Cna`` port over CVE request issues in ``config.projects.cve_requests``.
+
+    ``requests`` maps CVE ids to their request issues when the caller already knows them (the
+    snapshot does); otherwise the project's issues are searched for the id.
+    """
+
+    def __init__(
+        self,
+        tracker: Tracker,
+        config: Config,
+        requests: Mapping[str, IssueRef] | None = None,
+    ) -> None:
+        self._tracker = tracker
+        self._project = config.projects.cve_requests
+        self._requests = dict(requests or {})
+
+    def _issue(self, cve_id: str) -> Issue | None:
+        ref = self._requests.get(cve_id)
+        if ref is not None:
+            return self._tracker.get_issue(ref)
+        for issue in self._tracker.find_issues(self._project):
+            if cve_id in (cve_id_in(issue.title), cve_id_in(issue.description)):
+                self._requests[cve_id] = issue.ref
+                return issue
+        return None
+
+    def publication_state(self, cve_id: str) -> str | None:
+        issue = self._issue(cve_id)
+        if issue is None:
+            return None
+        return PUBLISHED if publication_requested(issue.description) else RESERVED
+
+    def publish(self, cve_id: str, record: dict[str, Any]) -> PublishResult:
+        named = record_cve_id(record)
+        if named is not None and named != cve_id:
+            raise InputError(f"record is for {named} (cveMetadata.cveId)", where=cve_id)
+        issue = self._issue(cve_id)
+        if issue is None:
+            raise NotFoundError(f"no CVE request issue in {self._project} names it", where=cve_id)
+        if publication_requested(issue.description):
+            return PublishResult(cve_id, "unchanged", f"{issue.ref}: publication already requested")
+        action = publication_edit(issue, cve_id, "close --publish-cves")
+        context = ExecutionContext(tracker=self._tracker)
+        if action.check(context) is None:
+            action.apply(context)
+            if not action.verify(context):
+                raise RemoteError(f"{issue.ref}: the box did not stay ticked", where=cve_id)
+        return PublishResult(cve_id, "published", f"{issue.ref}: ticked '{PUBLISH_TASK}'")

@@ -1,0 +1,512 @@
+"""``psirt close``: the end of a release, as one plan of idempotent actions.
+
+Three steps, each optional, applied in this order (the handbook's):
+
+1. **close issues**: on each fix's canonical issue, a note naming the versions that carry the fix
+   (and, when the HackerOne report has no bounty yet, a reminder to pay it), then close it;
+2. **publish CVEs**: request publication of each CVE through the configured CNA back end, refused
+   while the CNA bot says ``advisory::invalid`` or before a human set ``description::validated``;
+3. **notify HackerOne**: tell each reporter which versions fix their report, with the blog post
+   and the CVE, then resolve the report; and list the reports nobody has paid yet.
+
+Steps 2 and 3 disclose the vulnerability, so they refuse to run before the blog post is public.
+A fix with a reverted MR did not ship in every version it claims, so nothing is done for it:
+it stays open, unpublished and unannounced, and the plan says why.
+
+Everything here decides from the snapshot; only ``run_close`` touches the outside world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from psirt.actions.bounty_actions import CommentOnReport, ResolveReport
+from psirt.actions.cna_actions import PublishCve
+from psirt.actions.executor import Outcome
+from psirt.actions.plan import Action, Plan
+from psirt.actions.tracker_actions import CloseIssue, UpsertNote
+from psirt.bounty.interface import Report
+from psirt.config import Config
+from psirt.errors import InputError, RefusedError
+from psirt.model.merge_requests import is_reverted
+from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
+from psirt.model.versions import Version
+from psirt.trackers.interface import MergeRequest, Note
+
+BLOG_TIMEOUT = 3.0
+CLOSE_ISSUES, PUBLISH_CVES, NOTIFY_HACKERONE = "close-issues", "publish-cves", "notify-hackerone"
+
+#: GET a URL, return its HTTP status; raises ``OSError``/``httpx.HTTPError`` when unreachable.
+HttpGet = Callable[[str], int]
+#: The CVE JSON 5 record of one fix (for back ends that send records).
+RecordBuilder = Callable[[SecurityIssue], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CloseOptions:
+    close_issues: bool = True
+    publish_cves: bool = True
+    notify_hackerone: bool = True
+    release_issue: int | None = None
+    blog_url: str | None = None
+    blog_published: bool = False
+
+    @property
+    def discloses(self) -> bool:
+        """Publication and notification make the vulnerability public."""
+        return self.publish_cves or self.notify_hackerone
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        chosen = (
+            (CLOSE_ISSUES, self.close_issues),
+            (PUBLISH_CVES, self.publish_cves),
+            (NOTIFY_HACKERONE, self.notify_hackerone),
+        )
+        return tuple(name for name, on in chosen if on)
+
+
+@dataclass(frozen=True)
+class BlogGate:
+    """Whether the blog post is public, and how we know."""
+
+    url: str | None
+    public: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Something the plan will not do, and why (not an action: nothing is written for it)."""
+
+    step: str
+    subject: str
+    reason: str
+
+
+@dataclass
+class ClosePlan:
+    options: CloseOptions
+    release: Release
+    blog: BlogGate | None
+    plan: Plan = field(default_factory=Plan)
+    refusals: list[Refusal] = field(default_factory=list)
+    unpaid: list[Report] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        """Disclosing steps asked for while the blog post is not public."""
+        return self.options.discloses and (self.blog is None or not self.blog.public)
+
+    def blocked_error(self) -> RefusedError:
+        reason = self.blog.reason if self.blog else "no blog post URL"
+        return RefusedError(
+            f"refusing to publish CVEs or notify reporters before the blog post is public "
+            f"({reason}); publish the post first, or pass --blog-url URL, or --blog-published "
+            "if you have checked it yourself. Nothing was written."
+        )
+
+    def render(self, *, live: bool = False) -> str:
+        lines = [
+            f"close plan for {self.release.version_list} ({self.release.tracking_issue.ref}): "
+            + ", ".join(self.options.steps)
+        ]
+        if self.blog is not None:
+            state = "public" if self.blog.public else "NOT public"
+            lines.append(
+                f"blog post {self.blog.url or '(unknown URL)'}: {state} ({self.blog.reason})"
+            )
+        status = {id(o.action): o for o in self.outcomes}
+        lines.append("")
+        lines.append("actions:" if self.plan.actions else "actions: none")
+        for number, action in enumerate(self.plan, 1):
+            outcome = status.get(id(action))
+            tag = ""
+            if outcome is not None:
+                detail = f": {outcome.detail}" if outcome.detail else ""
+                tag = f" [{outcome.outcome}{detail}]"
+            lines.append(f"{number}. {action.describe()}{tag}")
+            diff = action.diff()
+            if diff and (outcome is None or outcome.outcome != "skipped"):
+                lines.extend("     " + line for line in diff.rstrip("\n").splitlines())
+        if self.refusals:
+            lines.append("")
+            lines.append("refused (not in the plan):")
+            lines.extend(f"- [{r.step}] {r.subject}: {r.reason}" for r in self.refusals)
+        if self.unpaid:
+            lines.append("")
+            lines.append("reports still without a bounty:")
+            lines.extend(f"- {r.id} ({r.reporter}): {r.url or r.title}" for r in self.unpaid)
+        if not live and self.plan.actions:
+            lines.append("")
+            lines.append("dry run: nothing was written; add --live to apply.")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        status = {id(o.action): o for o in self.outcomes}
+        return {
+            "release": self.release.version_list,
+            "steps": list(self.options.steps),
+            "blog": None
+            if self.blog is None
+            else {"url": self.blog.url, "public": self.blog.public, "reason": self.blog.reason},
+            "blocked": self.blocked,
+            "actions": [
+                {
+                    "kind": action.kind,
+                    "subject": action.subject,
+                    "what": action.describe(),
+                    "why": action.why,
+                    "diff": action.diff(),
+                    "outcome": status[id(action)].outcome if id(action) in status else None,
+                    "detail": status[id(action)].detail if id(action) in status else None,
+                }
+                for action in self.plan
+            ],
+            "refused": [r.__dict__ for r in self.refusals],
+            "unpaid": [{"id": r.id, "reporter": r.reporter, "url": r.url} for r in self.unpaid],
+        }
+
+
+# -- the blog gate ---------------------------------------------------------------------------
+
+
+def default_blog_url(release: Release, config: Config) -> str:
+    from psirt.render.blog import post_url
+
+    return post_url(release, config)
+
+
+def http_status(url: str) -> int:
+    import httpx
+
+    return httpx.get(url, timeout=BLOG_TIMEOUT, follow_redirects=True).status_code
+
+
+def check_blog(
+    options: CloseOptions,
+    release: Release,
+    config: Config,
+    get: HttpGet = http_status,
+) -> BlogGate:
+    """Public when ``--blog-published`` says so, or when the post's URL answers 200."""
+    url = options.blog_url
+    if url is None:
+        try:
+            url = default_blog_url(release, config)
+        except InputError as exc:
+            if options.blog_published:
+                return BlogGate(None, True, "declared public with --blog-published")
+            return BlogGate(None, False, f"cannot compute its URL: {exc}; pass --blog-url URL")
+    if options.blog_published:
+        return BlogGate(url, True, "declared public with --blog-published")
+    try:
+        status = get(url)
+    except Exception as exc:  # httpx errors, OSError: unreachable means not public
+        return BlogGate(url, False, f"could not be reached: {type(exc).__name__}")
+    if status == 200:
+        return BlogGate(url, True, "answered 200")
+    return BlogGate(url, False, f"answered {status}, not 200")
+
+
+# -- facts per fix ---------------------------------------------------------------------------
+
+
+def _merge_request_pool(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[MergeRequest]:
+    pool = {mr.ref: mr for mr in (*item.merge_requests, *snapshot.merge_requests)}
+    return list(pool.values())
+
+
+def reverted_of(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[MergeRequest]:
+    """The fix's merged MRs that were reverted: that part of the fix did not ship."""
+    pool = _merge_request_pool(item, snapshot)
+    label = snapshot.config.labels.reverted
+    return [
+        mr for mr in item.merge_requests if mr.state == "merged" and is_reverted(mr, pool, label)
+    ]
+
+
+def fixed_versions(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[Version]:
+    """The release versions that carry the fix, newest first: every maintained line from the
+    first affected version's minor on (all of the release when that version is unknown)."""
+    from psirt.knowledge.policy import affected_ranges
+    from psirt.knowledge.policy import fixed_versions as fixed_of
+
+    release = snapshot.release
+    first = item.first_affected
+    if first is not None:
+        try:
+            ranges = affected_ranges(
+                first, release.versions, snapshot.config.product.maintained_minors
+            )
+            return sorted(fixed_of(ranges), reverse=True)
+        except InputError:
+            pass
+    return list(release.versions)
+
+
+def version_words(versions: Sequence[Version]) -> str:
+    names = [str(v) for v in versions]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _marker(release: Release) -> str:
+    return "close:" + "/".join(str(v) for v in release.versions)
+
+
+def last_bot_comment(request: CveRequest, bot: str) -> Note | None:
+    bot_notes = [n for n in request.notes if n.author == bot and not n.system]
+    return bot_notes[-1] if bot_notes else None
+
+
+def _quote(text: str, limit: int = 400) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# -- planning --------------------------------------------------------------------------------
+
+
+def _close_actions(
+    item: SecurityIssue, snapshot: ReleaseSnapshot, refusals: list[Refusal]
+) -> list[Action]:
+    if item.canonical is None:
+        refusals.append(Refusal(CLOSE_ISSUES, str(item.ref), "no canonical issue is linked"))
+        return []
+    versions = fixed_versions(item, snapshot)
+    body = (
+        f"The fix for this issue was released in {snapshot.config.product.name} "
+        f"{version_words(versions)} (security patch release {snapshot.release.version_list})."
+    )
+    reminder = item.report_id is not None and (item.report is None or not item.report.has_bounty)
+    if reminder:
+        body += (
+            f"\n\nReminder: HackerOne report {item.report_id} has no bounty yet; please award it."
+        )
+    why = f"the fix shipped in {version_words(versions)}"
+    return [
+        UpsertNote(
+            item.canonical.ref,
+            _marker(snapshot.release),
+            body,
+            why + (" (with a bounty reminder)" if reminder else ""),
+            # the bounty reminder stays internal when the issue is made public later
+            internal=reminder,
+        ),
+        CloseIssue(item.canonical.ref, why),
+    ]
+
+
+def _publication_refusal(item: SecurityIssue, config: Config) -> str | None:
+    request = item.cve_request
+    if request is None:
+        return "no CVE request is linked"
+    labels = config.labels
+    if labels.advisory_invalid in request.issue.labels:
+        note = last_bot_comment(request, config.people.cna_bot)
+        said = (
+            f'; {config.people.cna_bot} said: "{_quote(note.body)}"'
+            if note
+            else f"; no comment from {config.people.cna_bot} explains it"
+        )
+        return f"{request.ref} has ~{labels.advisory_invalid}{said}"
+    if labels.description_validated not in request.issue.labels:
+        return (
+            f"{request.ref} lacks ~{labels.description_validated} "
+            "(a human has not approved its title and description)"
+        )
+    if request.cve_id is None:
+        return f"{request.ref} names no CVE id yet"
+    return None
+
+
+def _publish_actions(
+    item: SecurityIssue,
+    snapshot: ReleaseSnapshot,
+    refusals: list[Refusal],
+    record_for: RecordBuilder | None,
+) -> list[Action]:
+    config = snapshot.config
+    refusal = _publication_refusal(item, config)
+    subject = (item.cve_request.cve_id if item.cve_request else None) or str(item.ref)
+    if refusal is not None:
+        refusals.append(Refusal(PUBLISH_CVES, subject, refusal))
+        return []
+    request = item.cve_request
+    assert request is not None and request.cve_id is not None
+    why = f"fixed in {version_words(fixed_versions(item, snapshot))}"
+    kind = config.cna.kind
+    if kind == "gitlab-cves":
+        from psirt.cna.gitlab_cves import publication_edit
+
+        try:
+            return [publication_edit(request.issue, request.cve_id, why)]
+        except InputError as exc:
+            refusals.append(Refusal(PUBLISH_CVES, subject, exc.message))
+            return []
+    if record_for is None:
+        refusals.append(Refusal(PUBLISH_CVES, subject, "no CVE record exporter"))
+        return []
+    try:
+        record = record_for(item)
+    except InputError as exc:
+        refusals.append(Refusal(PUBLISH_CVES, subject, f"its CVE record cannot be built: {exc}"))
+        return []
+    return [
+        PublishCve(
+            request.cve_id,
+            request.ref,
+            record,
+            why,
+            update_published=kind == "cve-services",
+        )
+    ]
+
+
+def _notify_actions(
+    item: SecurityIssue,
+    snapshot: ReleaseSnapshot,
+    refusals: list[Refusal],
+    blog_url: str | None,
+) -> list[Action]:
+    if item.report_id is None:
+        return []  # an internal find: nobody to notify
+    if item.report is None:
+        refusals.append(
+            Refusal(NOTIFY_HACKERONE, f"report {item.report_id}", "the report could not be read")
+        )
+        return []
+    config = snapshot.config
+    versions = version_words(fixed_versions(item, snapshot))
+    # name the CVE only when this release publishes it (not while it is invalid or unvalidated)
+    publishable = _publication_refusal(item, config) is None
+    cve_id = item.cve_request.cve_id if item.cve_request and publishable else None
+    lines = [
+        f"Hi @{item.report.reporter},",
+        "",
+        f"The fix for this report was released in {config.product.name} {versions}.",
+    ]
+    if blog_url:
+        lines.append(f"Details are in the release blog post: {blog_url}")
+    if cve_id:
+        lines.append(f"This vulnerability is tracked as {cve_id}.")
+    lines += ["", f"Thank you for reporting it to the {config.product.vendor} bug bounty program."]
+    why = f"the fix shipped in {versions}"
+    return [
+        CommentOnReport(item.report_id, _marker(snapshot.release), "\n".join(lines), why),
+        ResolveReport(
+            item.report_id,
+            f"Fixed in {config.product.name} {versions}.",
+            why,
+        ),
+    ]
+
+
+def build_close_plan(
+    snapshot: ReleaseSnapshot,
+    options: CloseOptions,
+    blog: BlogGate | None,
+    record_for: RecordBuilder | None = None,
+) -> ClosePlan:
+    """The plan (pure): close-issue actions first, then publications, then notifications."""
+    result = ClosePlan(options, snapshot.release, blog)
+    shipped: list[SecurityIssue] = []
+    for item in snapshot.issues:
+        reverted = reverted_of(item, snapshot)
+        if reverted:
+            names = ", ".join(f"{mr.ref} ({mr.target_branch})" for mr in reverted)
+            for step in options.steps:
+                result.refusals.append(
+                    Refusal(
+                        step,
+                        str(item.ref),
+                        f"not shipped: merge request {names} was reverted; the fix goes in a "
+                        "later release (leave it open, unpublished and unannounced)",
+                    )
+                )
+            continue
+        shipped.append(item)
+    blog_url = blog.url if blog else None
+    if options.close_issues:
+        for item in shipped:
+            result.plan.extend(_close_actions(item, snapshot, result.refusals))
+    if options.publish_cves:
+        for item in shipped:
+            result.plan.extend(_publish_actions(item, snapshot, result.refusals, record_for))
+    if options.notify_hackerone:
+        for item in shipped:
+            result.plan.extend(_notify_actions(item, snapshot, result.refusals, blog_url))
+    if options.close_issues or options.notify_hackerone:
+        result.unpaid = [
+            item.report
+            for item in snapshot.issues
+            if item.report is not None and not item.report.has_bounty
+        ]
+    return result
+
+
+def record_builder(snapshot: ReleaseSnapshot, blog_url: str | None) -> RecordBuilder:
+    """The CVE JSON 5 export of ``render/cve_record.py``, bound to this release and post."""
+    from psirt.render.cve_record import build_record, resolve
+
+    def build(item: SecurityIssue) -> dict[str, Any]:
+        facts = resolve(item, snapshot.release, snapshot.config)
+        return build_record(facts, snapshot.config, blog_url)
+
+    return build
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
+def run_close(
+    workspace: Any,
+    options: CloseOptions,
+    *,
+    live: bool,
+    env: Mapping[str, str] | None = None,
+    get: HttpGet = http_status,
+    session: Any = None,
+    cna: Any = None,
+) -> ClosePlan:
+    """Load the release, plan, and (dry run) check or (``live``) apply the plan.
+
+    Raises ``RefusedError`` before any write when a disclosing step is asked for while the blog
+    post is not public; a live run that stops half way raises ``ExecutionStopped`` and is
+    finished by running it again.
+    """
+    from psirt.actions.executor import execute
+    from psirt.actions.journal import Journal
+    from psirt.actions.plan import ExecutionContext
+    from psirt.session import open_session
+
+    session = session or open_session(workspace, env)
+    snapshot = session.snapshot(options.release_issue)
+    blog = (
+        check_blog(options, snapshot.release, snapshot.config, get) if options.discloses else None
+    )
+    builder = None
+    if options.publish_cves and snapshot.config.cna.kind != "gitlab-cves":
+        builder = record_builder(snapshot, blog.url if blog else None)
+    result = build_close_plan(snapshot, options, blog, builder)
+    if result.blocked:
+        if live:
+            raise result.blocked_error()
+        return result
+    if cna is None and any(isinstance(a, PublishCve) for a in result.plan):
+        from psirt.cna.factory import open_cna
+
+        cna = open_cna(session.workspace, session.tracker, env)
+    context = ExecutionContext(
+        tracker=session.tracker,
+        bounty=session.bounty,
+        cna=cna,
+        journal=Journal(session.workspace.journal_path) if live else None,
+    )
+    result.outcomes = execute(result.plan, context, live=live)
+    return result
