@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psirt.actions.bounty_actions import CommentOnReport, ResolveReport
 from psirt.actions.cna_actions import PublishCve
@@ -34,6 +34,10 @@ from psirt.model.merge_requests import is_reverted
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import Version
 from psirt.trackers.interface import MergeRequest, Note
+
+if TYPE_CHECKING:
+    from psirt.session import Session
+    from psirt.workflows.demo import StepResult
 
 BLOG_TIMEOUT = 3.0
 CLOSE_ISSUES, PUBLISH_CVES, NOTIFY_HACKERONE = "close-issues", "publish-cves", "notify-hackerone"
@@ -109,7 +113,7 @@ class ClosePlan:
             "if you have checked it yourself. Nothing was written."
         )
 
-    def render(self, *, live: bool = False) -> str:
+    def render(self, *, live: bool = False, diffs: bool = True) -> str:
         lines = [
             f"close plan for {self.release.version_list} ({self.release.tracking_issue.ref}): "
             + ", ".join(self.options.steps)
@@ -129,7 +133,7 @@ class ClosePlan:
                 detail = f": {outcome.detail}" if outcome.detail else ""
                 tag = f" [{outcome.outcome}{detail}]"
             lines.append(f"{number}. {action.describe()}{tag}")
-            diff = action.diff()
+            diff = action.diff() if diffs else None
             if diff and (outcome is None or outcome.outcome != "skipped"):
                 lines.extend("     " + line for line in diff.rstrip("\n").splitlines())
         if self.refusals:
@@ -510,3 +514,28 @@ def run_close(
     )
     result.outcomes = execute(result.plan, context, live=live)
     return result
+
+
+# -- the demo ----------------------------------------------------------------------------------
+
+
+def demo_step(session: Session) -> StepResult:
+    """The dry-run plan of ``close`` for the demo release. The demo's blog post is not online,
+    so the step assumes it public (as ``--blog-published`` would) and says so."""
+    from psirt.workflows.demo import StepResult
+
+    result = run_close(
+        session.workspace, CloseOptions(blog_published=True), live=False, session=session
+    )
+    counts: dict[str, int] = {}
+    for action in result.plan:
+        counts[action.kind] = counts.get(action.kind, 0) + 1
+    lines = [
+        "dry run, assuming the blog post is public (as --blog-published would; the demo post "
+        "is not online)",
+        f"{len(result.plan)} actions ("
+        + ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+        + f"), {len(result.refusals)} refused, {len(result.unpaid)} reports without a bounty",
+        *result.render(diffs=False).splitlines()[2:],
+    ]
+    return StepResult("close plan (dry run)", tuple(lines))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from psirt.session import Session, open_session
-from psirt.workflows import blog, comms, update_cves, validate
+from psirt.workflows import blog, close, comms, update_cves, validate
 from psirt.workspace import Workspace
 
 
@@ -58,6 +58,7 @@ def summary_step(session: Session) -> StepResult:
 # Later steps (validation, update-cves dry run, blog post, close plan) append themselves here.
 STEPS: list[Step] = [summary_step, validate.demo_step, update_cves.demo_step, blog.demo_step]
 STEPS.append(comms.demo_step)
+STEPS.append(close.demo_step)  # last: what finishing the release would do
 
 
 def run_demo(folder: Path) -> list[StepResult]:

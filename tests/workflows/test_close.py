@@ -1,0 +1,252 @@
+"""``psirt close`` on the demo release: the plan, its refusals, the blog gate, a live run and
+its rerun, and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from psirt.actions.bounty_actions import CommentOnReport, ResolveReport
+from psirt.actions.tracker_actions import CloseIssue, EditDescription, UpsertNote
+from psirt.bounty.local import LocalBounty
+from psirt.cli.app import app
+from psirt.cli.common import run_app
+from psirt.cna.gitlab_cves import publication_requested
+from psirt.errors import ExitCode, RefusedError
+from psirt.render.blog import post_url
+from psirt.session import open_session
+from psirt.trackers.interface import IssueRef
+from psirt.trackers.local import LocalTracker
+from psirt.workflows.close import CloseOptions, build_close_plan, check_blog, run_close
+from psirt.workspace import Workspace
+from tests.actions.closing import blog_server, copy_demo, demo_template
+
+PUBLIC = CloseOptions(blog_published=True)
+MARKER = "psirt:close:18.10.1/18.9.3/18.8.7"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_template(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def workspace(template: Path, tmp_path: Path) -> Workspace:
+    return copy_demo(template, tmp_path / "ws")
+
+
+def tree_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def canonical(iid: int) -> IssueRef:
+    return IssueRef("gitlab-org/gitlab", iid)
+
+
+# -- the plan --------------------------------------------------------------------------------
+
+
+def test_dry_run_plans_the_release_and_writes_nothing(workspace: Workspace) -> None:
+    before = tree_digest(workspace.root)
+    result = run_close(workspace, PUBLIC, live=False)
+    assert tree_digest(workspace.root) == before
+    assert not workspace.journal_path.exists()
+    kinds = [type(a) for a in result.plan]
+    # safe order: every close action, then publications, then notifications
+    first_edit = kinds.index(EditDescription)
+    first_comment = kinds.index(CommentOnReport)
+    assert set(kinds[:first_edit]) == {UpsertNote, CloseIssue}
+    assert set(kinds[first_edit:first_comment]) == {EditDescription}
+    assert set(kinds[first_comment:]) == {CommentOnReport, ResolveReport}
+    assert {o.outcome for o in result.outcomes} == {"would apply"}
+    text = result.render()
+    assert "+* [x] Publish immediately" in text and "-* [x] Wait to publish" in text
+    assert "dry run: nothing was written" in text
+
+
+def test_reverted_fix_is_held_in_every_step(workspace: Workspace) -> None:
+    result = run_close(workspace, PUBLIC, live=False)
+    subjects = {a.subject for a in result.plan}
+    assert str(canonical(51004)) not in subjects  # the SSRF fix whose 18.9 backport was reverted
+    assert "HackerOne report 3100004" not in subjects
+    assert "gitlab-org/cves#3104" not in subjects
+    held = [r for r in result.refusals if r.subject == "gitlab-org/security/gitlab#1104"]
+    assert {r.step for r in held} == {"close-issues", "publish-cves", "notify-hackerone"}
+    assert all("reverted" in r.reason and "18-9-stable-ee" in r.reason for r in held)
+
+
+def test_publication_refusals_quote_the_cna_bot_and_name_the_missing_label(
+    workspace: Workspace,
+) -> None:
+    result = run_close(workspace, PUBLIC, live=False)
+    refused = {r.subject: r.reason for r in result.refusals if r.step == "publish-cves"}
+    assert "advisory::invalid" in refused["CVE-2026-4106"]
+    assert "cnaworkflow said" in refused["CVE-2026-4106"]
+    assert "placeholder ('TODO')" in refused["CVE-2026-4106"]
+    for cve in ("CVE-2026-4105", "CVE-2026-4108", "CVE-2026-4110"):
+        assert "lacks ~description::validated" in refused[cve]
+    published = {a.ref.iid for a in result.plan if isinstance(a, EditDescription)}
+    assert published == {3101, 3102, 3103, 3107, 3109, 3111}
+
+
+def test_close_notes_name_the_versions_and_remind_unpaid_bounties(workspace: Workspace) -> None:
+    result = run_close(workspace, PUBLIC, live=False)
+    notes = {a.ref.iid: a for a in result.plan if isinstance(a, UpsertNote)}
+    assert "18.10.1, 18.9.3 and 18.8.7" in notes[51001].body
+    assert "report 3100001 has no bounty yet" in notes[51001].body and notes[51001].internal
+    assert "bounty" not in notes[51002].body and not notes[51002].internal  # paid already
+    assert "GitLab 18.10.1 and 18.9.3 " in notes[51005].body  # first affected 18.9
+    assert {r.id for r in result.unpaid} == {"3100001", "3100006", "3100008"}
+
+
+def test_reporter_message_names_versions_blog_and_only_a_publishable_cve(
+    workspace: Workspace,
+) -> None:
+    result = run_close(
+        workspace, CloseOptions(blog_url="https://blog.test/post"), live=False, get=lambda url: 200
+    )
+    comments = {a.report_id: a for a in result.plan if isinstance(a, CommentOnReport)}
+    message = comments["3100001"].full_message
+    assert "@kaizen-sec" in message and "18.10.1, 18.9.3 and 18.8.7" in message
+    assert "https://blog.test/post" in message and "CVE-2026-4101" in message
+    assert MARKER.replace("psirt:", "[psirt:") in message
+    assert "CVE-2026-4106" not in comments["3100006"].message  # advisory::invalid: not public
+
+
+# -- the blog gate ---------------------------------------------------------------------------
+
+
+def test_blog_not_public_refuses_live_and_writes_nothing(workspace: Workspace) -> None:
+    before = tree_digest(workspace.root)
+    with blog_server(404) as url, pytest.raises(RefusedError) as info:
+        run_close(workspace, CloseOptions(blog_url=url), live=True)
+    assert info.value.exit_code == ExitCode.REFUSED
+    assert "answered 404" in str(info.value) and "--blog-published" in str(info.value)
+    assert tree_digest(workspace.root) == before
+
+
+def test_blog_unreachable_is_not_public(workspace: Workspace) -> None:
+    with blog_server(200) as url:
+        pass  # the server is gone: connection refused
+    with pytest.raises(RefusedError, match="could not be reached"):
+        run_close(workspace, CloseOptions(notify_hackerone=False, blog_url=url), live=True)
+
+
+def test_blog_answering_200_lets_publication_run(workspace: Workspace) -> None:
+    options = CloseOptions(close_issues=False, notify_hackerone=False)
+    with blog_server(200) as url:
+        result = run_close(
+            workspace, CloseOptions(**{**options.__dict__, "blog_url": url}), live=True
+        )
+    assert result.blog is not None and result.blog.public and result.blog.reason == "answered 200"
+    tracker = LocalTracker(workspace.root)
+    assert publication_requested(tracker.get_issue(IssueRef("gitlab-org/cves", 3101)).description)
+    assert not publication_requested(
+        tracker.get_issue(IssueRef("gitlab-org/cves", 3106)).description
+    )
+
+
+def test_closing_issues_alone_does_not_need_the_blog(workspace: Workspace) -> None:
+    options = CloseOptions(publish_cves=False, notify_hackerone=False)
+    result = run_close(workspace, options, live=True, get=lambda url: 404)
+    assert result.blog is None and not result.blocked
+    assert LocalTracker(workspace.root).get_issue(canonical(51001)).state == "closed"
+
+
+def test_blog_url_defaults_to_the_posts_canonical_url(workspace: Workspace) -> None:
+    snapshot = open_session(workspace).snapshot()
+    asked: list[str] = []
+    gate = check_blog(
+        CloseOptions(), snapshot.release, snapshot.config, lambda url: asked.append(url) or 503
+    )
+    assert asked == [post_url(snapshot.release, snapshot.config)]
+    assert not gate.public and "503" in gate.reason
+    plan = build_close_plan(snapshot, CloseOptions(), gate)
+    assert plan.blocked and "503" in str(plan.blocked_error())
+
+
+# -- live, then again ------------------------------------------------------------------------
+
+
+def test_live_run_closes_publishes_notifies_then_rerun_does_nothing(
+    workspace: Workspace,
+) -> None:
+    result = run_close(workspace, PUBLIC, live=True)
+    assert {o.outcome for o in result.outcomes} == {"applied"}
+    tracker = LocalTracker(workspace.root)
+    closed = tracker.get_issue(canonical(51001))
+    assert closed.state == "closed"
+    assert len([n for n in tracker.notes(closed.ref) if MARKER in n.body]) == 1
+    assert tracker.get_issue(canonical(51004)).state == "opened"  # reverted: stays open
+    bounty = LocalBounty(workspace.root)
+    assert bounty.get_report("3100001").state == "resolved"
+    assert bounty.get_report("3100004").state == "triaged"
+    journal = [(e["action"], e["outcome"]) for e in open_journal(workspace)]
+    assert len(journal) == len(result.plan) and {o for _, o in journal} == {"applied"}
+
+    again = run_close(workspace, PUBLIC, live=True)
+    assert {o.outcome for o in again.outcomes} == {"skipped"}
+    assert len([n for n in tracker.notes(closed.ref) if MARKER in n.body]) == 1
+    comments = [a for a in bounty.get_report("3100001").activities if a.type == "activity-comment"]
+    assert len(comments) == 1
+
+
+def open_journal(workspace: Workspace) -> list[dict[str, str]]:
+    from psirt.actions.journal import Journal
+
+    return Journal(workspace.journal_path).entries()
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_cli_refuses_with_exit_4_when_the_blog_is_not_public(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with blog_server(404) as url:
+        code = run_app(
+            app, ["-w", str(workspace.root), "close", "--publish-cves", "--blog-url", url, "--live"]
+        )
+    captured = capsys.readouterr()
+    assert code == ExitCode.REFUSED
+    assert (
+        "before the blog post is public" in captured.err and "Nothing was written" in captured.err
+    )
+
+
+def test_cli_dry_run_prints_the_plan(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_app(app, ["-w", str(workspace.root), "close", "--close-issues"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "close gitlab-org/gitlab#51001" in out and "refused (not in the plan)" in out
+    assert "Publish immediately" not in out  # only the step asked for
+
+
+def test_cli_rejects_both_blog_options(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_app(
+        app, ["-w", str(workspace.root), "close", "--blog-url", "https://x", "--blog-published"]
+    )
+    assert code == ExitCode.USAGE and "not both" in capsys.readouterr().err
+
+
+def test_demo_ends_with_the_close_dry_run(workspace: Workspace) -> None:
+    from psirt.workflows import close
+    from psirt.workflows.demo import STEPS
+
+    assert STEPS[-1] is close.demo_step
+    before = tree_digest(workspace.root)
+    result = close.demo_step(open_session(workspace))
+    assert "assuming the blog post is public" in result.lines[0]
+    assert any("refused" in line for line in result.lines)
+    assert tree_digest(workspace.root) == before
