@@ -24,7 +24,7 @@ class _Section(BaseModel):
 class TrackerConfig(_Section):
     kind: Literal["local", "gitlab"] = "local"
     url: str = "https://gitlab.com"
-    max_in_flight: int = Field(default=16, ge=1, le=64)
+    max_in_flight: int = Field(default=24, ge=1, le=64)
 
 
 class BountyConfig(_Section):

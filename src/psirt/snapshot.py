@@ -3,8 +3,8 @@ council votes and bounty reports. Reads run concurrently with a bounded number i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from psirt.bounty.interface import BountyPlatform, Report
@@ -15,23 +15,12 @@ from psirt.model.versions import versions_in
 from psirt.parsing.council import parse_council
 from psirt.parsing.cve_yaml import CveDocument, find_yaml_block
 from psirt.parsing.details import parse_details
-from psirt.parsing.links import Links, parse_links, report_id_in
+from psirt.parsing.links import parse_links, report_id_in
 from psirt.parsing.tasklist import parse_tasks
-from psirt.trackers.interface import Issue, IssueLink, IssueRef, MergeRequest, Note, Tracker
+from psirt.trackers.interface import Issue, IssueLink, IssueRef, Note, Tracker
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class _Pool:
-    def __init__(self, workers: int) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="psirt-read")
-
-    def map(self, function: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        return list(self._executor.map(function, items))
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=True)
 
 
 def find_tracking_issue(tracker: Tracker, config: Config, release_issue: int | None) -> Issue:
@@ -95,11 +84,10 @@ def load_snapshot(
     *,
     release_issue: int | None = None,
 ) -> ReleaseSnapshot:
-    pool = _Pool(config.tracker.max_in_flight)
-    try:
+    with ThreadPoolExecutor(
+        max_workers=config.tracker.max_in_flight, thread_name_prefix="psirt-read"
+    ) as pool:
         return _load(tracker, config, bounty, release_issue, pool)
-    finally:
-        pool.close()
 
 
 def _load(
@@ -107,70 +95,85 @@ def _load(
     config: Config,
     bounty: BountyPlatform | None,
     release_issue: int | None,
-    pool: _Pool,
+    pool: ThreadPoolExecutor,
 ) -> ReleaseSnapshot:
+    """Three round trips find the fixes; then every other read is in flight at once, the
+    longest (notes, which may carry award emoji) queued first."""
     projects, labels = config.projects, config.labels
     problems: list[str] = []
     tracking = find_tracking_issue(tracker, config, release_issue)
-    linked_refs = [link.target for link in tracker.issue_links(tracking.ref)]
-    linked = _get_all(tracker, linked_refs, problems, f"linked from {tracking.ref}")
+    tracking_links = tracker.issue_links(tracking.ref)
+    described = [link.issue for link in tracking_links if link.issue is not None]
+    missing = [link.target for link in tracking_links if link.issue is None]
+    linked = described + _get_all(tracker, missing, problems, f"linked from {tracking.ref}")
 
     fixes = [i for i in linked if i.ref.project == projects.security]
     others = [i for i in linked if i.ref.project != projects.security]
     task = next((i for i in others if labels.task_issue in i.labels), None)
+    tables = [parse_links(issue.description) for issue in fixes]
 
-    def per_issue(issue: Issue) -> tuple[list[Note], list[IssueLink], list[MergeRequest]]:
-        return (
-            tracker.notes(issue.ref),
-            tracker.issue_links(issue.ref),
-            tracker.related_merge_requests(issue.ref),
-        )
+    notes_f = [pool.submit(tracker.notes, issue.ref) for issue in fixes]
+    mrs_f = [pool.submit(tracker.related_merge_requests, issue.ref) for issue in fixes]
+    # The Links table names the CVE request and canonical issue; issue links are the fallback.
+    links_f = {
+        index: pool.submit(tracker.issue_links, issue.ref)
+        for index, (issue, table) in enumerate(zip(fixes, tables, strict=True))
+        if table.cve_request is None or table.canonical is None
+    }
+    from_tables = sorted({r for t in tables for r in (t.cve_request, t.canonical) if r})
+    batch_f = pool.submit(_get_all, tracker, from_tables, problems, "referenced by a fix")
+    reports_f = _submit_reports(pool, bounty, [t.report_id for t in tables], problems)
 
-    reads = pool.map(per_issue, fixes)
-    parsed_links = [parse_links(issue.description) for issue in fixes]
-
-    cve_refs: list[IssueRef | None] = []
-    canonical_refs: list[IssueRef | None] = []
-    for (_, links, _), table in zip(reads, parsed_links, strict=True):
-        cve_refs.append(table.cve_request or _first_linked(links, projects.cve_requests))
-        canonical_refs.append(table.canonical or _first_linked(links, projects.canonical))
-
-    wanted = sorted({ref for ref in (*cve_refs, *canonical_refs) if ref is not None})
-    fetched = {i.ref: i for i in _get_all(tracker, wanted, problems, "referenced by a fix")}
-    cve_issues = [fetched[r] for r in cve_refs if r is not None and r in fetched]
-    cve_notes = dict(
-        zip(
-            [i.ref for i in cve_issues],
-            pool.map(lambda i: tracker.notes(i.ref), cve_issues),
-            strict=True,
-        )
-    )
+    cve_refs = [t.cve_request for t in tables]
+    canonical_refs = [t.canonical for t in tables]
+    for index, future in links_f.items():
+        links = future.result()
+        cve_refs[index] = cve_refs[index] or _first_linked(links, projects.cve_requests)
+        canonical_refs[index] = canonical_refs[index] or _first_linked(links, projects.canonical)
+    fetched = {i.ref: i for i in batch_f.result()}
+    extra = sorted({r for r in (*cve_refs, *canonical_refs) if r and r not in fetched})
+    fetched.update({i.ref: i for i in _get_all(tracker, extra, problems, "linked to a fix")})
 
     report_ids = [
-        _report_id(table, fetched.get(canonical) if canonical else None)
-        for table, canonical in zip(parsed_links, canonical_refs, strict=True)
+        table.report_id or _report_in(fetched.get(canonical) if canonical else None)
+        for table, canonical in zip(tables, canonical_refs, strict=True)
     ]
-    reports = _reports(bounty, report_ids, pool, problems)
+    reports_f.update(
+        _submit_reports(pool, bounty, [r for r in report_ids if r not in reports_f], problems)
+    )
+    # The CNA bot's comments matter only while it holds a request invalid.
+    cve_notes_f = {
+        ref: pool.submit(tracker.notes, ref)
+        for ref in cve_refs
+        if ref in fetched and labels.advisory_invalid in fetched[ref].labels
+    }
 
     issues: list[SecurityIssue] = []
     for index, issue in enumerate(fixes):
-        notes, _links, mrs = reads[index]
+        notes = notes_f[index].result()
         cve_ref, canonical_ref = cve_refs[index], canonical_refs[index]
         cve_issue = fetched.get(cve_ref) if cve_ref else None
+        report_id = report_ids[index]
+        report = reports_f[report_id].result() if report_id in reports_f else None
         issues.append(
             SecurityIssue(
                 issue=issue,
                 details=parse_details(issue.description),
-                links=parsed_links[index],
+                links=tables[index],
                 notes=tuple(notes),
-                merge_requests=tuple(mrs),
+                merge_requests=tuple(mrs_f[index].result()),
                 canonical=fetched.get(canonical_ref) if canonical_ref else None,
                 cve_request=(
-                    _cve_request(cve_issue, cve_notes.get(cve_issue.ref, [])) if cve_issue else None
+                    _cve_request(
+                        cve_issue,
+                        cve_notes_f[cve_issue.ref].result() if cve_issue.ref in cve_notes_f else [],
+                    )
+                    if cve_issue
+                    else None
                 ),
                 council=parse_council(notes),
-                report=reports.get(report_ids[index] or ""),
-                report_id=report_ids[index],
+                report=report,
+                report_id=report_id,
             )
         )
 
@@ -211,21 +214,18 @@ def _get_all(
         return found
 
 
-def _report_id(table: Links, canonical: Issue | None) -> str | None:
-    if table.report_id:
-        return table.report_id
+def _report_in(canonical: Issue | None) -> str | None:
     return report_id_in(canonical.description) if canonical else None
 
 
-def _reports(
+def _submit_reports(
+    pool: ThreadPoolExecutor,
     bounty: BountyPlatform | None,
     ids: Sequence[str | None],
-    pool: _Pool,
     problems: list[str],
-) -> dict[str, Report]:
+) -> dict[str, Future[Report | None]]:
     if bounty is None:
         return {}
-    wanted = sorted({i for i in ids if i})
 
     def one(report_id: str) -> Report | None:
         try:
@@ -234,4 +234,4 @@ def _reports(
             problems.append(f"HackerOne report {report_id} does not exist")
             return None
 
-    return {r.id: r for r in pool.map(one, wanted) if r is not None}
+    return {i: pool.submit(one, i) for i in sorted({i for i in ids if i})}

@@ -122,9 +122,12 @@ def issue_from(data: Mapping[str, Any], project_hint: str | None = None) -> Issu
 
 
 def link_from(data: Mapping[str, Any]) -> IssueLink:
+    """A link, carrying the linked issue when the answer describes it (title and description)."""
+    described = "title" in data and "description" in data
     return IssueLink(
         target=issue_ref_of(data),
         link_type=_LINK_TYPES.get(str(data.get("link_type")), "relates_to"),
+        issue=issue_from(data) if described else None,
     )
 
 

@@ -78,10 +78,14 @@ class Issue:
 
 @dataclass(frozen=True, slots=True)
 class IssueLink:
-    """A link from one issue to another (GitLab's issue links API)."""
+    """A link from one issue to another (GitLab's issue links API).
+
+    ``issue`` is the linked issue as the links answer describes it, when the tracker returns it
+    (GitLab's does, description included): a reader can skip fetching it again."""
 
     target: IssueRef
     link_type: LinkType = "relates_to"
+    issue: Issue | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
