@@ -24,9 +24,11 @@ from psirt.trackers.interface import (
 )
 
 # Every note psirt posts ends with this marker, so a retry after a lost answer can tell whether
-# the first attempt landed. It is invisible in rendered markdown and stripped when notes are read.
+# the first attempt landed. It is invisible in rendered markdown and stripped when notes are read:
+# exactly what ``with_marker`` appended goes, so a body reads back as it was written (its own
+# trailing newline included).
 MARKER_PREFIX = "<!-- psirt:"
-_MARKER = re.compile(r"\s*<!-- psirt:[0-9a-f]{32} -->\s*$")
+_MARKER = re.compile(r"\n\n<!-- psirt:[0-9a-f]{32} -->\s*\Z")
 _MR_URL = re.compile(r"^https?://[^/]+/(?P<project>.+?)/-/merge_requests/(?P<iid>\d+)\b")
 
 _ISSUE_STATES: dict[str, IssueState] = {"opened": "opened", "closed": "closed"}
