@@ -123,6 +123,12 @@ def _load(
     from_tables = sorted({r for t in tables for r in (t.cve_request, t.canonical) if r})
     batch_f = pool.submit(_get_all, tracker, from_tables, problems, "referenced by a fix")
     reports_f = _submit_reports(pool, bounty, [t.report_id for t in tables], problems)
+    # What ships in each version: every MR into its stable branch (bug fixes, reverts).
+    branches = sorted({v.stable_branch for v in versions_in(tracking.title)})
+    branch_mrs_f = [
+        pool.submit(tracker.list_merge_requests, projects.security, target_branch=branch)
+        for branch in branches
+    ]
 
     cve_refs = [t.cve_request for t in tables]
     canonical_refs = [t.canonical for t in tables]
@@ -194,6 +200,7 @@ def _load(
         release=release,
         issues=tuple(sorted(issues, key=lambda s: s.ref)),
         other_links=tuple(i for i in others if i is not task),
+        merge_requests=tuple(mr for future in branch_mrs_f for mr in future.result()),
         request_count=tracker.request_count,
         problems=tuple(problems),
     )

@@ -442,8 +442,13 @@ class FakeGitLab:
             state = _one(query, "state") or "all"
             if state not in ("opened", "closed", "merged", "locked", "all"):
                 raise HttpError(400, "state does not have a valid value")
+            branch = _one(query, "target_branch")
             mrs = sorted(project.merge_requests.values(), key=lambda m: -int(m["iid"]))
-            items = [self._mr_json(project, m) for m in mrs if state in ("all", m["state"])]
+            items = [
+                self._mr_json(project, m)
+                for m in mrs
+                if state in ("all", m["state"]) and branch in (None, m["target_branch"])
+            ]
             return self._paginate(items, query)
         if len(rest) == 1:
             mr = project.merge_requests.get(_int(rest[0], "merge_request_iid"))

@@ -188,6 +188,8 @@ def test_related_merge_requests(tracker: GitLabTracker) -> None:
     assert by_iid[12].target_branch == "18-9-stable-ee"
     assert tracker.related_merge_requests(B) == []
     assert [mr.ref.iid for mr in tracker.list_merge_requests(SEC)] == [12, 11]
+    stable = tracker.list_merge_requests(SEC, target_branch="18-9-stable-ee")
+    assert [mr.ref.iid for mr in stable] == [12]
 
 
 def test_update_issue_sends_labels_only_as_add_and_remove(

@@ -216,9 +216,12 @@ def test_related_merge_requests_of_a_missing_issue(tracker: LocalTracker) -> Non
 
 def test_list_merge_requests(tracker: LocalTracker) -> None:
     tracker.save_merge_request(mr(SEC, 2))
-    tracker.save_merge_request(mr(SEC, 10))
+    tracker.save_merge_request(mr(SEC, 10, target="18-9-stable-ee"))
     tracker.save_merge_request(mr(CANON, 1))
     assert [m.ref.iid for m in tracker.list_merge_requests(SEC)] == [2, 10]
+    assert [
+        m.ref.iid for m in tracker.list_merge_requests(SEC, target_branch="18-9-stable-ee")
+    ] == [10]
     with pytest.raises(NotFoundError, match="no merge request"):
         tracker.get_merge_request(MergeRequestRef(SEC, 3))
 

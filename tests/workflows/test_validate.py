@@ -34,7 +34,6 @@ EXPECTED: dict[str, set[str]] = {
 # The demo's council notes are written by one of their own approvers (build.py picks julia-appsec
 # when ivan-appsec approves), and self-approvals do not count (parsing/council.py), so the fixes
 # that need two approvals show one. Reported to the demo's owner; see test_clean_fixes_strict.
-DEMO_COUNCIL_AUTHOR_DEFECT = {"ISS006"}
 
 
 @pytest.fixture(scope="module")
@@ -74,21 +73,10 @@ def test_demo_defect_is_reported_with_its_codes(
     assert EXPECTED[key] <= report_codes[key]
 
 
-def test_clean_fixes_have_no_finding_but_the_demo_council_defect(
-    report_codes: dict[str, set[str]],
-) -> None:
-    for fix in FIXES:
-        if fix.key not in DEFECTS:
-            assert report_codes[fix.key] <= DEMO_COUNCIL_AUTHOR_DEFECT, fix.key
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="demo build: a council note's author is one of its two approvers, so High/Critical "
-    "fixes show one approval (ISS006) until the demo data picks another author",
-)
-def test_clean_fixes_strict(report_codes: dict[str, set[str]]) -> None:
-    assert all(report_codes[fix.key] == set() for fix in FIXES if fix.key not in DEFECTS)
+def test_clean_fixes_have_no_finding(report_codes: dict[str, set[str]]) -> None:
+    assert {fix.key: report_codes[fix.key] for fix in FIXES if fix.key not in DEFECTS} == {
+        fix.key: set() for fix in FIXES if fix.key not in DEFECTS
+    }
 
 
 def test_json_format_and_exit_code(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:

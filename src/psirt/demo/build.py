@@ -35,6 +35,7 @@ from psirt.trackers.interface import (
 )
 from psirt.trackers.local import LocalTracker
 
+COUNCIL_CHAIR = "kim-appsec"  # opens each vote; approvals come from the others
 TRACKING_IID = 50000
 TASK_IID = 50001
 COMMS_IID = 412
@@ -69,7 +70,7 @@ def _config_text() -> str:
         name = "GitLab"
 
         [people]
-        psirt = ["ana-psirt", "ben-psirt", "ivan-appsec", "julia-appsec"]
+        psirt = ["ana-psirt", "ben-psirt", "ivan-appsec", "julia-appsec", "kim-appsec"]
 
         [people.names]
         """
@@ -204,7 +205,7 @@ def _council_note(fix: DemoFix, note_id: int) -> Note:
     return Note(
         id=note_id,
         body="\n".join(lines) + "\n",
-        author="ivan-appsec" if "ivan-appsec" not in fix.council_approvals else "julia-appsec",
+        author=COUNCIL_CHAIR,
         created_at=_at(2),
         internal=True,
         award_emoji=tuple(AwardEmoji("thumbsup", user) for user in fix.council_approvals),

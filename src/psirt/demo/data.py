@@ -25,6 +25,7 @@ PEOPLE = {
     "hana-maint": "Hana Sato",
     "ivan-appsec": "Ivan Petrov",
     "julia-appsec": "Julia Kowalski",
+    "kim-appsec": "Kim Nguyen",
     "release-tools-bot": "Release Tools Bot",
     "cnaworkflow": "CNA Workflow Bot",
 }

@@ -120,7 +120,8 @@ class ReleaseSnapshot:
     release: Release
     issues: tuple[SecurityIssue, ...]
     other_links: tuple[Issue, ...] = ()  # issues linked to the tracking issue that are not fixes
-    merge_requests: tuple[MergeRequest, ...] = ()  # every MR of the security project (reverts)
+    # Every MR of the security project into the release's stable branches: bug fixes, reverts.
+    merge_requests: tuple[MergeRequest, ...] = ()
     request_count: int = 0
     problems: tuple[str, ...] = field(default=())  # what could not be loaded, said once
 

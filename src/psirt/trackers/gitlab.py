@@ -296,11 +296,14 @@ class GitLabTracker:
             items = self._issue(ref).related_merge_requests(get_all=True, **self._retry)
         return [m.merge_request_from(m.attributes(i), None, (ref,)) for i in items]
 
-    def list_merge_requests(self, project: str) -> list[MergeRequest]:
+    def list_merge_requests(
+        self, project: str, *, target_branch: str | None = None
+    ) -> list[MergeRequest]:
+        filters: dict[str, Any] = {"state": "all", **self._retry}
+        if target_branch is not None:
+            filters["target_branch"] = target_branch
         with self._remote("list merge requests", project):
-            objs = self._project(project).mergerequests.list(
-                get_all=True, state="all", **self._retry
-            )
+            objs = self._project(project).mergerequests.list(get_all=True, **filters)
         return [m.merge_request_from(m.attributes(o), project) for o in objs]
 
     # -- writes ----------------------------------------------------------------------------

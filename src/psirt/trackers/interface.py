@@ -161,7 +161,11 @@ class Tracker(Protocol):
 
     def related_merge_requests(self, ref: IssueRef) -> list[MergeRequest]: ...
 
-    def list_merge_requests(self, project: str) -> list[MergeRequest]: ...
+    def list_merge_requests(
+        self, project: str, *, target_branch: str | None = None
+    ) -> list[MergeRequest]:
+        """Merge requests of a project in any state, optionally only those into one branch."""
+        ...
 
     # writes
     def create_issue(

@@ -206,9 +206,14 @@ class LocalTracker:
                 self._mr_index = index
             return list(self._mr_index.get(ref, []))
 
-    def list_merge_requests(self, project: str) -> list[MergeRequest]:
+    def list_merge_requests(
+        self, project: str, *, target_branch: str | None = None
+    ) -> list[MergeRequest]:
         with self._lock:
-            return self._project_mrs(project)
+            mrs = self._project_mrs(project)
+        if target_branch is None:
+            return mrs
+        return [mr for mr in mrs if mr.target_branch == target_branch]
 
     def get_merge_request(self, ref: MergeRequestRef) -> MergeRequest:
         with self._lock:

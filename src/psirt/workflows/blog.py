@@ -31,10 +31,8 @@ def default_post_path(session: Session) -> Path:
 
 
 def expected_post(session: Session, snapshot: ReleaseSnapshot) -> BlogPost:
-    """The post the release produces now. Bug fixes come from the security project's merge
-    requests, which the snapshot does not hold."""
-    merge_requests = session.tracker.list_merge_requests(session.config.projects.security)
-    return build_post(snapshot, merge_requests)
+    """The post the release produces now; bug fixes are the MRs into its stable branches."""
+    return build_post(snapshot, snapshot.merge_requests)
 
 
 def generate(session: Session, release_issue: int | None = None) -> GeneratedPost:

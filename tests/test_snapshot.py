@@ -1,0 +1,60 @@
+"""The snapshot of the demo release: what it loads, and what it leaves out on purpose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from psirt.demo.build import build_demo
+from psirt.model.release import ReleaseSnapshot
+from psirt.session import open_session
+from psirt.trackers.interface import IssueRef
+from psirt.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> ReleaseSnapshot:
+    root: Path = tmp_path_factory.mktemp("demo")
+    build_demo(root)
+    return open_session(Workspace(root)).snapshot()
+
+
+def test_release_facts_come_from_the_tracking_and_task_issues(snapshot: ReleaseSnapshot) -> None:
+    release = snapshot.release
+    assert [str(v) for v in release.versions] == ["18.10.1", "18.9.3", "18.8.7"]
+    assert release.planned
+    assert release.release_managers == ("ana-psirt", "ben-psirt")
+    assert release.task_issue is not None
+    assert str(release.due_date) == "2026-03-25"
+    assert snapshot.problems == ()
+
+
+def test_every_fix_has_its_parts(snapshot: ReleaseSnapshot) -> None:
+    assert len(snapshot.issues) == 11
+    for item in snapshot.issues:
+        assert item.cve_request is not None and item.cve_request.document is not None
+        assert item.canonical is not None
+        assert item.council is not None and item.council.vector
+        assert item.merge_requests
+    fix = snapshot.security_issue(IssueRef("gitlab-org/security/gitlab", 1101))
+    assert fix is not None
+    assert fix.report is not None and fix.report.reporter == "kaizen-sec"
+    assert fix.first_affected is not None and str(fix.first_affected) == "16.10"
+    assert set(fix.council.approvals if fix.council else ()) == {"ivan-appsec", "julia-appsec"}
+
+
+def test_cna_bot_notes_are_loaded_only_for_invalid_requests(snapshot: ReleaseSnapshot) -> None:
+    with_notes = {r.ref.iid for r in snapshot.cve_requests if r.notes}
+    assert with_notes == {3106}  # the one labelled advisory::invalid
+
+
+def test_merge_requests_into_the_stable_branches_are_loaded(snapshot: ReleaseSnapshot) -> None:
+    titles = {mr.title for mr in snapshot.merge_requests}
+    assert "Fix container registry cleanup policy timeout" in titles  # a bug fix on 18.9
+    assert any(title.startswith('Revert "') for title in titles)
+    assert {mr.target_branch for mr in snapshot.merge_requests} == {
+        "18-10-stable-ee",
+        "18-9-stable-ee",
+        "18-8-stable-ee",
+    }
