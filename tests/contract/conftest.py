@@ -1,0 +1,109 @@
+"""The contract suite's sides: one demo release, held by each tracker in turn.
+
+A side is a session over a fresh copy of the demo workspace whose tracker is either the local
+workspace itself or ``GitLabTracker`` (real python-gitlab over HTTP) against a ``FakeGitLab``
+seeded from that copy. Both sides share the workspace's ``Config`` and its ``LocalBounty``, so a
+difference between them can only come from the tracker. The demo is built once per session and
+copied, which keeps the suite fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from psirt.actions.journal import Journal
+from psirt.actions.plan import ExecutionContext
+from psirt.config import Config
+from psirt.demo.build import build_demo
+from psirt.model.release import ReleaseSnapshot
+from psirt.session import Session, open_session
+from psirt.trackers.gitlab import GitLabTracker
+from psirt.workspace import Workspace
+from tests.fakes.gitlab_server import FakeGitLab, seed_from_tracker
+
+TRACKERS = ("local", "gitlab")
+
+
+@dataclass
+class Side:
+    """One tracker holding the demo release, with what a scenario needs to act on it."""
+
+    kind: str
+    session: Session
+    fake: FakeGitLab | None = None
+
+    @property
+    def config(self) -> Config:
+        return self.session.config
+
+    def snapshot(self) -> ReleaseSnapshot:
+        return self.session.snapshot()
+
+    def context(self) -> ExecutionContext:
+        """What a ``--live`` command builds: tracker, bounty and the workspace's journal."""
+        return ExecutionContext(
+            tracker=self.session.tracker,
+            bounty=self.session.bounty,
+            journal=Journal(self.session.workspace.journal_path),
+        )
+
+
+def release_projects(config: Config) -> list[str]:
+    """The projects a release's issues and merge requests live in, as the config names them."""
+    p = config.projects
+    return list(dict.fromkeys([p.security, p.canonical, p.cve_requests, p.tracking, p.tasks]))
+
+
+@contextmanager
+def open_side(kind: str, template: Path, folder: Path) -> Iterator[Side]:
+    """A side over a copy of ``template`` in ``folder``; the fake (if any) stops on exit."""
+    root = folder / "ws"
+    shutil.copytree(template, root)
+    session = open_session(Workspace(root), env={})
+    if kind == "local":
+        yield Side(kind, session)
+        return
+    if kind != "gitlab":
+        raise ValueError(f"unknown tracker kind {kind!r}")
+    with FakeGitLab() as fake:
+        seed_from_tracker(fake, session.tracker, release_projects(session.config))
+        tracker = GitLabTracker(
+            fake.url,
+            fake.token,
+            max_in_flight=session.config.tracker.max_in_flight,
+            # every note's emoji, as the local tracker returns them, not only the council's
+            note_emoji=lambda note: not note.system,
+        )
+        with tracker:
+            yield Side(kind, Session(session.workspace, tracker, session.bounty), fake)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("contract-demo") / "ws"
+    build_demo(root)
+    return root
+
+
+@pytest.fixture(params=TRACKERS)
+def side(request: pytest.FixtureRequest, demo_template: Path, tmp_path: Path) -> Iterator[Side]:
+    with open_side(request.param, demo_template, tmp_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def local_side(demo_template: Path, tmp_path: Path) -> Iterator[Side]:
+    with open_side("local", demo_template, tmp_path / "local") as opened:
+        yield opened
+
+
+@pytest.fixture
+def gitlab_side(demo_template: Path, tmp_path: Path) -> Iterator[Side]:
+    with open_side("gitlab", demo_template, tmp_path / "gitlab") as opened:
+        yield opened
