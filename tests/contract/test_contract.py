@@ -300,8 +300,17 @@ def _note_view(note: Note) -> Any:
     return _plain(dataclasses.replace(note, id=0))
 
 
-def _mr_view(mr: MergeRequest) -> Any:
-    return _plain(mr)
+def _mr_view(mr: MergeRequest, *, related: bool = True) -> Any:
+    view = _plain(mr)
+    if not related:
+        del view["related_issues"]
+    return view
+
+
+def _by_ref(merge_requests: Sequence[MergeRequest]) -> list[MergeRequest]:
+    """Order is no part of the port (local lists by iid, GitLab newest first), nor does any
+    reader depend on it (the blog sorts bug fixes by URL), so lists compare sorted."""
+    return sorted(merge_requests, key=lambda mr: mr.ref)
 
 
 def _item_view(item: SecurityIssue) -> dict[str, Any]:
@@ -341,6 +350,8 @@ def snapshot_view(snapshot: ReleaseSnapshot) -> dict[str, Any]:
             "release_managers": list(release.release_managers),
         },
         "other_links": [_issue_view(i) for i in snapshot.other_links],
+        # related_issues: see test_listed_merge_requests_name_their_issues_on_both_trackers
+        "merge_requests": [_mr_view(mr, related=False) for mr in _by_ref(snapshot.merge_requests)],
         "problems": list(snapshot.problems),
         "issues": {str(item.ref): _item_view(item) for item in snapshot.issues},
     }
@@ -378,8 +389,30 @@ def test_snapshots_are_equal_field_by_field(local_side: Side, gitlab_side: Side)
     assert all(item.cve_request and item.cve_request.document for item in local.issues)
     assert any(item.council and item.council.approvals for item in local.issues)
     assert sum(len(item.merge_requests) for item in local.issues) > len(FIXES)
+    assert len(local.merge_requests) > len(FIXES)  # every MR into the release's stable branches
     found = differences(snapshot_view(local), snapshot_view(remote))
     assert not found, "\n".join(sorted(found))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="port gap: LocalTracker.list_merge_requests fills MergeRequest.related_issues from "
+    "its files, GitLabTracker.list_merge_requests leaves it () (GitLab's MR list does not say); "
+    "no reader uses it yet, but merge_requests._unique lets the listed copy replace the fix's "
+    "own, so a rule reading related_issues would differ by tracker",
+)
+def test_listed_merge_requests_name_their_issues_on_both_trackers(
+    local_side: Side, gitlab_side: Side
+) -> None:
+    local, remote = local_side.snapshot(), gitlab_side.snapshot()
+    assert any(mr.related_issues for mr in local.merge_requests)
+
+    def related(snapshot: ReleaseSnapshot) -> dict[str, tuple[str, ...]]:
+        return {
+            str(mr.ref): tuple(str(r) for r in mr.related_issues) for mr in snapshot.merge_requests
+        }
+
+    assert related(local) == related(remote)
 
 
 def test_the_comparison_sees_a_difference(local_side: Side, gitlab_side: Side) -> None:
