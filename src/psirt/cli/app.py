@@ -17,16 +17,16 @@ from psirt import __version__
 from psirt.cli.common import State
 
 COMMAND_MODULES: tuple[str, ...] = (
-    # one module per command group; each exposes register(app)
+    # one module per command group, each exposing register(app); listed in the order of a release
+    "psirt.cli.demo",
+    "psirt.cli.validate",
+    "psirt.cli.update_cves",
     "psirt.cli.blog",
+    "psirt.cli.verify",
+    "psirt.cli.cve",
     "psirt.cli.close",
     "psirt.cli.comms",
-    "psirt.cli.cve",
-    "psirt.cli.demo",
     "psirt.cli.knowledge",
-    "psirt.cli.update_cves",
-    "psirt.cli.validate",
-    "psirt.cli.verify",
 )
 
 app = typer.Typer(
