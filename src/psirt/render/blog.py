@@ -16,6 +16,7 @@ from pathlib import Path
 from psirt.config import Config
 from psirt.errors import InputError
 from psirt.knowledge.policy import affected_ranges, version_phrase
+from psirt.model.merge_requests import reverted_merge_requests
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import Version
 from psirt.parsing.details import Details
@@ -159,15 +160,18 @@ def bug_fixes(
     """Non-security MRs merged into a release version's stable branch, per version.
 
     Security fixes and their reverts carry the security label and are left out; so is anything
-    not merged (an open MR is not in the release, a closed one never will be).
+    not merged (an open MR is not in the release, a closed one never will be), and a bug fix
+    that was reverted (by label or by a revert MR among ``merge_requests``).
     """
+    mrs = list(merge_requests)
+    reverted = {mr.ref for mr in reverted_merge_requests(mrs, config.labels.reverted)}
     by_branch = {version.stable_branch: version for version in release.versions}
     found: dict[Version, list[BugFix]] = {version: [] for version in release.versions}
-    for mr in merge_requests:
+    for mr in mrs:
         version = by_branch.get(mr.target_branch)
         if version is None or mr.state != "merged" or config.labels.security in mr.labels:
             continue
-        if config.labels.reverted in mr.labels:
+        if mr.ref in reverted:
             continue
         url = mr.web_url or (
             f"{config.tracker.url.rstrip('/')}/{mr.ref.project}/-/merge_requests/{mr.ref.iid}"

@@ -18,6 +18,7 @@ from pathlib import Path
 from psirt.config import Config
 from psirt.errors import InputError
 from psirt.knowledge.stakeholders import SEVERITY_NAMES, stakeholders_for
+from psirt.model.merge_requests import without_reverts
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
 from psirt.render.env import render
 from psirt.trackers.interface import IssueRef, MergeRequestRef
@@ -453,7 +454,6 @@ class Thanks:
 
 
 _HANDLE = re.compile(r"@([\w.\-]+)")
-_REVERT_PREFIX = 'Revert "'  # GitLab's title for a revert MR: its author undid, not fixed
 
 
 def _credited(item: SecurityIssue) -> list[tuple[str, str]]:
@@ -483,8 +483,9 @@ def build_thanks(snapshot: ReleaseSnapshot) -> Thanks:
     ]
     by_role = dict(roles)
     for item in snapshot.issues:
-        for mr in item.merge_requests:
-            if mr.state != "merged" or mr.title.startswith(_REVERT_PREFIX):
+        # a revert's author undid part of the fix rather than made it
+        for mr in without_reverts(item.merge_requests, snapshot.merge_requests):
+            if mr.state != "merged":
                 continue
             by_role["authors"].append((mr.author, ""))
             by_role["reviewers"].extend((user, "") for user in mr.reviewers)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from psirt.compute.placeholders import find_placeholders
 from psirt.errors import InputError
 from psirt.knowledge.cpe import Cpe, cpe_names_product
 from psirt.knowledge.cvss import parse_vector, same_vector
@@ -246,12 +247,6 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "credit",
     "references",
 )
-# Placeholders of the template: TODO, 1X.X, 16.X.X, 16.Y.Y, [VULNTYPE], <TEAM MEMBER NAME> ...
-_PLACEHOLDER = re.compile(
-    r"\bTODO\b|\bTBD\b|\b\d+[XYZ]\.[XYZ]\b|\b\d+(?:\.\d+)?\.[XYZ](?:\.[XYZ])?\b"
-    r"|\[(?:VULNTYPE|COMPONENT|VENDOR|PRODUCT|ATTACKER|IMPACT|VECTOR)\]|<TEAM MEMBER NAME>"
-    r"|https://hackerone\.com/\)|\[example\]",
-)
 _TITLE = re.compile(r"^(?P<cwe>.+?) issue in (?P<component>.+?) impacts (?P<product>.+)$")
 _DESCRIPTION_START = re.compile(
     r"^(?:GitLab has remediated an issue in|An issue has been discovered in)\s+"
@@ -335,10 +330,10 @@ def check_yaml(cve: CveSubject) -> Iterator[Finding]:
             yield cve.finding(MISSING_FIELD, path, f"{path}: {state}")
     placeholders: dict[str, list[str]] = {}
     for path, text in _leaves(document.to_plain()):
-        for match in _PLACEHOLDER.finditer(text):
+        for token in find_placeholders(text):
             found = placeholders.setdefault(re.sub(r"\[\d+\]$", "", path), [])
-            if match.group(0) not in found:
-                found.append(match.group(0))
+            if token not in found:
+                found.append(token)
     for path, found in placeholders.items():
         shown = ", ".join(repr(text) for text in found)
         yield cve.finding(TODO, path, f"{path}: template placeholder {shown} left")
@@ -431,7 +426,7 @@ def _written_ranges(cve: CveSubject) -> tuple[list[AffectedRange], list[Finding]
     ranges: list[AffectedRange] = []
     problems: list[Finding] = []
     for text in cve.document.list_of("product.affected_versions"):
-        if _PLACEHOLDER.search(text):
+        if find_placeholders(text):
             continue  # CVE003 reports it
         try:
             ranges.append(AffectedRange.parse(text))
@@ -643,8 +638,10 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
     if document is None or _empty(document.get("description")):
         return
     text = " ".join(document.text_of("description").split())
-    if _PLACEHOLDER.fullmatch(text.strip()):
-        return  # CVE003 reports a bare TODO
+    if find_placeholders(text) == [text]:
+        # A bare TODO is CVE003's alone; a sentence with a placeholder in it is still checked
+        # here (an overshare in a half-filled draft matters), so not ``is_placeholder``.
+        return
     product = cve.snapshot.config.product
     found = find_overshare(text)
     if found:
@@ -680,7 +677,7 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
                 f"says EE only: {cve.item.details.ee_only} (expected {product.name} {expected})",
             )
     expected_ranges = cve.expected_ranges
-    if expected_ranges is not None and not _PLACEHOLDER.search(text):
+    if expected_ranges is not None and not find_placeholders(text):
         phrase = version_phrase(expected_ranges)
         if phrase not in text:
             yield cve.finding(

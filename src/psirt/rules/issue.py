@@ -13,7 +13,7 @@ from psirt.errors import InputError
 from psirt.knowledge.cvss import CvssScore, parse_vector
 from psirt.knowledge.policy import maintained_minors
 from psirt.model.finding import Finding
-from psirt.model.merge_requests import is_revert_of, is_reverted
+from psirt.model.merge_requests import is_reverted, related_merge_requests, without_reverts
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import Version
 from psirt.rules.registry import RULES
@@ -166,14 +166,12 @@ def expected_minors(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[Vers
 
 def fix_merge_requests(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[MergeRequest]:
     """The issue's MRs that carry the fix (not the reverts of another MR)."""
-    everything = list(item.merge_requests)
-    reverts = {other.ref for other in everything for mr in everything if is_revert_of(other, mr)}
-    return [mr for mr in everything if mr.ref not in reverts]
+    return without_reverts(item.merge_requests)
 
 
 def was_reverted(mr: MergeRequest, item: SecurityIssue, snapshot: ReleaseSnapshot) -> bool:
-    related = {m.ref: m for m in (*item.merge_requests, *snapshot.merge_requests)}
-    return is_reverted(mr, related.values(), snapshot.config.labels.reverted)
+    related = related_merge_requests(item, snapshot)
+    return is_reverted(mr, related, snapshot.config.labels.reverted)
 
 
 def _is_draft(mr: MergeRequest) -> bool:

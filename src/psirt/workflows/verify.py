@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from psirt.config import Config
 from psirt.knowledge.cvss import same_vector
-from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
+from psirt.model.merge_requests import (
+    is_reverted,
+    related_merge_requests,
+    revert_of,
+    without_reverts,
+)
+from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import versions_in
 from psirt.render.blog import BlogPost, SecurityEntry
 from psirt.render.blog_parse import FixSection, ParsedPost, parse_post
@@ -23,7 +28,6 @@ from psirt.trackers.interface import MergeRequest
 if TYPE_CHECKING:
     from psirt.session import Session
 
-_REVERTS = re.compile(r"\breverts?\s+(?:merge\s+request\s+)?(?:[\w./-]+)?!(\d+)", re.I)
 _CVSS_VECTOR = re.compile(r"\((?P<vector>CVSS:[^)]*|[A-Z]{1,2}:[^)]*)\)")
 
 
@@ -38,24 +42,20 @@ class Difference:
 
 
 def withdrawn_merge_requests(
-    item: SecurityIssue, release: Release, config: Config
+    item: SecurityIssue, snapshot: ReleaseSnapshot
 ) -> list[tuple[str, MergeRequest, str]]:
-    """The MRs of a fix that no longer ship: (kind, MR, why) for each reverted or closed one."""
-    reverted_by: dict[int, MergeRequest] = {}
-    for mr in item.merge_requests:
-        if mr.state == "merged" and mr.title.lower().startswith("revert"):
-            for match in _REVERTS.finditer(mr.description):
-                reverted_by[int(match.group(1))] = mr
+    """The MRs of a fix that no longer ship: (kind, MR, why) for each reverted one (see
+    ``psirt.model.merge_requests``) and each closed without merging."""
+    release, label = snapshot.release, snapshot.config.labels.reverted
+    related = related_merge_requests(item, snapshot)
     out: list[tuple[str, MergeRequest, str]] = []
-    for mr in item.merge_requests:
-        if any(r is mr for r in reverted_by.values()):
-            continue  # the revert itself
+    for mr in without_reverts(item.merge_requests, related):
         version = next(
             (str(v) for v in release.versions if v.stable_branch == mr.target_branch), None
         )
         lost = f"{version} will not contain the fix" if version else f"not in {mr.target_branch}"
-        if mr.ref.iid in reverted_by or config.labels.reverted in mr.labels:
-            by = reverted_by.get(mr.ref.iid)
+        if is_reverted(mr, related, label):
+            by = revert_of(mr, related)
             how = f" by !{by.ref.iid}" if by else ""
             out.append(
                 ("reverted", mr, f"MR {mr.ref} to {mr.target_branch} was reverted{how}; {lost}")
@@ -80,7 +80,7 @@ def _impacted(section: FixSection) -> str:
 
 def compare(post: ParsedPost, expected: BlogPost, snapshot: ReleaseSnapshot) -> list[Difference]:
     """Every way the post and the release (as ``expected`` renders it) differ."""
-    config, issues = snapshot.config, snapshot.issues
+    issues = snapshot.issues
     differences: list[Difference] = []
     release_versions = list(expected.versions)
     named = [
@@ -110,7 +110,7 @@ def compare(post: ParsedPost, expected: BlogPost, snapshot: ReleaseSnapshot) -> 
             continue
         item = by_ref.get(entry.ref)
         if item is not None:
-            for kind, _mr, why in withdrawn_merge_requests(item, snapshot.release, config):
+            for kind, _mr, why in withdrawn_merge_requests(item, snapshot):
                 differences.append(Difference(kind, name, f"{name} ({entry.ref}): {why}"))
         said = _impacted(section)
         if said and entry.versions and said != entry.versions:
