@@ -25,7 +25,7 @@ from psirt.actions.plan import Plan
 from psirt.actions.tracker_actions import CloseIssue, UpsertNote, marker_comment
 from psirt.demo.data import FIXES
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
-from psirt.trackers.gitlab_mapping import strip_marker
+from psirt.trackers.gitlab_mapping import strip_retry_token
 from psirt.trackers.interface import Issue, IssueRef, MergeRequest, Note, Tracker
 from psirt.workflows.close import CloseOptions, build_close_plan
 from psirt.workflows.update_cves import plan_update_cves
@@ -74,7 +74,7 @@ def _normal_text(text: str) -> str:
 def issue_end(tracker: Tracker, ref: IssueRef) -> IssueEnd:
     issue = tracker.get_issue(ref)
     notes = tuple(
-        (_normal_text(strip_marker(note.body)), note.internal)
+        (_normal_text(strip_retry_token(note.body)), note.internal)
         for note in tracker.notes(ref)
         if not note.system
     )

@@ -1,7 +1,9 @@
 """Actions on the issue tracker: notes, descriptions, labels, closing, creating issues.
 
-Notes and issues that psirt writes carry an invisible marker (``<!-- psirt:NAME -->``), which is
-how a rerun finds its own earlier write instead of adding another.
+Notes and issues that psirt writes carry an invisible rerun marker (``<!-- psirt:NAME -->``),
+which is how a rerun finds its own earlier write instead of adding another. (The GitLab adapter
+adds a retry token of its own to each note it posts, a 32-hex id stripped again on read; see
+``psirt.trackers.gitlab_mapping``. The two never meet: a marker is a name, not 32 hex digits.)
 """
 
 from __future__ import annotations

@@ -405,10 +405,11 @@ class GitLabTracker:
         return after
 
     def create_note(self, ref: IssueRef, body: str, *, internal: bool = False) -> Note:
-        """Not idempotent: a marker in the body tells, after a lost answer, whether it landed."""
+        """Not idempotent: a retry token in the body tells, after a lost answer, whether it
+        landed."""
         token = uuid.uuid4().hex
-        sent = m.with_marker(body, token)
-        marker = f"{m.MARKER_PREFIX}{token} -->"
+        sent = m.with_retry_token(body, token)
+        tag = m.retry_token_comment(token)
 
         def create() -> Note:
             issue = self._issue(ref)
@@ -423,7 +424,7 @@ class GitLabTracker:
                 objs = self._issue(ref).notes.list(get_all=True, **self._retry)
             for obj in objs:
                 data = m.attributes(obj)
-                if marker in str(data.get("body")) and m.note_from(data).author == me:
+                if tag in str(data.get("body")) and m.note_from(data).author == me:
                     return m.note_from(data)
             return None
 
@@ -434,7 +435,7 @@ class GitLabTracker:
             self._issue(ref).notes.update(note_id, {"body": body}, **self._retry)
             obj = self._issue(ref).notes.get(note_id, **self._retry)
         note = m.note_from(m.attributes(obj))
-        if note.body != m.strip_marker(body):
+        if note.body != m.strip_retry_token(body):
             raise RemoteError(f"update of note {note_id} did not take", where=str(ref))
         return note
 

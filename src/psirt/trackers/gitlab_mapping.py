@@ -23,12 +23,14 @@ from psirt.trackers.interface import (
     Note,
 )
 
-# Every note psirt posts ends with this marker, so a retry after a lost answer can tell whether
-# the first attempt landed. It is invisible in rendered markdown and stripped when notes are read:
-# exactly what ``with_marker`` appended goes, so a body reads back as it was written (its own
-# trailing newline included).
-MARKER_PREFIX = "<!-- psirt:"
-_MARKER = re.compile(r"\n\n<!-- psirt:[0-9a-f]{32} -->\s*\Z")
+# Every note the GitLab adapter posts ends with a retry token, a fresh 32-hex id per write, so a
+# retry after a lost answer can tell whether the first attempt landed. It is the adapter's own
+# business: invisible in rendered markdown and stripped when notes are read (exactly what
+# ``with_retry_token`` appended goes, so a body reads back as it was written, its own trailing
+# newline included). Not to be confused with the rerun markers of ``psirt.actions`` (a name such
+# as ``validate`` that stays in the body so a rerun finds its earlier note): same comment syntax,
+# but a token is always 32 hex digits, which no marker name is.
+_RETRY_TOKEN = re.compile(r"\n\n<!-- psirt:[0-9a-f]{32} -->\s*\Z")
 _MR_URL = re.compile(r"^https?://[^/]+/(?P<project>.+?)/-/merge_requests/(?P<iid>\d+)\b")
 
 _ISSUE_STATES: dict[str, IssueState] = {"opened": "opened", "closed": "closed"}
@@ -45,12 +47,17 @@ _LINK_TYPES: dict[str, LinkType] = {
 }
 
 
-def with_marker(body: str, token: str) -> str:
-    return f"{body}\n\n{MARKER_PREFIX}{token} -->"
+def retry_token_comment(token: str) -> str:
+    """The comment that carries ``token`` in a note body."""
+    return f"<!-- psirt:{token} -->"
 
 
-def strip_marker(body: str) -> str:
-    return _MARKER.sub("", body)
+def with_retry_token(body: str, token: str) -> str:
+    return f"{body}\n\n{retry_token_comment(token)}"
+
+
+def strip_retry_token(body: str) -> str:
+    return _RETRY_TOKEN.sub("", body)
 
 
 def parse_datetime(value: object) -> datetime | None:
@@ -140,7 +147,7 @@ def emoji_from(data: Mapping[str, Any]) -> AwardEmoji:
 def note_from(data: Mapping[str, Any], emoji: tuple[AwardEmoji, ...] = ()) -> Note:
     return Note(
         id=int(data["id"]),
-        body=strip_marker(str(data.get("body") or "")),
+        body=strip_retry_token(str(data.get("body") or "")),
         author=_username(data.get("author")),
         created_at=parse_datetime(data.get("created_at")),
         internal=bool(data.get("internal", data.get("confidential", False))),
