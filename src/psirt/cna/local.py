@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from psirt.cna.interface import PUBLISHED, RESERVED, PublishResult, record_cve_id
 from psirt.errors import InputError, WorkspaceError
+from psirt.model.identifiers import is_cve_id
 from psirt.workspace import safe_join
 
 PUBLISHED_DIR = ("cna", "published")
-_CVE_ID = re.compile(r"^CVE-\d{4}-\d{4,}$")
 
 
 def _check_id(cve_id: str) -> str:
-    if not _CVE_ID.match(cve_id):
+    if not is_cve_id(cve_id):
         raise InputError(f"not a CVE id: {cve_id!r} (expected CVE-YYYY-NNNN)")
     return cve_id
 
@@ -45,7 +44,7 @@ class LocalCna:
         folder = safe_join(self.root, *PUBLISHED_DIR)
         if not folder.is_dir():
             return []
-        return sorted(p.stem for p in folder.glob("CVE-*.json") if _CVE_ID.match(p.stem))
+        return sorted(p.stem for p in folder.glob("CVE-*.json") if is_cve_id(p.stem))
 
     def record(self, cve_id: str) -> dict[str, Any] | None:
         path = self.path(cve_id)

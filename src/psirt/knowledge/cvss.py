@@ -9,6 +9,7 @@ and the blog post need it, so every vector leaves this module in canonical, pref
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,8 @@ _LEVELS: tuple[tuple[float, int, str], ...] = (
     (4.0, 3, "MEDIUM"),
     (0.1, 4, "LOW"),
 )
+# The levels by name, 1 critical .. 4 low: what stakeholder messages, the blog and comms call them.
+SEVERITY_NAMES: dict[int, str] = {level: name.lower() for _lowest, level, name in _LEVELS}
 
 # CVSS 4.0 base metrics as the CVE JSON 5 schema (cvssV4_0) names them and their values.
 _V4_JSON_NAMES: dict[str, str] = {
@@ -60,6 +63,16 @@ def severity_from_score(score: float) -> int:
         if score >= lowest:
             return level
     raise AssertionError("unreachable")
+
+
+def severity_from_labels(labels: Iterable[str], config: LabelsConfig) -> int | None:
+    """The level an issue's ``severity::N`` label gives (the first valid one), None without."""
+    prefix = config.severity_prefix
+    for label in labels:
+        rest = label[len(prefix) :] if label.startswith(prefix) else ""
+        if rest.isdigit() and int(rest) in SEVERITY_NAMES:
+            return int(rest)
+    return None
 
 
 def severity_name(score: float) -> str:

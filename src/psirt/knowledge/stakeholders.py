@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from psirt.errors import InputError
-
-SEVERITY_NAMES = {1: "critical", 2: "high", 3: "medium", 4: "low"}
+from psirt.knowledge.cvss import SEVERITY_NAMES
 
 
 @dataclass(frozen=True)

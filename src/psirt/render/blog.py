@@ -15,6 +15,7 @@ from pathlib import Path
 
 from psirt.config import Config
 from psirt.errors import InputError
+from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
 from psirt.knowledge.policy import affected_ranges, version_phrase
 from psirt.model.merge_requests import reverted_merge_requests
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
@@ -27,7 +28,6 @@ from psirt.trackers.interface import MergeRequest
 
 TEMPLATE = "blog_post.md.j2"
 CVE_URL = "https://www.cve.org/CVERecord?id={cve_id}"
-_SEVERITY_NAMES = {1: "Critical", 2: "High", 3: "Medium", 4: "Low"}
 _YES = {"yes", "y", "true"}
 
 
@@ -111,11 +111,8 @@ def editions_phrase(config: Config) -> str:
 def _severity_of(item: SecurityIssue, facts: CveFacts, config: Config) -> tuple[int | None, str]:
     level = facts.severity_level
     if level is None:
-        prefix = config.labels.severity_prefix
-        for label in item.issue.labels:
-            if label.startswith(prefix) and label[len(prefix) :].isdigit():
-                level = int(label[len(prefix) :])
-    return level, _SEVERITY_NAMES.get(level or 0, "")
+        level = severity_from_labels(item.issue.labels, config.labels)
+    return level, SEVERITY_NAMES.get(level or 0, "").capitalize()
 
 
 def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEntry:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from psirt.config import Config
 from psirt.errors import InputError
-from psirt.knowledge.stakeholders import SEVERITY_NAMES, stakeholders_for
+from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
+from psirt.knowledge.stakeholders import stakeholders_for
 from psirt.model.merge_requests import without_reverts
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
 from psirt.render.env import render
@@ -34,15 +35,6 @@ SEVERITY_ORDER = ("Critical", "High", "Medium", "Low")
 
 
 # --- shared facts ------------------------------------------------------------------------
-
-
-def _label_level(item: SecurityIssue, config: Config) -> int | None:
-    prefix = config.labels.severity_prefix
-    for label in item.issue.labels:
-        rest = label[len(prefix) :] if label.startswith(prefix) else ""
-        if rest.isdigit() and int(rest) in SEVERITY_NAMES:
-            return int(rest)
-    return None
 
 
 def _council_level(item: SecurityIssue) -> int | None:
@@ -62,7 +54,8 @@ def fix_severity(item: SecurityIssue, config: Config) -> int | None:
 
     When the two disagree (validate reports it), the worse one decides who is told: telling a
     team too much is a smaller mistake than not telling it of a critical fix."""
-    levels = [lvl for lvl in (_council_level(item), _label_level(item, config)) if lvl is not None]
+    label_level = severity_from_labels(item.issue.labels, config.labels)
+    levels = [lvl for lvl in (_council_level(item), label_level) if lvl is not None]
     return min(levels) if levels else None
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from psirt.compute.placeholders import find_placeholders
 from psirt.errors import InputError
-from psirt.knowledge.cvss import parse_vector, severity_from_score
+from psirt.knowledge.cvss import SEVERITY_NAMES, parse_vector, severity_from_score
 from psirt.model.finding import Finding
 from psirt.model.versions import Version, versions_in
 from psirt.render.blog import BlogPost, SecurityEntry
@@ -472,12 +472,11 @@ def check_front_matter(ctx: BlogLintContext) -> Iterator[Finding]:
 @RULES.check(KIND)
 def check_severity(ctx: BlogLintContext) -> Iterator[Finding]:
     sections = _anchor_sections(ctx)
-    names = {1: "critical", 2: "high", 3: "medium", 4: "low"}
     for row in ctx.post.table:
         score = _section_score(sections.get(row.target.lstrip("#")))
         if not score:
             continue
-        wanted = names[severity_from_score(score)]
+        wanted = SEVERITY_NAMES[severity_from_score(score)]
         if row.severity.strip().lower() != wanted:
             yield R_SEVERITY.finding(
                 ctx.subject,

@@ -15,7 +15,7 @@ from psirt.actions.executor import Outcome, execute
 from psirt.actions.plan import ExecutionContext, Plan
 from psirt.actions.tracker_actions import CreateIssue
 from psirt.errors import InputError
-from psirt.knowledge.stakeholders import SEVERITY_NAMES
+from psirt.knowledge.cvss import SEVERITY_NAMES
 from psirt.model.release import ReleaseSnapshot
 from psirt.render import messages
 from psirt.session import Session
