@@ -30,10 +30,10 @@ from psirt.actions.tracker_actions import CloseIssue, UpsertNote
 from psirt.bounty.interface import Report
 from psirt.config import Config
 from psirt.errors import InputError, RefusedError
-from psirt.model.merge_requests import is_reverted
+from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import Version
-from psirt.trackers.interface import MergeRequest, Note
+from psirt.trackers.interface import Note
 
 if TYPE_CHECKING:
     from psirt.session import Session
@@ -217,20 +217,6 @@ def check_blog(
 
 
 # -- facts per fix ---------------------------------------------------------------------------
-
-
-def _merge_request_pool(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[MergeRequest]:
-    pool = {mr.ref: mr for mr in (*item.merge_requests, *snapshot.merge_requests)}
-    return list(pool.values())
-
-
-def reverted_of(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[MergeRequest]:
-    """The fix's merged MRs that were reverted: that part of the fix did not ship."""
-    pool = _merge_request_pool(item, snapshot)
-    label = snapshot.config.labels.reverted
-    return [
-        mr for mr in item.merge_requests if mr.state == "merged" and is_reverted(mr, pool, label)
-    ]
 
 
 def fixed_versions(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[Version]:
@@ -421,7 +407,7 @@ def build_close_plan(
     result = ClosePlan(options, snapshot.release, blog)
     shipped: list[SecurityIssue] = []
     for item in snapshot.issues:
-        reverted = reverted_of(item, snapshot)
+        reverted = reverted_fix_merge_requests(item, snapshot)
         if reverted:
             names = ", ".join(f"{mr.ref} ({mr.target_branch})" for mr in reverted)
             for step in options.steps:
