@@ -53,7 +53,7 @@ def test_the_stricter_rule_other_branch_project_or_state_is_not_a_revert() -> No
 
 def test_label_or_revert_mr_marks_reverted_and_names_the_revert() -> None:
     revert = _revert()
-    assert is_reverted(BACKPORT, [revert]) and revert_of(BACKPORT, [*MRS, revert]) == revert
+    assert is_reverted(BACKPORT, [revert], LABEL) and revert_of(BACKPORT, [*MRS, revert]) == revert
     assert revert_of(MRS[1], [*MRS, revert]) is None
     labelled = replace(MRS[1], labels=(LABEL,))
     assert is_reverted(labelled, [], LABEL) and not is_reverted(MRS[1], [revert], LABEL)

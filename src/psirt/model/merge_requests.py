@@ -22,8 +22,6 @@ from psirt.trackers.interface import MergeRequest, MergeRequestRef
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot, SecurityIssue
 
-DEFAULT_REVERTED_LABEL = "reverted"
-
 
 def _reverts_reference(text: str, mr: MergeRequest) -> bool:
     """``This reverts merge request !123`` (or ``group/project!123``) naming ``mr``."""
@@ -49,13 +47,10 @@ def revert_of(mr: MergeRequest, related: Iterable[MergeRequest]) -> MergeRequest
     return next((other for other in related if is_revert_of(other, mr)), None)
 
 
-def is_reverted(
-    mr: MergeRequest,
-    related: Iterable[MergeRequest],
-    reverted_label: str = DEFAULT_REVERTED_LABEL,
-) -> bool:
-    """Whether ``mr`` was reverted, judged from its label and the MRs ``related`` to it (the
-    issue's and the stable branches', where GitLab lists the revert too)."""
+def is_reverted(mr: MergeRequest, related: Iterable[MergeRequest], reverted_label: str) -> bool:
+    """Whether ``mr`` was reverted, judged from its label (``config.labels.reverted``) and the
+    MRs ``related`` to it (the issue's and the stable branches', where GitLab lists the revert
+    too)."""
     if reverted_label in mr.labels:
         return True
     return revert_of(mr, related) is not None
@@ -79,7 +74,7 @@ def without_reverts(
 
 def reverted_merge_requests(
     merge_requests: Iterable[MergeRequest],
-    reverted_label: str = DEFAULT_REVERTED_LABEL,
+    reverted_label: str,
     *,
     related: Iterable[MergeRequest] = (),
 ) -> list[MergeRequest]:
