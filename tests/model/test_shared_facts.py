@@ -11,6 +11,8 @@ from psirt.cna.local import LocalCna
 from psirt.errors import InputError
 from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels, severity_from_score
 from psirt.model.identifiers import is_cve_id
+from psirt.render.cve_record import reference
+from psirt.trackers.interface import MergeRequestRef
 from tests import factories as f
 
 LABELS = f.CONFIG.labels
@@ -38,3 +40,20 @@ def test_level_names_follow_the_score_levels() -> None:
     assert SEVERITY_NAMES == {1: "critical", 2: "high", 3: "medium", 4: "low"}
     assert SEVERITY_NAMES[severity_from_score(9.0)] == "critical"
     assert SEVERITY_NAMES[severity_from_score(6.9)] == "medium"
+
+
+def test_merge_request_ref_parses_the_reference_and_the_url_only() -> None:
+    ref = MergeRequestRef("gitlab-org/security/gitlab", 12)
+    assert MergeRequestRef.parse("gitlab-org/security/gitlab!12") == ref
+    url = "https://gitlab.com/gitlab-org/security/gitlab/-/merge_requests/12"
+    assert MergeRequestRef.parse(url) == ref
+    assert MergeRequestRef.parse("gitlab-org/security/gitlab#12") is None
+    assert MergeRequestRef.parse("https://gitlab.com/gitlab-org/gitlab/-/issues/12") is None
+
+
+def test_cve_reference_names_a_hackerone_report_as_the_links_table_reads_it() -> None:
+    for url in (
+        "https://hackerone.com/reports/3100001",
+        "https://hackerone.com/bugs?report_id=3100001",
+    ):
+        assert reference(url)["name"] == "HackerOne Bug Bounty Report #3100001"

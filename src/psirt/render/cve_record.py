@@ -22,8 +22,8 @@ from psirt.knowledge.cvss import CvssScore, parse_vector
 from psirt.knowledge.policy import AffectedRange, affected_ranges, fixed_versions, solution_text
 from psirt.model.release import Release, SecurityIssue
 from psirt.model.versions import Version
+from psirt.parsing.links import report_id_in
 
-_HACKERONE_REPORT = re.compile(r"hackerone\.com/reports/(\d+)", re.I)
 _ISSUE_URL = re.compile(r"/-/(issues|work_items)/(\d+)")
 
 
@@ -173,11 +173,11 @@ def _problem_types(cwe_id: str | None) -> list[dict[str, Any]]:
 
 def reference(url: str) -> dict[str, Any]:
     """A reference named and tagged as GitLab's records name them."""
-    report = _HACKERONE_REPORT.search(url)
+    report = report_id_in(url)
     if report:
         return {
             "url": url,
-            "name": f"HackerOne Bug Bounty Report #{report.group(1)}",
+            "name": f"HackerOne Bug Bounty Report #{report}",
             "tags": ["technical-description", "exploit", "permissions-required"],
         }
     issue = _ISSUE_URL.search(url)

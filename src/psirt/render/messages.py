@@ -75,7 +75,6 @@ def merge_request_url(ref: MergeRequestRef, config: Config) -> str:
 
 
 _MD_LINK = re.compile(r"\[[^\]]*\]\((?P<url>[^)\s]+)\)")
-_MR_REF = re.compile(r"^(?P<project>[\w.\-]+(?:/[\w.\-]+)+)!(?P<iid>\d+)$")
 _URL = re.compile(r"^https?://\S+$")
 _KEY_VALUE = re.compile(
     r"^\s*(?:[*+-]\s+)?(?:\*\*)?(?P<key>[A-Za-z][^:|*]{2,60}?)(?:\*\*)?\s*:\s*"
@@ -108,9 +107,9 @@ def _as_url(value: str, config: Config) -> str | None:
     issue = IssueRef.parse(text)
     if issue is not None and not text.startswith("http"):
         return issue_url(issue, config)
-    mr = _MR_REF.match(text)
-    if mr is not None:
-        return merge_request_url(MergeRequestRef(mr["project"], int(mr["iid"])), config)
+    mr = MergeRequestRef.parse(text)
+    if mr is not None and not text.startswith("http"):
+        return merge_request_url(mr, config)
     return text if _URL.match(text) else None
 
 

@@ -31,7 +31,6 @@ from psirt.trackers.interface import (
 # as ``validate`` that stays in the body so a rerun finds its earlier note): same comment syntax,
 # but a token is always 32 hex digits, which no marker name is.
 _RETRY_TOKEN = re.compile(r"\n\n<!-- psirt:[0-9a-f]{32} -->\s*\Z")
-_MR_URL = re.compile(r"^https?://[^/]+/(?P<project>.+?)/-/merge_requests/(?P<iid>\d+)\b")
 
 _ISSUE_STATES: dict[str, IssueState] = {"opened": "opened", "closed": "closed"}
 _MR_STATES: dict[str, MergeRequestState] = {
@@ -105,9 +104,9 @@ def mr_ref_of(data: Mapping[str, Any], project_hint: str | None = None) -> Merge
     project, sigil, iid = full.rpartition("!")
     if sigil and project and iid.isdigit():
         return MergeRequestRef(project, int(iid))
-    match = _MR_URL.match(str(data.get("web_url") or ""))
-    if match:
-        return MergeRequestRef(match["project"], int(match["iid"]))
+    from_url = MergeRequestRef.parse(str(data.get("web_url") or ""))
+    if from_url is not None:
+        return from_url
     if project_hint is None:
         raise ValueError(f"cannot tell the project of merge request iid {data.get('iid')}")
     return MergeRequestRef(project_hint, int(data["iid"]))

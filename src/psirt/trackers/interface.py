@@ -56,6 +56,18 @@ class MergeRequestRef:
     def __str__(self) -> str:
         return f"{self.project}!{self.iid}"
 
+    @classmethod
+    def parse(cls, text: str) -> MergeRequestRef | None:
+        """``group/project!12`` or a merge request URL; None when it is neither."""
+        text = text.strip()
+        match = _REF.match(text)
+        if match and match["sigil"] == "!":
+            return cls(match["project"], int(match["iid"]))
+        url = _URL_REF.match(text)
+        if url and url["kind"] == "merge_requests":
+            return cls(url["project"], int(url["iid"]))
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:
