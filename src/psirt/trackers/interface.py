@@ -23,6 +23,18 @@ _URL_REF = re.compile(
 )
 
 
+def _parse_ref(text: str, sigil: str, url_kinds: tuple[str, ...]) -> tuple[str, int] | None:
+    """(project, iid) of ``group/project<sigil>12`` or of a URL of one of ``url_kinds``."""
+    text = text.strip()
+    match = _REF.match(text)
+    if match and match["sigil"] == sigil:
+        return match["project"], int(match["iid"])
+    url = _URL_REF.match(text)
+    if url and url["kind"] in url_kinds:
+        return url["project"], int(url["iid"])
+    return None
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class IssueRef:
     """An issue by project path and iid: ``gitlab-org/gitlab#1234``."""
@@ -36,14 +48,8 @@ class IssueRef:
     @classmethod
     def parse(cls, text: str) -> IssueRef | None:
         """``group/project#12`` or an issue/work item URL; None when it is neither."""
-        text = text.strip()
-        match = _REF.match(text)
-        if match and match["sigil"] == "#":
-            return cls(match["project"], int(match["iid"]))
-        url = _URL_REF.match(text)
-        if url and url["kind"] in ("issues", "work_items"):
-            return cls(url["project"], int(url["iid"]))
-        return None
+        found = _parse_ref(text, "#", ("issues", "work_items"))
+        return cls(*found) if found else None
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -59,14 +65,8 @@ class MergeRequestRef:
     @classmethod
     def parse(cls, text: str) -> MergeRequestRef | None:
         """``group/project!12`` or a merge request URL; None when it is neither."""
-        text = text.strip()
-        match = _REF.match(text)
-        if match and match["sigil"] == "!":
-            return cls(match["project"], int(match["iid"]))
-        url = _URL_REF.match(text)
-        if url and url["kind"] == "merge_requests":
-            return cls(url["project"], int(url["iid"]))
-        return None
+        found = _parse_ref(text, "!", ("merge_requests",))
+        return cls(*found) if found else None
 
 
 @dataclass(frozen=True, slots=True)
