@@ -30,6 +30,7 @@ from psirt.actions.tracker_actions import CloseIssue, UpsertNote
 from psirt.bounty.interface import Report
 from psirt.config import Config
 from psirt.errors import InputError, RefusedError
+from psirt.model.finding import Finding
 from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import Version
@@ -292,7 +293,20 @@ def _close_actions(
     ]
 
 
-def _publication_refusal(item: SecurityIssue, config: Config) -> str | None:
+def request_errors(snapshot: ReleaseSnapshot) -> dict[str, list[Finding]]:
+    """Validate's errors by subject: a CVE request with one is not valid, so not published."""
+    from psirt.workflows.validate import validate
+
+    errors: dict[str, list[Finding]] = {}
+    for finding in validate(snapshot).findings:
+        if finding.is_error:
+            errors.setdefault(finding.subject, []).append(finding)
+    return errors
+
+
+def _publication_refusal(
+    item: SecurityIssue, config: Config, errors: Mapping[str, Sequence[Finding]]
+) -> str | None:
     request = item.cve_request
     if request is None:
         return "no CVE request is linked"
@@ -312,6 +326,13 @@ def _publication_refusal(item: SecurityIssue, config: Config) -> str | None:
         )
     if request.cve_id is None:
         return f"{request.ref} names no CVE id yet"
+    found = errors.get(str(request.ref), ())
+    if found:
+        codes = ", ".join(sorted({f.code for f in found}))
+        return (
+            f"{request.ref} is not valid: psirt validate reports {len(found)} "
+            f"error{'s' if len(found) > 1 else ''} ({codes})"
+        )
     return None
 
 
@@ -320,9 +341,10 @@ def _publish_actions(
     snapshot: ReleaseSnapshot,
     refusals: list[Refusal],
     record_for: RecordBuilder | None,
+    errors: Mapping[str, Sequence[Finding]],
 ) -> list[Action]:
     config = snapshot.config
-    refusal = _publication_refusal(item, config)
+    refusal = _publication_refusal(item, config, errors)
     subject = (item.cve_request.cve_id if item.cve_request else None) or str(item.ref)
     if refusal is not None:
         refusals.append(Refusal(PUBLISH_CVES, subject, refusal))
@@ -363,6 +385,7 @@ def _notify_actions(
     snapshot: ReleaseSnapshot,
     refusals: list[Refusal],
     blog_url: str | None,
+    errors: Mapping[str, Sequence[Finding]],
 ) -> list[Action]:
     if item.report_id is None:
         return []  # an internal find: nobody to notify
@@ -374,7 +397,7 @@ def _notify_actions(
     config = snapshot.config
     versions = version_words(fixed_versions(item, snapshot))
     # name the CVE only when this release publishes it (not while it is invalid or unvalidated)
-    publishable = _publication_refusal(item, config) is None
+    publishable = _publication_refusal(item, config, errors) is None
     cve_id = item.cve_request.cve_id if item.cve_request and publishable else None
     lines = [
         f"Hi @{item.report.reporter},",
@@ -422,15 +445,18 @@ def build_close_plan(
             continue
         shipped.append(item)
     blog_url = blog.url if blog else None
+    errors = request_errors(snapshot) if options.discloses else {}
     if options.close_issues:
         for item in shipped:
             result.plan.extend(_close_actions(item, snapshot, result.refusals))
     if options.publish_cves:
         for item in shipped:
-            result.plan.extend(_publish_actions(item, snapshot, result.refusals, record_for))
+            result.plan.extend(
+                _publish_actions(item, snapshot, result.refusals, record_for, errors)
+            )
     if options.notify_hackerone:
         for item in shipped:
-            result.plan.extend(_notify_actions(item, snapshot, result.refusals, blog_url))
+            result.plan.extend(_notify_actions(item, snapshot, result.refusals, blog_url, errors))
     if options.close_issues or options.notify_hackerone:
         result.unpaid = [
             item.report
@@ -522,6 +548,7 @@ def demo_step(session: Session) -> StepResult:
         f"{len(result.plan)} actions ("
         + ", ".join(f"{kind}: {n}" for kind, n in counts.items())
         + f"), {len(result.refusals)} refused, {len(result.unpaid)} reports without a bounty",
-        *result.render(diffs=False).splitlines()[2:],
+        *(f"refused [{r.step}] {r.subject}: {r.reason}" for r in result.refusals),
+        "the whole plan: psirt close (add --live to apply)",
     ]
     return StepResult("close plan (dry run)", tuple(lines))
