@@ -18,13 +18,21 @@ import json
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
-from psirt.trackers.interface import Issue, IssueLink, IssueRef, MergeRequest, Note, Tracker
+from psirt.trackers.interface import (
+    Issue,
+    IssueLink,
+    IssueRef,
+    MergeRequest,
+    MergeRequestRef,
+    Note,
+    Tracker,
+)
 
 DEFAULT_TOKEN = "glpat-fake-token-0123456789"
 DEFAULT_USER = "psirt-bot"
@@ -876,5 +884,11 @@ def seed_from_tracker(fake: FakeGitLab, tracker: Tracker, projects: Iterable[str
             for link in tracker.issue_links(issue.ref):
                 if link.target.project in paths:
                     fake.seed_link(issue.ref, link)
+        related: dict[MergeRequestRef, list[IssueRef]] = {}
+        for issue in tracker.find_issues(path):
+            for mr in tracker.related_merge_requests(issue.ref):
+                related.setdefault(mr.ref, []).append(issue.ref)
         for mr in tracker.list_merge_requests(path):
-            fake.seed_merge_request(mr)
+            fake.seed_merge_request(
+                replace(mr, related_issues=tuple(related.get(mr.ref, mr.related_issues)))
+            )

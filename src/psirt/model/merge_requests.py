@@ -107,5 +107,9 @@ def reverted_fix_merge_requests(
 
 
 def _unique(merge_requests: Iterable[MergeRequest]) -> list[MergeRequest]:
-    """Each MR once, in order of first appearance (the last copy of a ref read wins)."""
-    return list({mr.ref: mr for mr in merge_requests}.values())
+    """Each MR once, in order of first appearance; the first copy wins, so a fix's own MR
+    (which names its issues) is kept over the same MR as a branch listing returns it."""
+    unique: dict[MergeRequestRef, MergeRequest] = {}
+    for mr in merge_requests:
+        unique.setdefault(mr.ref, mr)
+    return list(unique.values())

@@ -176,7 +176,10 @@ class Tracker(Protocol):
     def list_merge_requests(
         self, project: str, *, target_branch: str | None = None
     ) -> list[MergeRequest]:
-        """Merge requests of a project in any state, optionally only those into one branch."""
+        """Merge requests of a project in any state, optionally only those into one branch.
+
+        GitLab's list does not say which issues an MR relates to, so ``related_issues`` is
+        empty here on every tracker; ``related_merge_requests`` is where relations are read."""
         ...
 
     # writes

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -211,9 +212,11 @@ class LocalTracker:
     ) -> list[MergeRequest]:
         with self._lock:
             mrs = self._project_mrs(project)
-        if target_branch is None:
-            return mrs
-        return [mr for mr in mrs if mr.target_branch == target_branch]
+        return [
+            replace(mr, related_issues=())  # as GitLab's list: relations come from the issue
+            for mr in mrs
+            if target_branch is None or mr.target_branch == target_branch
+        ]
 
     def get_merge_request(self, ref: MergeRequestRef) -> MergeRequest:
         with self._lock:
