@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from psirt.config import Config, TrackerConfig
-from psirt.errors import InputError, NotFoundError, RemoteError
+from psirt.errors import InputError, NotFoundError, PsirtError, RemoteError
 from psirt.trackers.gitlab import GitLabTracker, url_from_env
 from psirt.trackers.interface import (
     AwardEmoji,
@@ -328,3 +328,8 @@ def test_from_config_honours_glab_variables() -> None:
     env["GITLAB_URL"] = "http://127.0.0.1:9/"
     assert GitLabTracker.from_config(config, env).url == "http://127.0.0.1:9"
     assert url_from_env({}, "https://gitlab.com") == "https://gitlab.com"
+
+
+def test_from_config_needs_a_token() -> None:
+    with pytest.raises(PsirtError, match="GITLAB_TOKEN is not set"):
+        GitLabTracker.from_config(Config(tracker=TrackerConfig(kind="gitlab")), {})

@@ -31,7 +31,7 @@ from gitlab.v4.objects import Project, ProjectIssue
 from requests.adapters import HTTPAdapter
 
 from psirt.config import Config
-from psirt.errors import InputError, NotFoundError, RemoteError
+from psirt.errors import InputError, NotFoundError, PsirtError, RemoteError
 from psirt.parsing.council import is_council_note
 from psirt.trackers import gitlab_mapping as m
 from psirt.trackers.interface import (
@@ -137,10 +137,18 @@ class GitLabTracker:
 
     @classmethod
     def from_config(cls, config: Config, env: Mapping[str, str]) -> GitLabTracker:
-        """The tracker of ``[tracker]`` in psirt.toml, with ``GITLAB_TOKEN`` and glab's URL vars."""
+        """The tracker of ``[tracker]`` in psirt.toml, with ``GITLAB_TOKEN`` and glab's URL vars.
+
+        A release lives in confidential issues, so a token is required."""
+        token = env.get("GITLAB_TOKEN")
+        if not token:
+            raise PsirtError(
+                "GITLAB_TOKEN is not set: the GitLab tracker needs a personal or project access "
+                "token with the api scope to read and write the release's confidential issues"
+            )
         return cls(
             url_from_env(env, config.tracker.url),
-            env.get("GITLAB_TOKEN") or None,
+            token,
             max_in_flight=config.tracker.max_in_flight,
         )
 
