@@ -44,7 +44,7 @@ def test_blog_post_matches_golden(session: Session) -> None:
 
 def test_cve_records_match_golden_and_pass_the_schema(session: Session) -> None:
     built = records(session.snapshot())
-    assert len(built) == 11
+    assert len(built) == 10  # CVE-2026-4104 is held back: its 18.9 backport was reverted
     for record in built:
         assert schema_errors(record) == []
         _check(GOLDEN / "cves" / f"{record['cveMetadata']['cveId']}.json", dump_record(record))

@@ -56,10 +56,12 @@ def register(app: typer.Typer) -> None:
         from psirt.cli.common import state
         from psirt.session import open_session
         from psirt.workflows.blog import generate as run_generate
-        from psirt.workflows.blog import write_text
+        from psirt.workflows.blog import held_back_lines, write_text
 
         session = open_session(state(ctx).workspace())
         result = run_generate(session, release_issue)
+        for line in held_back_lines(result.post):
+            typer.echo(line, err=True)
         if output_file is None:
             typer.echo(result.text, nl=False)
             return

@@ -17,7 +17,7 @@ from psirt.config import Config
 from psirt.errors import InputError
 from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
 from psirt.knowledge.policy import affected_ranges, version_phrase
-from psirt.model.merge_requests import reverted_merge_requests
+from psirt.model.merge_requests import reverted_fix_merge_requests, reverted_merge_requests
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import Version
 from psirt.parsing.details import Details
@@ -75,6 +75,8 @@ class BlogPost:
     bug_fixes: tuple[tuple[str, tuple[BugFix, ...]], ...]  # per version, newest first
     upgrade_notes: tuple[str, ...]
     migrations: bool
+    # Fixes of the release left out because an MR of theirs was reverted: they do not ship.
+    held_back: tuple[SecurityEntry, ...] = ()
 
     @property
     def table(self) -> tuple[SecurityEntry, ...]:
@@ -192,17 +194,25 @@ def _upgrade_notes(details: Sequence[Details]) -> tuple[tuple[str, ...], bool]:
 
 
 def build_post(snapshot: ReleaseSnapshot, merge_requests: Iterable[MergeRequest] = ()) -> BlogPost:
-    """The post for the release as the snapshot holds it."""
+    """The post for what the release ships: a fix with a reverted MR is held back (the
+    handbook: nothing that is not in the release), and ``held_back`` says which and why."""
     config, release = snapshot.config, snapshot.release
     path = canonical_path(release, config)
     assert release.due_date is not None  # canonical_path refused otherwise
     versions = release.version_list
     title = config.blog.title_template.format(versions=versions)
     editions = editions_phrase(config)
-    entries = [_entry(item, release, config) for item in snapshot.issues]
+    shipped: list[SecurityIssue] = []
+    held_back: list[SecurityEntry] = []
+    for item in snapshot.issues:
+        if reverted_fix_merge_requests(item, snapshot):
+            held_back.append(_entry(item, release, config))
+        else:
+            shipped.append(item)
+    entries = [_entry(item, release, config) for item in shipped]
     with_cve = tuple(sorted((e for e in entries if e.cve_id), key=_key))
     without = tuple(sorted((e for e in entries if not e.cve_id), key=_key))
-    notes, migrations = _upgrade_notes([item.details for item in snapshot.issues])
+    notes, migrations = _upgrade_notes([item.details for item in shipped])
     author = release.blog_author or ""
     return BlogPost(
         title=title,
@@ -220,6 +230,7 @@ def build_post(snapshot: ReleaseSnapshot, merge_requests: Iterable[MergeRequest]
         bug_fixes=bug_fixes(merge_requests, release, config),
         upgrade_notes=notes,
         migrations=migrations,
+        held_back=tuple(sorted(held_back, key=_key)),
     )
 
 

@@ -35,6 +35,15 @@ def expected_post(session: Session, snapshot: ReleaseSnapshot) -> BlogPost:
     return build_post(snapshot, snapshot.merge_requests)
 
 
+def held_back_lines(post: BlogPost) -> list[str]:
+    """What the post leaves out on purpose, for the engineer to confirm."""
+    return [
+        f"held back: {entry.cve_id or entry.title} ({entry.ref}): a merge request of the fix "
+        "was reverted, so it does not ship in this release"
+        for entry in post.held_back
+    ]
+
+
 def generate(session: Session, release_issue: int | None = None) -> GeneratedPost:
     snapshot = session.snapshot(release_issue)
     post = expected_post(session, snapshot)
@@ -97,6 +106,7 @@ def demo_step(session: Session) -> StepResult:
     findings = lint_text(text, path.name, post)
     root = session.workspace.root
     lines = [f"blog post written to {path.relative_to(root)}: {summarize(findings)}"]
+    lines += held_back_lines(post)
     lines += [f"  {f.code} {f.level}: {f.message}" for f in findings]
     exported = export(session, root / OUT_DIR / "cves", snapshot=snapshot, blog_url=post.url)
     record_findings = [f for item in exported for f in item.findings]

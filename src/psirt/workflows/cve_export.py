@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from psirt.errors import InputError
 from psirt.model.finding import Finding
+from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.render.blog import post_url
 from psirt.render.cve_record import build_record, dump_record, resolve
 
@@ -27,7 +28,8 @@ class ExportedRecord:
 
 
 def records(snapshot: ReleaseSnapshot, blog_url: str | None = None) -> list[dict[str, Any]]:
-    """One record per fix that has a CVE id, in CVE id order."""
+    """One record per shipped fix that has a CVE id, in CVE id order (a fix whose MR was
+    reverted does not ship, so its CVE is not part of this release)."""
     config, release = snapshot.config, snapshot.release
     if blog_url is None:
         try:
@@ -37,7 +39,8 @@ def records(snapshot: ReleaseSnapshot, blog_url: str | None = None) -> list[dict
     built = [
         build_record(facts, config, blog_url)
         for item in snapshot.issues
-        if (facts := resolve(item, release, config)).cve_id is not None
+        if not reverted_fix_merge_requests(item, snapshot)
+        and (facts := resolve(item, release, config)).cve_id is not None
     ]
     return sorted(built, key=lambda r: str(r["cveMetadata"]["cveId"]))
 

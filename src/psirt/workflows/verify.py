@@ -132,9 +132,16 @@ def compare(post: ParsedPost, expected: BlogPost, snapshot: ReleaseSnapshot) -> 
                     f"{entry.vector}",
                 )
             )
+    held_back = {_entry_key(e): e for e in expected.held_back}
     for key, section in in_post.items():
         if key not in entries:
             name = section.cve_id or section.title
+            held = held_back.get(key)
+            item = by_ref.get(held.ref) if held is not None else None
+            if held is not None and item is not None:
+                for kind, _mr, why in withdrawn_merge_requests(item, snapshot):
+                    differences.append(Difference(kind, name, f"{name} ({held.ref}): {why}"))
+                continue
             differences.append(
                 Difference(
                     "unlinked",
