@@ -3,37 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from psirt.cli.common import OutputFormat
-
-if TYPE_CHECKING:
-    from psirt.model.finding import Finding
-
-ReleaseIssue = Annotated[
-    int | None,
-    typer.Option(
-        "--release-issue",
-        help="The tracking (or PSIRT task) issue iid; default: the open upcoming release.",
-    ),
-]
-
-
-def print_findings(findings: list[Finding], output: OutputFormat, what: str) -> None:
-    """Findings as text lines (code, level, where, message, hint) or a JSON list."""
-    import json
-
-    if output is OutputFormat.json:
-        typer.echo(json.dumps([f.to_json() for f in findings], indent=2))
-        return
-    for finding in findings:
-        typer.echo(f"{finding.code} {finding.level}: {finding.subject}: {finding.message}")
-        if finding.hint:
-            typer.echo(f"    hint: {finding.hint}")
-    errors = sum(1 for f in findings if f.is_error)
-    typer.echo(f"{what}: {errors} errors, {len(findings) - errors} warnings")
+from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, print_findings
 
 
 def register(app: typer.Typer) -> None:
@@ -50,7 +24,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--output", "-o", help="Write the post here (default: standard output)."),
         ] = None,
-        release_issue: ReleaseIssue = None,
+        release_issue: ReleaseIssueOption = None,
     ) -> None:
         """Write the post for the release (GitLab's current format) from the CVE requests."""
         from psirt.cli.common import state
@@ -72,10 +46,8 @@ def register(app: typer.Typer) -> None:
     def lint(
         ctx: typer.Context,
         post: Annotated[Path, typer.Argument(help="The post (Markdown with front matter).")],
-        output: Annotated[
-            OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
-        ] = OutputFormat.text,
-        release_issue: ReleaseIssue = None,
+        output: FormatOption = OutputFormat.text,
+        release_issue: ReleaseIssueOption = None,
     ) -> None:
         """Review the post as the handbook asks; exit 1 when any error is found.
 

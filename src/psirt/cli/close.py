@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from psirt.cli.common import OutputFormat, state
+from psirt.cli.common import (
+    FormatOption,
+    LiveOption,
+    OutputFormat,
+    ReleaseIssueOption,
+    echo_json,
+    state,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -32,10 +39,7 @@ def register(app: typer.Typer) -> None:
                 help="Tell reporters the fix is out, resolve their reports (blog must be public).",
             ),
         ] = False,
-        release_issue: Annotated[
-            int | None,
-            typer.Option("--release-issue", help="The tracking (or task) issue iid.", min=1),
-        ] = None,
+        release_issue: ReleaseIssueOption = None,
         blog_url: Annotated[
             str | None,
             typer.Option(
@@ -48,17 +52,11 @@ def register(app: typer.Typer) -> None:
                 "--blog-published", help="Trust that the post is public instead of checking it."
             ),
         ] = False,
-        live: Annotated[
-            bool, typer.Option("--live", help="Apply the plan (default: dry run).")
-        ] = False,
-        output: Annotated[
-            OutputFormat, typer.Option("--format", help="text or json.")
-        ] = OutputFormat.text,
+        live: LiveOption = False,
+        output: FormatOption = OutputFormat.text,
     ) -> int:
         """Finish the release: close issues, publish CVEs, notify HackerOne (all three when no
         step is named). Dry run by default; --live applies, journals, and is safe to rerun."""
-        import json
-
         from psirt.actions.executor import ExecutionStopped
         from psirt.errors import ExitCode, InputError
         from psirt.workflows.close import CloseOptions, run_close
@@ -81,7 +79,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(outcome.line())
             raise
         if output is OutputFormat.json:
-            typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+            echo_json(result.to_json())
         else:
             typer.echo(result.render(live=live))
         if result.blocked:

@@ -1,4 +1,5 @@
-"""What every command shares: the workspace option, error reporting, output formats."""
+"""What every command shares: the workspace, error reporting, output formats and the options
+whose meaning is the same in every command that takes them (one help text each)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,60 @@ import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
+    from psirt.model.finding import Finding
     from psirt.workspace import Workspace
 
 
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+
+
+ReleaseIssueOption = Annotated[
+    int | None,
+    typer.Option(
+        "--release-issue",
+        help=(
+            "The security tracking issue's iid (the PSIRT task issue's works too); "
+            "default: the open issue labelled as the upcoming release."
+        ),
+        min=1,
+    ),
+]
+"""``--release-issue IID``: which release a command reads (``None``: the upcoming one)."""
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
+]
+"""``--format text|json``: the output of a command that prints for people or scripts."""
+
+LiveOption = Annotated[bool, typer.Option("--live", help="Apply the plan (default: dry run).")]
+"""``--live``: apply a command's plan of writes; without it the plan is only printed."""
+
+
+def echo_json(value: object) -> None:
+    """Print a value as indented JSON: the ``--format json`` output of every command."""
+    import json
+
+    typer.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def print_findings(findings: list[Finding], output: OutputFormat, what: str) -> None:
+    """Findings as text lines (code, level, where, message, hint) or a JSON list."""
+    if output is OutputFormat.json:
+        echo_json([f.to_json() for f in findings])
+        return
+    for finding in findings:
+        typer.echo(f"{finding.code} {finding.level}: {finding.subject}: {finding.message}")
+        if finding.hint:
+            typer.echo(f"    hint: {finding.hint}")
+    errors = sum(1 for f in findings if f.is_error)
+    typer.echo(f"{what}: {errors} errors, {len(findings) - errors} warnings")
 
 
 @dataclass

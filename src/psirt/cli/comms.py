@@ -6,18 +6,7 @@ from typing import Annotated
 
 import typer
 
-from psirt.cli.common import OutputFormat, state
-
-ReleaseIssue = Annotated[
-    int | None,
-    typer.Option(
-        "--release-issue",
-        help="The tracking (or PSIRT task) issue iid; default: the open upcoming release.",
-    ),
-]
-Output = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
-]
+from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, echo_json, state
 
 _CHECKLIST_HELP = """Print the PSIRT checklist of the release, as a GitLab task list.
 
@@ -41,8 +30,8 @@ def register(app: typer.Typer) -> None:
         live: Annotated[
             bool, typer.Option("--live", help="With --create: create the issue.")
         ] = False,
-        release_issue: ReleaseIssue = None,
-        output: Output = OutputFormat.text,
+        release_issue: ReleaseIssueOption = None,
+        output: FormatOption = OutputFormat.text,
     ) -> None:
         from psirt.errors import InputError
         from psirt.session import open_session
@@ -55,7 +44,7 @@ def register(app: typer.Typer) -> None:
             session, release_issue=release_issue, unplanned=unplanned, create=create, live=live
         )
         if output is OutputFormat.json:
-            _json(
+            echo_json(
                 {
                     "title": result.checklist.title,
                     "marker": result.checklist.marker,
@@ -92,7 +81,7 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--from", help="Who hands over (default: the primary release manager)."),
         ] = None,
-        release_issue: ReleaseIssue = None,
+        release_issue: ReleaseIssueOption = None,
     ) -> None:
         """Print the handover message for #sec-psirt-team, with the release's links and a status
         line computed from the release (findings, CVEs not validated, MRs not merged)."""
@@ -113,7 +102,7 @@ def register(app: typer.Typer) -> None:
         )
 
     @app.command("notify")
-    def notify(ctx: typer.Context, release_issue: ReleaseIssue = None) -> None:
+    def notify(ctx: typer.Context, release_issue: ReleaseIssueOption = None) -> None:
         """Print the message for each stakeholder the release's worst fix requires (marketing
         always; field security and support for critical or high; Dedicated and communications
         for critical), addressed to the handles of psirt.toml's people.stakeholders."""
@@ -125,7 +114,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("email")
     def email(
-        ctx: typer.Context, release_issue: ReleaseIssue = None, output: Output = OutputFormat.text
+        ctx: typer.Context,
+        release_issue: ReleaseIssueOption = None,
+        output: FormatOption = OutputFormat.text,
     ) -> None:
         """Print the Security Alerts e-mail (subject, plain text, HTML): the versions, the fixes
         by severity, the recommendation to upgrade and the blog post link."""
@@ -135,13 +126,13 @@ def register(app: typer.Typer) -> None:
         session = open_session(state(ctx).workspace())
         mail = build(session, release_issue=release_issue)
         if output is OutputFormat.json:
-            _json({"subject": mail.subject, "text": mail.text, "html": mail.html})
+            echo_json({"subject": mail.subject, "text": mail.text, "html": mail.html})
             return
         typer.echo(f"Subject: {mail.subject}\n\n--- text ---\n{mail.text}\n--- html ---")
         typer.echo(mail.html, nl=False)
 
     @app.command("thanks")
-    def thanks(ctx: typer.Context, release_issue: ReleaseIssue = None) -> None:
+    def thanks(ctx: typer.Context, release_issue: ReleaseIssueOption = None) -> None:
         """Print the #thanks message: release managers, MR authors and reviewers, PSIRT
         reviewers and credited reporters, each named once."""
         from psirt.session import open_session
@@ -154,9 +145,3 @@ def register(app: typer.Typer) -> None:
 def _ref(detail: str) -> str:
     """``it exists: group/project#12`` or ``created group/project#12`` -> the reference."""
     return detail.split()[-1]
-
-
-def _json(value: object) -> None:
-    import json
-
-    typer.echo(json.dumps(value, indent=2))

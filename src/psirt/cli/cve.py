@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from psirt.cli.common import OutputFormat
+from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption
 
 
 def register(app: typer.Typer) -> None:
@@ -24,13 +24,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--output", "-o", help="Folder for CVE-....json (default: out/cves)."),
         ] = None,
-        release_issue: Annotated[
-            int | None,
-            typer.Option(
-                "--release-issue",
-                help="The tracking (or PSIRT task) issue iid; default: the open upcoming release.",
-            ),
-        ] = None,
+        release_issue: ReleaseIssueOption = None,
     ) -> None:
         """Write one record per CVE of the release, shaped as GitLab publishes them, each
         checked against the CVE JSON 5 schema and the record lint; exit 1 on any error."""
@@ -57,12 +51,10 @@ def register(app: typer.Typer) -> None:
     @cve_app.command("lint")
     def lint(
         records: Annotated[list[Path], typer.Argument(help="CVE JSON 5 record files.")],
-        output: Annotated[
-            OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
-        ] = OutputFormat.text,
+        output: FormatOption = OutputFormat.text,
     ) -> None:
         """Lint published CVE JSON 5 records from any CNA (no workspace needed)."""
-        from psirt.cli.blog import print_findings
+        from psirt.cli.common import print_findings
         from psirt.errors import ExitCode
         from psirt.workflows.cve_export import lint_files
 

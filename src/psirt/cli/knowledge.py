@@ -6,21 +6,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
 
-from psirt.cli.common import OutputFormat, state
+from psirt.cli.common import FormatOption, OutputFormat, echo_json, state
 
 if TYPE_CHECKING:
     from typer import _click as click  # the click that TyperGroup is typed against
-
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
-]
 
 
 class _DefaultToShow(TyperGroup):
@@ -43,10 +38,6 @@ cwe_app = typer.Typer(
 )
 
 
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2))
-
-
 @cwe_app.command("show", help="Print a CWE: name, abstraction, mapping usage, suggestions.")
 def cwe_show(
     cwe_id: Annotated[str, typer.Argument(metavar="CWE_ID", help="CWE-400, cwe-400 or 400.")],
@@ -56,7 +47,7 @@ def cwe_show(
 
     entry = lookup(cwe_id)
     if output is OutputFormat.json:
-        _print_json(entry.as_json())
+        echo_json(entry.as_json())
         return
     typer.echo(f"{entry.id}: {entry.name}")
     typer.echo(f"  kind:        {entry.kind}")
@@ -81,7 +72,7 @@ def cwe_update(
 
     result = update_catalog(source)
     if output is OutputFormat.json:
-        _print_json(
+        echo_json(
             {
                 "version": result.catalog.version,
                 "date": result.catalog.date,
@@ -114,7 +105,7 @@ def cvss(
     if output is OutputFormat.json:
         data = score.as_json()
         data["label"] = label
-        _print_json(data)
+        echo_json(data)
         return
     typer.echo(score.vector)
     typer.echo(f"  base score: {score.base_score} ({score.severity})")
@@ -150,7 +141,7 @@ def schedule(
 
     releases = releases_in(year if year is not None else date.today().year)
     if output is OutputFormat.json:
-        _print_json([r.as_json() for r in releases])
+        echo_json([r.as_json() for r in releases])
         return
     typer.echo(f"{'version':<8} {'release':<11} {'patch before':<13} patch after")
     for r in releases:

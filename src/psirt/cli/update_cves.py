@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from psirt.cli.common import OutputFormat, state
+from psirt.cli.common import (
+    FormatOption,
+    LiveOption,
+    OutputFormat,
+    ReleaseIssueOption,
+    echo_json,
+    state,
+)
 
 _HELP = """Compute the CVE YAML fields the release decides, and write them back with --live.
 
@@ -27,16 +32,9 @@ def register(app: typer.Typer) -> None:
     @app.command("update-cves", help=_HELP)
     def update_cves(
         ctx: typer.Context,
-        live: Annotated[
-            bool, typer.Option("--live", help="Write the changes to the tracker.")
-        ] = False,
-        release_issue: Annotated[
-            int | None,
-            typer.Option("--release-issue", help="IID of the Security Tracking Issue."),
-        ] = None,
-        output: Annotated[
-            OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
-        ] = OutputFormat.text,
+        live: LiveOption = False,
+        release_issue: ReleaseIssueOption = None,
+        output: FormatOption = OutputFormat.text,
     ) -> int:
         from psirt.errors import ExitCode
         from psirt.session import open_session
@@ -45,9 +43,7 @@ def register(app: typer.Typer) -> None:
         session = open_session(state(ctx).workspace())
         result = run_update_cves(session, release_issue=release_issue, live=live)
         if output is OutputFormat.json:
-            import json
-
-            typer.echo(json.dumps(result_json(result, live=live), indent=2))
+            echo_json(result_json(result, live=live))
         else:
             for line in report_lines(result, live=live):
                 typer.echo(line)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated
 
 import typer
+
+from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, echo_json
 
 
 class FindingsFormat(StrEnum):
@@ -15,22 +16,11 @@ class FindingsFormat(StrEnum):
     codequality = "codequality"
 
 
-class RulesFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def validate(
         ctx: typer.Context,
-        release_issue: Annotated[
-            int | None,
-            typer.Option(
-                "--release-issue",
-                help="The tracking (or PSIRT task) issue iid; default: the open upcoming release.",
-            ),
-        ] = None,
+        release_issue: ReleaseIssueOption = None,
         output: Annotated[
             FindingsFormat,
             typer.Option(
@@ -69,16 +59,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def rules(
-        output: Annotated[
-            RulesFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
-        ] = RulesFormat.text,
+        output: FormatOption = OutputFormat.text,
     ) -> None:
         """List every rule: code, level, subject and what it checks."""
         from psirt.workflows.validate import all_rules
 
         registry = all_rules()
-        if output is RulesFormat.json:
-            typer.echo(json.dumps([rule.to_json() for rule in registry], indent=2))
+        if output is OutputFormat.json:
+            echo_json([rule.to_json() for rule in registry])
             return
         from rich.console import Console
 

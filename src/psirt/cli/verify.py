@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from psirt.cli.common import OutputFormat
+from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, echo_json
 
 
 def register(app: typer.Typer) -> None:
@@ -20,21 +20,11 @@ def register(app: typer.Typer) -> None:
                 "--blog", help="The post to check (default: out/blog.md in the workspace)."
             ),
         ] = None,
-        release_issue: Annotated[
-            int | None,
-            typer.Option(
-                "--release-issue",
-                help="The tracking (or PSIRT task) issue iid; default: the open upcoming release.",
-            ),
-        ] = None,
-        output: Annotated[
-            OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
-        ] = OutputFormat.text,
+        release_issue: ReleaseIssueOption = None,
+        output: FormatOption = OutputFormat.text,
     ) -> None:
         """Release day: list what changed since the post (reverted or closed MRs, unlinked or
         late fixes, versions); exit 1 when anything differs, 0 when they agree."""
-        import json
-
         from psirt.cli.common import state
         from psirt.errors import ExitCode
         from psirt.session import open_session
@@ -43,15 +33,12 @@ def register(app: typer.Typer) -> None:
         session = open_session(state(ctx).workspace())
         result = run_verify(session, blog, release_issue)
         if output is OutputFormat.json:
-            typer.echo(
-                json.dumps(
-                    {
-                        "post": str(result.post_path),
-                        "agree": result.agree,
-                        "differences": [d.to_json() for d in result.differences],
-                    },
-                    indent=2,
-                )
+            echo_json(
+                {
+                    "post": str(result.post_path),
+                    "agree": result.agree,
+                    "differences": [d.to_json() for d in result.differences],
+                }
             )
         elif result.agree:
             typer.echo(f"{result.post_path}: the post matches the release")
