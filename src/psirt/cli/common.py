@@ -25,6 +25,7 @@ ReleaseIssueOption = Annotated[
     int | None,
     typer.Option(
         "--release-issue",
+        metavar="IID",
         help=(
             "The security tracking issue's iid (the PSIRT task issue's works too); "
             "default: the open issue labelled as the upcoming release."
