@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from email.utils import format_datetime
 from typing import Any
 
 import pytest
@@ -15,12 +13,11 @@ from psirt.bounty.hackerone import (
     ENV_TOKEN,
     ENV_USERNAME,
     HackerOneClient,
-    RetryPolicy,
-    _retry_after,
     report_from_json,
 )
 from psirt.config import BountyConfig
 from psirt.errors import NotFoundError, PsirtError, RemoteError
+from psirt.remote import RetryPolicy
 from tests.fakes.hackerone_server import FakeHackerOne
 
 USER = "psirt-api"
@@ -396,17 +393,6 @@ def test_weakness_without_a_cwe_id_keeps_the_name_only() -> None:
 def test_unexpected_shapes_are_remote_errors(document: dict[str, Any], expected: str) -> None:
     with pytest.raises(RemoteError, match=expected):
         report_from_json(document)
-
-
-def test_retry_after_accepts_seconds_and_http_dates() -> None:
-    assert _retry_after("12") == 12.0
-    assert _retry_after("-3") == 0.0
-    assert _retry_after(None) is None
-    assert _retry_after("soon") is None
-    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
-    wait = _retry_after(later)
-    assert wait is not None and 25 <= wait <= 31
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
 
 
 def test_reports_are_read_concurrently(h1: FakeHackerOne) -> None:

@@ -17,11 +17,11 @@ from psirt.cna.cve_services import (
     ENV_USER,
     LOCAL_URL,
     CveServicesCna,
-    Retry,
 )
 from psirt.cna.interface import Cna, PublishResult
 from psirt.config import CnaConfig
 from psirt.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
+from psirt.remote import RetryPolicy
 from tests.fakes.cve_services_server import FakeCveServices
 
 CVE = "CVE-2026-1234"
@@ -118,7 +118,7 @@ def sleeps() -> Sleeps:
 @pytest.fixture
 def cna(fake: FakeCveServices, sleeps: Sleeps) -> CveServicesCna:
     api = CveApi(username=USER, org=ORG, api_key=KEY, url=fake.url)
-    return CveServicesCna(api, org_id=ORG_ID, retry=Retry(attempts=4), sleep=sleeps)
+    return CveServicesCna(api, org_id=ORG_ID, retry=RetryPolicy(attempts=4), sleep=sleeps)
 
 
 def test_fits_the_port(cna: CveServicesCna) -> None:
@@ -280,7 +280,7 @@ def test_a_refused_write_is_not_retried_and_names_status_and_message(
 # -- retries ---------------------------------------------------------------------------------
 
 
-def test_429_honours_retry_after(
+def test_429_honoursparse_retry_after(
     cna: CveServicesCna, fake: FakeCveServices, sleeps: Sleeps
 ) -> None:
     fake.fail("429", times=2, method="GET", retry_after="4")

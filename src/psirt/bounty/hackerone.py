@@ -17,10 +17,8 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -29,32 +27,12 @@ from psirt import __version__
 from psirt.bounty.interface import Activity, Bounty, Report
 from psirt.config import BountyConfig
 from psirt.errors import NotFoundError, PsirtError, RemoteError
+from psirt.remote import RetryPolicy, UncertainWrite, write_once
 
 ENV_USERNAME = "HACKERONE_API_USERNAME"
 ENV_TOKEN = "HACKERONE_API_TOKEN"
 
 JsonObject = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How long to keep trying: bounded attempts, exponential backoff, a ceiling on waits."""
-
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 20.0
-    max_retry_after: float = 120.0
-
-    def backoff(self, attempt: int) -> float:
-        return float(min(self.max_delay, self.base_delay * (2**attempt)))
-
-
-class _Uncertain(Exception):
-    """A write whose outcome is unknown: 5xx or the connection died before the answer."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class HackerOneClient:
@@ -152,22 +130,21 @@ class HackerOneClient:
             }
         }
         path = f"/reports/{report_id}/activities"
-        for attempt in range(self._retry.attempts):
-            try:
-                response = self._send("POST", path, report_id=report_id, json=body, uncertain=True)
-            except _Uncertain as exc:
-                landed = self._find_comment(report_id, message, internal)
-                if landed is not None:
-                    return landed
-                if attempt + 1 == self._retry.attempts:
-                    raise self._gave_up("POST", path, report_id, exc.reason) from None
-                self._sleep(self._retry.backoff(attempt))
-                continue
+
+        def send() -> Activity:
+            response = self._send("POST", path, report_id=report_id, json=body, uncertain=True)
             data = _json(response, report_id).get("data")
             if not isinstance(data, dict):
                 raise _shape_error(report_id, "data")
             return activity_from_json(data)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return write_once(
+            self._retry,
+            self._sleep,
+            send,
+            lambda: self._find_comment(report_id, message, internal),
+            lambda last: self._gave_up("POST", path, report_id, last),
+        )
 
     def change_state(self, report_id: str, state: str, message: str) -> Report:
         """Move the report to ``state`` unless it is there already; returns the report after."""
@@ -178,22 +155,25 @@ class HackerOneClient:
             "data": {"type": "state-change", "attributes": {"state": state, "message": message}}
         }
         path = f"/reports/{report_id}/state_changes"
-        for attempt in range(self._retry.attempts):
-            try:
-                response = self._send("POST", path, report_id=report_id, json=body, uncertain=True)
-            except _Uncertain as exc:
-                current = self.get_report(report_id)
-                if current.state == state:
-                    return current
-                if attempt + 1 == self._retry.attempts:
-                    raise self._gave_up("POST", path, report_id, exc.reason) from None
-                self._sleep(self._retry.backoff(attempt))
-                continue
+
+        def send() -> Report:
+            response = self._send("POST", path, report_id=report_id, json=body, uncertain=True)
             data = _json(response, report_id).get("data")
             if isinstance(data, dict) and data.get("type") == "report":
                 return report_from_json({"data": data}, self._report_url)
             return self.get_report(report_id)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def landed() -> Report | None:
+            current = self.get_report(report_id)
+            return current if current.state == state else None
+
+        return write_once(
+            self._retry,
+            self._sleep,
+            send,
+            landed,
+            lambda last: self._gave_up("POST", path, report_id, last),
+        )
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -220,7 +200,7 @@ class HackerOneClient:
         """One logical request with retries.
 
         ``uncertain=True`` (non-idempotent writes) turns a 5xx or a lost connection into
-        ``_Uncertain`` for the caller to resolve, instead of retrying here.
+        ``UncertainWrite`` for the caller to resolve, instead of retrying here.
         """
         last = ""
         for attempt in range(self._retry.attempts):
@@ -230,14 +210,13 @@ class HackerOneClient:
             except httpx.TransportError as exc:
                 last = f"{type(exc).__name__}: connection failed or dropped"
                 if uncertain:
-                    raise _Uncertain(last) from None
+                    raise UncertainWrite(last) from None
                 if not final:
                     self._sleep(self._retry.backoff(attempt))
                 continue
             status = response.status_code
             if status == 429:
-                wait = _retry_after(response.headers.get("Retry-After"))
-                wait = self._retry.backoff(attempt) if wait is None else wait
+                wait = self._retry.rate_limit_wait(response.headers.get("Retry-After"), attempt)
                 if wait > self._retry.max_retry_after:
                     raise RemoteError(
                         f"HackerOne rate limit: {method} {path} asks to wait {wait:.0f}s "
@@ -251,7 +230,7 @@ class HackerOneClient:
             if status >= 500:
                 last = f"{status} {response.reason_phrase}"
                 if uncertain:
-                    raise _Uncertain(last)
+                    raise UncertainWrite(last)
                 if not final:
                     self._sleep(self._retry.backoff(attempt))
                 continue
@@ -384,24 +363,6 @@ def _timestamp(value: object) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait: ``Retry-After`` is a number of seconds or an HTTP date."""
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _json(response: httpx.Response, report_id: str) -> JsonObject:

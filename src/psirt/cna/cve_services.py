@@ -17,7 +17,6 @@ import copy
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from cvelib.cve_api import CveApi, CveRecord, CveRecordValidationError
@@ -25,6 +24,7 @@ from cvelib.cve_api import CveApi, CveRecord, CveRecordValidationError
 from psirt.cna.interface import PUBLISHED, REJECTED, RESERVED, PublishResult, record_cve_id
 from psirt.config import CnaConfig
 from psirt.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
+from psirt.remote import RetryPolicy, UncertainWrite, write_once
 
 ENV_USER = "CVE_USER"
 ENV_ORG = "CVE_ORG"
@@ -41,23 +41,6 @@ _SERVER_FIELDS = ("x_generator",)
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Retry:
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 20.0
-    max_retry_after: float = 120.0
-
-    def backoff(self, attempt: int) -> float:
-        return float(min(self.max_delay, self.base_delay * (2**attempt)))
-
-
-class _Uncertain(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class CveServicesCna:
     """The ``Cna`` port over CVE Services."""
 
@@ -66,7 +49,7 @@ class CveServicesCna:
         api: CveApi,
         *,
         org_id: str,
-        retry: Retry = Retry(),
+        retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._api = api
@@ -198,27 +181,23 @@ class CveServicesCna:
         method: Callable[..., Any],
     ) -> None:
         """Send the container; after an unknown outcome, check whether it landed first."""
-        for attempt in range(self._retry.attempts):
-            try:
-                self._call(
-                    cve_id,
-                    what,
-                    lambda: method(cve_id, copy.deepcopy(container), validate=False),
-                    uncertain=True,
-                )
-                return
-            except _Uncertain as exc:
-                if self.publication_state(cve_id) == PUBLISHED and self._same_as_published(
-                    cve_id, container
-                ):
-                    return
-                if attempt + 1 == self._retry.attempts:
-                    raise RemoteError(
-                        f"CVE Services: {what} failed {self._retry.attempts} times "
-                        f"(last: {exc.reason})",
-                        where=cve_id,
-                    ) from None
-                self._sleep(self._retry.backoff(attempt))
+
+        def send() -> bool:
+            self._call(
+                cve_id,
+                what,
+                lambda: method(cve_id, copy.deepcopy(container), validate=False),
+                uncertain=True,
+            )
+            return True
+
+        def landed() -> bool | None:
+            published = self.publication_state(cve_id) == PUBLISHED
+            return True if published and self._same_as_published(cve_id, container) else None
+
+        write_once(
+            self._retry, self._sleep, send, landed, lambda last: self._gave_up(what, cve_id, last)
+        )
 
     def _read(self, cve_id: str, what: str, call: Callable[[], T]) -> T:
         return self._call(cve_id, what, call, uncertain=False)
@@ -239,13 +218,13 @@ class CveServicesCna:
                 if not isinstance(status, int):
                     last = f"{type(exc).__name__}: connection failed or dropped"
                     if uncertain:
-                        raise _Uncertain(last) from None
+                        raise UncertainWrite(last) from None
                     if not final:
                         self._sleep(self._retry.backoff(attempt))
                     continue
                 if status == 429:
-                    wait = _retry_after(response)
-                    wait = self._retry.backoff(attempt) if wait is None else wait
+                    headers = getattr(response, "headers", None) or {}
+                    wait = self._retry.rate_limit_wait(headers.get("Retry-After"), attempt)
                     if wait > self._retry.max_retry_after:
                         raise RemoteError(
                             f"CVE Services rate limit: {what} asks to wait {wait:.0f}s; "
@@ -259,7 +238,7 @@ class CveServicesCna:
                 if status >= 500:
                     last = f"{status} {self._detail(response)}"
                     if uncertain:
-                        raise _Uncertain(last) from None
+                        raise UncertainWrite(last) from None
                     if not final:
                         self._sleep(self._retry.backoff(attempt))
                     continue
@@ -278,7 +257,10 @@ class CveServicesCna:
                     f"CVE Services answered {status} to {what}: {self._detail(response)}",
                     where=cve_id,
                 ) from None
-        raise RemoteError(
+        raise self._gave_up(what, cve_id, last)
+
+    def _gave_up(self, what: str, cve_id: str, last: str) -> RemoteError:
+        return RemoteError(
             f"CVE Services: {what} failed {self._retry.attempts} times (last: {last})",
             where=cve_id,
         )
@@ -316,14 +298,6 @@ def _schema_errors(exc: CveRecordValidationError, limit: int = 3) -> str:
         parts.append(f"{path or '(top)'}: {error.message}")
     more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""
     return "; ".join(parts) + more
-
-
-def _retry_after(response: Any) -> float | None:
-    value = (getattr(response, "headers", None) or {}).get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _is_auth_error(response: Any) -> bool:

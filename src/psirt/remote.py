@@ -1,0 +1,93 @@
+"""How psirt's own HTTP clients (HackerOne, CVE Services) retry, in one place.
+
+Both clients follow one policy: bounded attempts with exponential backoff, a 429 waits for the
+``Retry-After`` the server names (up to a ceiling), and a write whose outcome is unknown (a 5xx
+or a connection lost before the answer) is never repeated blindly: the caller checks whether it
+landed first (``write_once``). The GitLab tracker rides python-gitlab's own retry loop instead.
+
+Standard library only, so importing a client's module costs nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How long to keep trying: bounded attempts, exponential backoff, a ceiling on waits."""
+
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    max_retry_after: float = 120.0
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait after the failed ``attempt`` (0-based) before the next one."""
+        return float(min(self.max_delay, self.base_delay * (2**attempt)))
+
+    def rate_limit_wait(self, retry_after: str | None, attempt: int) -> float:
+        """Seconds to wait after a 429: the server's ``Retry-After``, else the backoff.
+
+        The caller gives up when this is more than ``max_retry_after``.
+        """
+        wait = parse_retry_after(retry_after)
+        return self.backoff(attempt) if wait is None else wait
+
+
+class UncertainWrite(Exception):
+    """A write whose outcome is unknown: 5xx or the connection died before the answer."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def write_once(
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+    send: Callable[[], T],
+    landed: Callable[[], T | None],
+    gave_up: Callable[[str], Exception],
+) -> T:
+    """Send a non-idempotent write at most until it lands.
+
+    ``send`` raises ``UncertainWrite`` when the outcome is unknown; ``landed`` then looks for the
+    write's effect (its result, or ``None`` when it did not land) before it is sent again.
+    After ``policy.attempts`` sends, ``gave_up(last reason)`` is raised.
+    """
+    for attempt in range(policy.attempts):
+        try:
+            return send()
+        except UncertainWrite as exc:
+            found = landed()
+            if found is not None:
+                return found
+            if attempt + 1 == policy.attempts:
+                raise gave_up(exc.reason) from None
+            sleep(policy.backoff(attempt))
+    raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait: ``Retry-After`` is a number of seconds or an HTTP date (RFC 9110)."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
