@@ -13,8 +13,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -25,28 +23,17 @@ from psirt.actions.plan import Plan
 from psirt.actions.tracker_actions import CloseIssue, UpsertNote, marker_comment
 from psirt.demo.data import FIXES
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
-from psirt.trackers.gitlab_mapping import strip_retry_token
 from psirt.trackers.interface import Issue, IssueRef, MergeRequest, Note, Tracker
 from psirt.workflows.close import CloseOptions, build_close_plan
 from psirt.workflows.update_cves import plan_update_cves
 from psirt.workflows.validate import COMMENT_MARKER, comment_plan, validate
 from tests.contract.conftest import TRACKERS, Side, open_side
+from tests.contract.endstate import IssueEnd, differences, issue_end, plain, release_refs
 
 FindingKey = tuple[str, str, str]  # (code, subject, field)
 
 
 # -- the scenario ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IssueEnd:
-    """An issue as the contract compares it: no ids, no timestamps, labels as a set."""
-
-    title: str
-    description: str
-    labels: frozenset[str]
-    state: str
-    notes: tuple[tuple[str, bool], ...]  # (body, internal) of each non-system note, in order
 
 
 @dataclass(frozen=True)
@@ -65,41 +52,6 @@ class ScenarioResult:
 
 def _kinds(outcomes: Sequence[Outcome]) -> tuple[str, ...]:
     return tuple(outcome.outcome for outcome in outcomes)
-
-
-def _normal_text(text: str) -> str:
-    return text.replace("\r\n", "\n")
-
-
-def issue_end(tracker: Tracker, ref: IssueRef) -> IssueEnd:
-    issue = tracker.get_issue(ref)
-    notes = tuple(
-        (_normal_text(strip_retry_token(note.body)), note.internal)
-        for note in tracker.notes(ref)
-        if not note.system
-    )
-    return IssueEnd(
-        title=issue.title.strip(),
-        description=_normal_text(issue.description),
-        labels=frozenset(issue.labels),
-        state=issue.state,
-        notes=notes,
-    )
-
-
-def release_refs(snapshot: ReleaseSnapshot) -> list[IssueRef]:
-    """Every issue of the release: tracking and task issues, then each fix's three issues."""
-    release = snapshot.release
-    refs = [release.tracking_issue.ref]
-    if release.task_issue is not None:
-        refs.append(release.task_issue.ref)
-    for item in snapshot.issues:
-        refs.append(item.ref)
-        if item.canonical is not None:
-            refs.append(item.canonical.ref)
-        if item.cve_request is not None:
-            refs.append(item.cve_request.ref)
-    return refs
 
 
 def _marked(tracker: Tracker, ref: IssueRef, marker: str) -> int:
@@ -242,7 +194,7 @@ def test_end_state_is_the_same(played: Played, reference: ScenarioResult) -> Non
     ours, theirs = played.result.end_state, reference.end_state
     assert list(ours) == list(theirs)
     assert len(ours) == 2 + 3 * len(FIXES)
-    found = differences(_plain(dict(theirs)), _plain(dict(ours)))
+    found = differences(plain(dict(theirs)), plain(dict(ours)))
     assert not found, "\n".join(sorted(found))
 
 
@@ -274,34 +226,17 @@ def test_a_note_reads_back_as_written(side: Side) -> None:
 # -- the snapshot, field by field ------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """A comparable, printable form: dataclasses as dicts, enums and dates as text."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
 def _issue_view(issue: Issue | None) -> Any:
     """Everything a rule may read; ``updated_at`` is the server's clock, not the release's."""
-    return None if issue is None else _plain(dataclasses.replace(issue, updated_at=None))
+    return None if issue is None else plain(dataclasses.replace(issue, updated_at=None))
 
 
 def _note_view(note: Note) -> Any:
-    return _plain(dataclasses.replace(note, id=0))
+    return plain(dataclasses.replace(note, id=0))
 
 
 def _mr_view(mr: MergeRequest, *, related: bool = True) -> Any:
-    view = _plain(mr)
+    view = plain(mr)
     if not related:
         del view["related_issues"]
     return view
@@ -317,14 +252,14 @@ def _item_view(item: SecurityIssue) -> dict[str, Any]:
     request = item.cve_request
     return {
         "issue": _issue_view(item.issue),
-        "details": _plain(item.details),
-        "links": _plain(item.links),
+        "details": plain(item.details),
+        "links": plain(item.links),
         "notes": [_note_view(n) for n in item.notes],
         "merge_requests": [_mr_view(mr) for mr in item.merge_requests],
         "canonical": _issue_view(item.canonical),
-        "council": _plain(item.council),
+        "council": plain(item.council),
         "report_id": item.report_id,
-        "report": _plain(item.report),
+        "report": plain(item.report),
         "cve_request": None
         if request is None
         else {
@@ -333,7 +268,7 @@ def _item_view(item: SecurityIssue) -> dict[str, Any]:
             "yaml_text": request.yaml_text,
             "yaml_error": request.yaml_error,
             "yaml_dump": request.document.dump() if request.document else None,
-            "tasks": _plain(request.tasks),
+            "tasks": plain(request.tasks),
         },
     }
 
@@ -343,7 +278,7 @@ def snapshot_view(snapshot: ReleaseSnapshot) -> dict[str, Any]:
     return {
         "release": {
             "versions": [str(v) for v in release.versions],
-            "due_date": _plain(release.due_date),
+            "due_date": plain(release.due_date),
             "planned": release.planned,
             "tracking_issue": _issue_view(release.tracking_issue),
             "task_issue": _issue_view(release.task_issue),
@@ -355,32 +290,6 @@ def snapshot_view(snapshot: ReleaseSnapshot) -> dict[str, Any]:
         "problems": list(snapshot.problems),
         "issues": {str(item.ref): _item_view(item) for item in snapshot.issues},
     }
-
-
-def differences(a: Any, b: Any, path: str = "") -> list[str]:
-    """Every leaf where ``a`` and ``b`` differ, by path (so a failure names the field)."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        out = [f"{path}.{k}: only on one side" for k in a.keys() ^ b.keys()]
-        for key in a.keys() & b.keys():
-            out += differences(a[key], b[key], f"{path}.{key}")
-        return out
-    if isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            return [f"{path}: {len(a)} items != {len(b)} items"]
-        return [
-            d
-            for i, (x, y) in enumerate(zip(a, b, strict=True))
-            for d in differences(x, y, f"{path}[{i}]")
-        ]
-    if a == b:
-        return []
-    if isinstance(a, str) and isinstance(b, str):
-        at = next(
-            (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-        )
-        start = max(0, at - 30)
-        return [f"{path}: from char {at}: {a[start : at + 30]!r} != {b[start : at + 30]!r}"]
-    return [f"{path}: {a!r} != {b!r}"]
 
 
 def test_snapshots_are_equal_field_by_field(local_side: Side, gitlab_side: Side) -> None:
