@@ -3,6 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from psirt.compute.description import (
+    DESCRIPTION_OPENING,
     compose_description,
     edition_in,
     find_version_phrase,
@@ -100,6 +101,23 @@ def test_sentence_end_after_the_phrase_is_kept() -> None:
 def test_no_phrase() -> None:
     assert find_version_phrase("A denial of service in the CI lint endpoint.") is None
     assert replace_version_phrase("A denial of service in CI lint.", RANGES) is None
+
+
+def test_description_opening_reads_both_wordings() -> None:
+    current = DESCRIPTION_OPENING.match(PUBLISHED)
+    assert current is not None
+    assert (current["vendor"], current["product"], current["edition"]) == (
+        "GitLab",
+        "GitLab",
+        "CE/EE",
+    )
+    older = DESCRIPTION_OPENING.match(
+        "An issue has been discovered in GitLab EE affecting all versions starting from 16.1"
+    )
+    assert older is not None and (older["vendor"], older["edition"]) == (None, "EE")
+    opening_only = DESCRIPTION_OPENING.match("Acme has remediated an issue where a user could")
+    assert opening_only is not None and opening_only["versions"] is None
+    assert DESCRIPTION_OPENING.match("A user could read private notes") is None
 
 
 def test_edition_in() -> None:

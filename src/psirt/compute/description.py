@@ -33,7 +33,15 @@ _PHRASE = re.compile(
     re.I,
 )
 _EDITION = re.compile(r"\bin\s+(?P<product>\w+)\s+(?P<edition>CE/EE|EE|CE)\b")
-_FULL_SENTENCE = re.compile(r"^\s*(?:\w+ has remediated an issue|An issue has been discovered)\b")
+#: The template's opening, current (``GitLab has remediated an issue in GitLab CE/EE affecting
+#: all versions ...``) or pre-2025 (``An issue has been discovered in GitLab CE/EE affecting all
+#: versions ...``). The opening words alone make a whole sentence (a council text written so is
+#: kept); ``vendor`` (current wording only), ``product``, ``edition`` and ``versions`` are set
+#: when the rest of the opening follows the template.
+DESCRIPTION_OPENING = re.compile(
+    r"^\s*(?:(?P<vendor>\w+) has remediated an issue|An issue has been discovered)\b"
+    r"(?:\s+in\s+(?P<product>\S+)\s+(?P<edition>\S+)\s+(?P<versions>affecting all versions)\b)?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +113,7 @@ def compose_description(
     could have allowed ...``. A public description that is already a whole sentence is kept,
     with its version phrase rewritten."""
     text = " ".join(public_description.split())
-    if _FULL_SENTENCE.match(text):
+    if DESCRIPTION_OPENING.match(text):
         return replace_version_phrase(text, ranges) or text
     text = re.sub(r"^that\s+", "", text, flags=re.I)
     if text[:1].isupper() and not text[:2].isupper():

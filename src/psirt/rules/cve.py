@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from psirt.compute.description import DESCRIPTION_OPENING
 from psirt.compute.placeholders import find_placeholders
 from psirt.errors import InputError
 from psirt.knowledge.cpe import Cpe, cpe_names_product
@@ -248,10 +249,6 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "references",
 )
 _TITLE = re.compile(r"^(?P<cwe>.+?) issue in (?P<component>.+?) impacts (?P<product>.+)$")
-_DESCRIPTION_START = re.compile(
-    r"^(?:GitLab has remediated an issue in|An issue has been discovered in)\s+"
-    r"(?P<product>\S+)\s+(?P<edition>\S+)\s+affecting all versions\b",
-)
 _CREDITING = re.compile(
     r"\b(?:thanks?\b|thank you|reported by|discovered by|found by|credit(?:s|ed)? to)"
     r"|(?<![\w/])@[A-Za-z0-9_][\w.-]*",
@@ -658,14 +655,20 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
             "description",
             f"description: credits someone ({crediting.group(0)!r})",
         )
-    start = _DESCRIPTION_START.match(text)
-    if start is None or start["product"] != product.name or "that could have allowed" not in text:
+    start = DESCRIPTION_OPENING.match(text)
+    if (
+        start is None
+        or start["versions"] is None
+        or start["vendor"] not in (None, product.vendor)
+        or start["product"] != product.name
+        or "that could have allowed" not in text
+    ):
         yield cve.finding(
             DESCRIPTION_TEMPLATE,
             "description",
-            f"description: does not follow the template ('GitLab has remediated an issue in "
-            f"{product.name} <edition> affecting all versions from ... that could have "
-            "allowed ...')",
+            f"description: does not follow the template ('{product.vendor} has remediated an "
+            f"issue in {product.name} <edition> affecting all versions from ... that could "
+            "have allowed ...')",
         )
     elif cve.item.ee_only is not None:
         expected = product.edition_label(cve.item.ee_only)
