@@ -248,7 +248,8 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "credit",
     "references",
 )
-_TITLE = re.compile(r"^(?P<cwe>.+?) issue in (?P<component>.+?) impacts (?P<product>.+)$")
+#: A CVE request title: ``<CWE name> issue in <component> impacts <product> <edition>``.
+CVE_TITLE = re.compile(r"^(?P<cwe>.+?) issue in (?P<component>.+?) impacts (?P<product>.+)$")
 _CREDITING = re.compile(
     r"\b(?:thanks?\b|thank you|reported by|discovered by|found by|credit(?:s|ed)? to)"
     r"|(?<![\w/])@[A-Za-z0-9_][\w.-]*",
@@ -590,7 +591,7 @@ def check_title(cve: CveSubject) -> Iterator[Finding]:
     found = find_overshare(title)
     if found:
         yield cve.finding(OVERSHARE_TITLE, "title", f"title: overshares: {summarize(found)}")
-    match = _TITLE.match(title)
+    match = CVE_TITLE.match(title)
     expected_edition = (
         product.edition_label(cve.item.ee_only) if cve.item.ee_only is not None else None
     )

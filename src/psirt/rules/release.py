@@ -6,12 +6,12 @@ issues are reported on the tracking issue, because they concern the release as a
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 
 from psirt.model.finding import Finding
 from psirt.model.release import ReleaseSnapshot
+from psirt.rules.cve import CVE_TITLE
 from psirt.rules.registry import RULES
 from psirt.trackers.interface import IssueRef
 
@@ -74,8 +74,6 @@ NO_FIXES = RULES.declare(
     "Link the release's security implementation issues to the tracking issue.",
 )
 
-_COMPONENT = re.compile(r"\bissue in (?P<component>.+?) impacts\b", re.IGNORECASE)
-
 
 def _release_subject(snapshot: ReleaseSnapshot) -> str:
     return str(snapshot.release.tracking_issue.ref)
@@ -137,7 +135,7 @@ def check_same_cwe(snapshot: ReleaseSnapshot) -> Iterator[Finding]:
         if request.document is None:
             continue
         cwe = request.document.text_of("cwe").strip().upper()
-        match = _COMPONENT.search(request.issue.title)
+        match = CVE_TITLE.match(request.issue.title.strip())
         if not cwe or match is None:
             continue
         component = " ".join(match["component"].lower().split())
