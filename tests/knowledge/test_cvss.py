@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from psirt.config import LabelsConfig
 from psirt.errors import InputError
-from psirt.knowledge.cvss import parse_vector, same_vector, severity_from_score, severity_name
+from psirt.knowledge.cvss import (
+    find_vectors,
+    parse_vector,
+    same_vector,
+    severity_from_score,
+    severity_name,
+)
 
 MEDIUM = "AV:N/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:H"  # 6.5, the seed's denial-of-service example
 V4 = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
@@ -196,3 +202,11 @@ def test_the_schema_check_above_does_reject_a_wrong_object() -> None:
     data = parse_vector(MEDIUM).cve_json() | {"baseSeverity": "Medium"}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, cvss_schema("cvssV3_1"))
+
+
+def test_vectors_are_found_in_running_text() -> None:
+    note = f"Bug bounty council: CVSS {MEDIUM}, and in the post (CVSS:3.1/{MEDIUM}). {V4}."
+    assert find_vectors(note) == [MEDIUM, f"CVSS:3.1/{MEDIUM}", V4]
+    # the prefix reaches any first metric; without it, a vector starts at AV:
+    assert find_vectors("CVSS:3.1/AC:L/AV:N/PR:N") == ["CVSS:3.1/AC:L/AV:N/PR:N"]
+    assert find_vectors("AC:L/PR:N and CVSS:3.1/ alone, AV:N by itself") == []

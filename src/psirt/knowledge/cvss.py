@@ -21,6 +21,13 @@ if TYPE_CHECKING:
 VERSIONS: tuple[str, ...] = ("3.0", "3.1", "4.0")
 _PREFIX = re.compile(r"^CVSS:(\d+(?:\.\d+)?)/", re.IGNORECASE)
 
+#: A vector in running text (a council note, a line of the blog post): ``CVSS:x.y/`` and at least
+#: two metrics, or, without the prefix, metrics from ``AV:`` on. Found, not validated:
+#: ``parse_vector`` says whether it is a vector.
+VECTOR_IN_TEXT = re.compile(
+    r"(?:CVSS:\d+\.\d+/|(?=AV:))[A-Za-z]{1,3}:[A-Za-z]+(?:/[A-Za-z]{1,3}:[A-Za-z]+)+"
+)
+
 # GitLab's severity levels by base score (DOMAIN.md section 1): the lowest score of each level.
 _LEVELS: tuple[tuple[float, int, str], ...] = (
     (9.0, 1, "CRITICAL"),
@@ -229,6 +236,11 @@ def parse_vector(text: str, *, default_version: str = "3.1") -> CvssScore:
         severity=severity_name(score),
         metrics=metrics,
     )
+
+
+def find_vectors(text: str) -> list[str]:
+    """The vectors written in ``text``, in order (see ``VECTOR_IN_TEXT``)."""
+    return [match.group(0) for match in VECTOR_IN_TEXT.finditer(text)]
 
 
 def same_vector(a: str, b: str) -> bool:

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from psirt.knowledge.cvss import find_vectors
 from psirt.trackers.interface import Note
 
 COUNCIL_MARKER = "bug bounty council"
 APPROVAL_EMOJI = frozenset({"thumbsup", "+1", "white_check_mark", "heavy_check_mark"})
 
-_VECTOR = re.compile(r"(?:CVSS:\d\.\d/)?AV:[A-Z]+(?:/[A-Za-z]{1,3}:[A-Za-z]+)+")
 _PUBLIC = re.compile(
     r"^\s*(?:[*_]{0,2})public description(?:[*_]{0,2})\s*:(?:[*_]{0,2})\s*(?P<text>.*)$",
     re.I | re.M,
@@ -51,7 +51,7 @@ def parse_council(notes: Iterable[Note]) -> CouncilVote | None:
     for note in notes:
         if note.system or not is_council_note(note):
             continue
-        vector = _VECTOR.search(note.body)
+        vectors = find_vectors(note.body)
         approvers: list[str] = []
         for emoji in note.award_emoji:
             approves = emoji.name in APPROVAL_EMOJI and emoji.user != note.author
@@ -60,7 +60,7 @@ def parse_council(notes: Iterable[Note]) -> CouncilVote | None:
         vote = CouncilVote(
             note_id=note.id,
             author=note.author,
-            vector=vector.group(0) if vector else None,
+            vector=vectors[0] if vectors else None,
             approvals=tuple(approvers),
             public_description=_public_description(note.body),
         )

@@ -18,6 +18,7 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _TABLE_LINK = re.compile(r"^\[(?P<text>(?:\\.|[^\]\\])*)\]\((?P<target>[^)\s]*)\)$")
 _FIELD = re.compile(r"^\*\*(?P<name>[^*]+?):?\*\*:?\s*(?P<value>.*)$")
 _LIST_ITEM = re.compile(r"^\s*[*\-+]\s+(.*)$")
+_CVSS_FIELD = re.compile(r"^(?P<score>\d+(?:\.\d+)?)\s*\((?P<vector>[^)]*)\)\s*$")
 TABLE_HEADING = "table of security fixes"
 SECURITY_HEADING = "security fixes"
 BUG_FIX_HEADING = "bug fixes"
@@ -70,6 +71,21 @@ class FixSection:
     def field(self, name: str) -> str | None:
         value = self.fields.get(name)
         return value[1] if value else None
+
+
+@dataclass(frozen=True)
+class CvssField:
+    """A section's ``**CVSS**`` value as written: ``6.5 (CVSS:3.1/AV:N/...)``."""
+
+    score: str  # as written, e.g. "6.5"
+    vector: str  # what the parentheses hold, stripped
+
+
+def cvss_field(value: str) -> CvssField | None:
+    """The score and vector of a ``**CVSS**`` value (render.blog writes ``<score> (<vector>)``);
+    None when the value does not read so."""
+    match = _CVSS_FIELD.match(value)
+    return CvssField(match["score"], match["vector"].strip()) if match else None
 
 
 @dataclass(frozen=True)

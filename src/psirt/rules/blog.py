@@ -15,11 +15,16 @@ from dataclasses import dataclass
 
 from psirt.compute.placeholders import find_placeholders
 from psirt.errors import InputError
-from psirt.knowledge.cvss import SEVERITY_NAMES, parse_vector, severity_from_score
+from psirt.knowledge.cvss import (
+    SEVERITY_NAMES,
+    VECTOR_IN_TEXT,
+    parse_vector,
+    severity_from_score,
+)
 from psirt.model.finding import Finding
 from psirt.model.versions import Version, versions_in
 from psirt.render.blog import BlogPost, SecurityEntry
-from psirt.render.blog_parse import FixSection, ParsedPost
+from psirt.render.blog_parse import FixSection, ParsedPost, cvss_field
 from psirt.render.slug import plain_text
 from psirt.rules.overshare import find_overshare, summarize
 from psirt.rules.registry import RULES
@@ -142,11 +147,9 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
 }
 _SEVERITY_RANK = {"critical": 1, "high": 2, "medium": 3, "low": 4}
 _URL = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
-_VECTOR = re.compile(r"CVSS:\d+\.\d+/[A-Za-z:/]+")
 _SCORE_FIELD = re.compile(r"\*\*CVSS\*\*:?\s*\d+(?:\.\d+)?")
 _RANGE_START = re.compile(r"^\s+(?:before|prior\s+to)\b", re.I)
 _MALFORMED_VERSION = re.compile(r"(?<![\w.])\d+\.\d+(?:\.\w+)*\.(?=\w*[A-Za-z])\w+")
-_CVSS_VALUE = re.compile(r"^(?P<score>\d+(?:\.\d+)?)\s*\((?P<vector>[^)]*)\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ def check_placeholders(ctx: BlogLintContext) -> Iterator[Finding]:
 
 def _version_text(line: str) -> str:
     text = _URL.sub(" ", line)
-    text = _VECTOR.sub(" ", text)
+    text = VECTOR_IN_TEXT.sub(" ", text)
     return _SCORE_FIELD.sub(" ", text)
 
 
@@ -254,8 +257,8 @@ def _section_score(section: FixSection | None) -> float | None:
     if section is None:
         return None
     value = section.field("cvss")
-    match = _CVSS_VALUE.match(value or "")
-    return float(match["score"]) if match else None
+    parsed = cvss_field(value or "")
+    return float(parsed.score) if parsed else None
 
 
 def _anchor_sections(ctx: BlogLintContext) -> dict[str, FixSection]:
@@ -359,15 +362,15 @@ def check_cvss(ctx: BlogLintContext) -> Iterator[Finding]:
             yield R_CVSS.finding(ctx.subject, name, f"{name}: no **CVSS** line")
             continue
         number, value = entry
-        match = _CVSS_VALUE.match(value)
-        if match is None:
+        parsed = cvss_field(value)
+        if parsed is None:
             yield R_CVSS.finding(
                 ctx.subject,
                 _line(number),
                 f"{_line(number)}: {name}: CVSS {value!r} is not '<score> (CVSS:3.1/...)'",
             )
             continue
-        vector = match["vector"].strip()
+        vector = parsed.vector
         if not vector.upper().startswith("CVSS:"):
             yield R_CVSS.finding(
                 ctx.subject, _line(number), f"{_line(number)}: {name}: vector lacks 'CVSS:3.1/'"
@@ -377,11 +380,11 @@ def check_cvss(ctx: BlogLintContext) -> Iterator[Finding]:
         except InputError as exc:
             yield R_CVSS.finding(ctx.subject, _line(number), f"{_line(number)}: {name}: {exc}")
             continue
-        if abs(score.base_score - float(match["score"])) > 0.05:
+        if abs(score.base_score - float(parsed.score)) > 0.05:
             yield R_CVSS.finding(
                 ctx.subject,
                 _line(number),
-                f"{_line(number)}: {name}: score {match['score']} but the vector scores "
+                f"{_line(number)}: {name}: score {parsed.score} but the vector scores "
                 f"{score.base_score}",
             )
 

@@ -6,7 +6,6 @@ of a listed fix reverted or closed, the same versions. Each difference names the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,14 +20,12 @@ from psirt.model.merge_requests import (
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import versions_in
 from psirt.render.blog import BlogPost, SecurityEntry
-from psirt.render.blog_parse import FixSection, ParsedPost, parse_post
+from psirt.render.blog_parse import FixSection, ParsedPost, cvss_field, parse_post
 from psirt.render.slug import plain_text
 from psirt.trackers.interface import MergeRequest
 
 if TYPE_CHECKING:
     from psirt.session import Session
-
-_CVSS_VECTOR = re.compile(r"\((?P<vector>CVSS:[^)]*|[A-Z]{1,2}:[^)]*)\)")
 
 
 @dataclass(frozen=True)
@@ -121,15 +118,14 @@ def compare(post: ParsedPost, expected: BlogPost, snapshot: ReleaseSnapshot) -> 
                     f"{name}: the post says {said!r}; the release now gives {entry.versions!r}",
                 )
             )
-        cvss = section.field("cvss") or ""
-        match = _CVSS_VECTOR.search(cvss)
-        if match and entry.vector and not same_vector(match["vector"], entry.vector):
+        said_cvss = cvss_field(section.field("cvss") or "")
+        said_vector = said_cvss.vector if said_cvss else ""
+        if said_vector and entry.vector and not same_vector(said_vector, entry.vector):
             differences.append(
                 Difference(
                     "cvss",
                     name,
-                    f"{name}: the post gives {match['vector']}; the CVE request now has "
-                    f"{entry.vector}",
+                    f"{name}: the post gives {said_vector}; the CVE request now has {entry.vector}",
                 )
             )
     held_back = {_entry_key(e): e for e in expected.held_back}
