@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from psirt.parsing.tables import key_value_rows, section
 from psirt.trackers.interface import IssueRef
 
-_MD_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+_MD_LINK = re.compile(r"\[[^\]]*\]\((?P<url>[^)\s]+)\)")
 _REPORT = re.compile(r"hackerone\.com/(?:reports|bugs\?[^#\s]*report_id=)/?(\d+)", re.I)
 
 _ROLES = {
@@ -26,9 +26,11 @@ class Links:
     rows: dict[str, str] = field(default_factory=dict)
 
 
-def _target(value: str) -> str:
+def link_target(value: str) -> str:
+    """What a table cell or ``Label: value`` line points at: the target of its first Markdown
+    link, else the text itself (``<...>`` autolink brackets dropped)."""
     match = _MD_LINK.search(value)
-    return match.group(1) if match else value.strip().strip("<>")
+    return (match.group("url") if match else value).strip().strip("<>")
 
 
 def report_id_in(text: str) -> str | None:
@@ -46,7 +48,7 @@ def parse_links(description: str) -> Links:
     for role, names in _ROLES.items():
         for name in names:
             if rows.get(name):
-                found[role] = _target(rows[name])
+                found[role] = link_target(rows[name])
                 break
     canonical = IssueRef.parse(found["canonical"]) if "canonical" in found else None
     cve = IssueRef.parse(found["cve_request"]) if "cve_request" in found else None

@@ -21,6 +21,7 @@ from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
 from psirt.knowledge.stakeholders import stakeholders_for
 from psirt.model.merge_requests import without_reverts
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
+from psirt.parsing.links import link_target
 from psirt.render.env import render
 from psirt.trackers.interface import IssueRef, MergeRequestRef
 
@@ -74,7 +75,6 @@ def merge_request_url(ref: MergeRequestRef, config: Config) -> str:
     return f"{config.tracker.url.rstrip('/')}/{ref.project}/-/merge_requests/{ref.iid}"
 
 
-_MD_LINK = re.compile(r"\[[^\]]*\]\((?P<url>[^)\s]+)\)")
 _URL = re.compile(r"^https?://\S+$")
 _KEY_VALUE = re.compile(
     r"^\s*(?:[*+-]\s+)?(?:\*\*)?(?P<key>[A-Za-z][^:|*]{2,60}?)(?:\*\*)?\s*:\s*"
@@ -102,8 +102,7 @@ class TaskLinks:
 
 
 def _as_url(value: str, config: Config) -> str | None:
-    link = _MD_LINK.search(value)
-    text = (link.group("url") if link else value).strip().strip("<>")
+    text = link_target(value)
     issue = IssueRef.parse(text)
     if issue is not None and not text.startswith("http"):
         return issue_url(issue, config)
