@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from psirt.parsing.council import parse_council
 from psirt.parsing.details import DETAILS_ROWS, parse_details
 from psirt.parsing.links import parse_links
-from psirt.parsing.tables import key_value_rows, section, split_row
+from psirt.parsing.tables import atx_heading, key_value_rows, section, split_row
 from psirt.parsing.tasklist import find_task, parse_tasks, set_task
 from psirt.trackers.interface import AwardEmoji, IssueRef, Note
 
@@ -134,3 +134,11 @@ def test_table_parser_property(rows: dict[str, str], pad: str, upper: bool) -> N
     assert parsed == {name: value for name, value in rows.items()}
     details = parse_details("\n".join(lines))
     assert details.present == frozenset(DETAILS_ROWS[name] for name in rows)
+
+
+def test_atx_headings_as_commonmark_reads_them() -> None:
+    assert atx_heading("## Links ##") == (2, "Links")
+    assert atx_heading("   ### Security fixes") == (3, "Security fixes")
+    assert atx_heading("    ## indented code") is None
+    assert atx_heading("#hashtag") is None
+    assert atx_heading("####### seven") is None

@@ -1,4 +1,4 @@
-"""Markdown pipe tables as GitLab issue templates write them."""
+"""Markdown pipe tables and ATX headings as GitLab issue templates and blog posts write them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,12 @@ import re
 
 _SEPARATOR_CELL = re.compile(r"^:?-{1,}:?$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """``(level, text)`` of an ATX heading line (``## Links ##`` -> ``(2, "Links")``), else None."""
+    match = _HEADING.match(line)
+    return (len(match.group(1)), match.group(2)) if match else None
 
 
 def split_row(line: str) -> list[str] | None:
@@ -30,13 +36,13 @@ def section(text: str, heading: str) -> str | None:
     lines = text.splitlines()
     wanted = heading.strip().lower()
     for index, line in enumerate(lines):
-        match = _HEADING.match(line)
-        if match and match.group(2).strip().lower() == wanted:
-            level = len(match.group(1))
+        found = atx_heading(line)
+        if found and found[1].strip().lower() == wanted:
+            level = found[0]
             body: list[str] = []
             for following in lines[index + 1 :]:
-                other = _HEADING.match(following)
-                if other and len(other.group(1)) <= level:
+                other = atx_heading(following)
+                if other and other[0] <= level:
                     break
                 body.append(following)
             return "\n".join(body)

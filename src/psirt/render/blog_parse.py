@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from psirt.model.identifiers import cve_id_in
+from psirt.parsing.tables import atx_heading
 from psirt.render.slug import heading_anchor, plain_text
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _TABLE_LINK = re.compile(r"^\[(?P<text>(?:\\.|[^\]\\])*)\]\((?P<target>[^)\s]*)\)$")
@@ -216,9 +216,9 @@ def parse_post(text: str) -> ParsedPost:
             fenced = not fenced
         if fenced:
             continue
-        match = _HEADING.match(line)
-        if match:
-            level, markdown = len(match.group(1)), match.group(2)
+        found = atx_heading(line)
+        if found:
+            level, markdown = found
             heading = Heading(
                 level, markdown, plain_text(markdown), heading_anchor(markdown), number
             )
