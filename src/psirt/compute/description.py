@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from psirt.knowledge.policy import AffectedRange, version_phrase
+from psirt.knowledge.policy import RANGE_CONNECTIVE, AffectedRange, version_phrase
 
 Style = Literal["from", "starting"]
 
 # A version or a template placeholder for one: 16.10, 18.8.7, 1X.X, 16.Y.Y, 18.9.X, X.Y
 _V = r"(?:\d+[XYZxyz]?|[XYZxyz])(?:\.(?:\d+|\d*[XYZxyz]))*(?!\w)"
-_CONN = r"(?:before|prior\s+to)"
+_CONN = RANGE_CONNECTIVE
 _SEGMENT = (
     rf"(?:(?:all\s+)?versions\s+)?(?:starting\s+from\s+|from\s+)?{_V}\s+{_CONN}\s+{_V}"
     rf"|{_CONN}\s+{_V}"

@@ -19,6 +19,10 @@ DEFAULT_MAINTAINED = 3  # ProductConfig.maintained_minors holds the configured v
 
 _RANGE = re.compile(r"^\s*>=\s*(\S+?)\s*,?\s*<\s*(\S+?)\s*$")
 
+#: In prose a range reads ``<start> before <fixed>`` (``version_phrase``) or, in older
+#: records, ``<start> prior to <fixed>``: the words between the two versions, as a pattern.
+RANGE_CONNECTIVE = r"(?:before|prior\s+to)"
+
 
 def _newest_per_minor(release_versions: Iterable[Version]) -> dict[Version, Version]:
     newest: dict[Version, Version] = {}

@@ -21,6 +21,7 @@ from psirt.knowledge.cvss import (
     parse_vector,
     severity_from_score,
 )
+from psirt.knowledge.policy import RANGE_CONNECTIVE
 from psirt.model.finding import Finding
 from psirt.model.versions import Version, versions_in
 from psirt.render.blog import BlogPost, SecurityEntry
@@ -148,7 +149,7 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
 _SEVERITY_RANK = {"critical": 1, "high": 2, "medium": 3, "low": 4}
 _URL = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 _SCORE_FIELD = re.compile(r"\*\*CVSS\*\*:?\s*\d+(?:\.\d+)?")
-_RANGE_START = re.compile(r"^\s+(?:before|prior\s+to)\b", re.I)
+_RANGE_START = re.compile(rf"^\s+{RANGE_CONNECTIVE}\b", re.I)
 _MALFORMED_VERSION = re.compile(r"(?<![\w.])\d+\.\d+(?:\.\w+)*\.(?=\w*[A-Za-z])\w+")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from psirt.compute.placeholders import find_placeholders
 from psirt.errors import InputError
 from psirt.knowledge.cvss import parse_vector
+from psirt.knowledge.policy import RANGE_CONNECTIVE
 from psirt.model.finding import Finding
 from psirt.model.versions import Version, versions_in
 from psirt.rules.registry import RULES
@@ -100,7 +101,7 @@ _CREDIT_WORDS = re.compile(
     r"\b(?:thanks?\b|reported\s+by|discovered\s+by|credit(?:ed)?\s+to)|hackerone\.com/", re.I
 )
 _RANGE_PAIR = re.compile(
-    r"(\d+\.\d+(?:\.\d+)?)\s+(?:before|prior\s+to)\s+(\d+\.\d+(?:\.\d+)?)(?![.\w])"
+    rf"(\d+\.\d+(?:\.\d+)?)\s+{RANGE_CONNECTIVE}\s+(\d+\.\d+(?:\.\d+)?)(?![.\w])"
 )
 _JSON_NAMES = {
     "AV": "attackVector",
