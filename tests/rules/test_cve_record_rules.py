@@ -155,3 +155,13 @@ def test_schema_findings_name_the_field() -> None:
 
 def test_a_record_that_is_not_an_object_is_one_schema_finding() -> None:
     assert [f.code for f in lint_record([], "list.json")] == ["REC001"]
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["Thanks to someone.", "Found by a researcher.", "Credits to @dana.", "Reported by dana."],
+)
+def test_the_record_lint_knows_the_crediting_words_the_request_check_knows(credit: str) -> None:
+    record = copy.deepcopy(CLEAN)
+    _description(record, "view titles.", f"view titles. {credit}")
+    assert "REC006" in [f.code for f in lint_record(record, "credit.json")]

@@ -30,6 +30,7 @@ from psirt.model.finding import Finding
 from psirt.model.release import CveRequest, ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import Version
 from psirt.parsing.cve_yaml import CveDocument
+from psirt.rules.cve_record import CREDIT_WORDS
 from psirt.rules.issue import council_score
 from psirt.rules.overshare import find_overshare, summarize
 from psirt.rules.registry import RULES, Rule
@@ -250,11 +251,7 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 )
 #: A CVE request title: ``<CWE name> issue in <component> impacts <product> <edition>``.
 CVE_TITLE = re.compile(r"^(?P<cwe>.+?) issue in (?P<component>.+?) impacts (?P<product>.+)$")
-_CREDITING = re.compile(
-    r"\b(?:thanks?\b|thank you|reported by|discovered by|found by|credit(?:s|ed)? to)"
-    r"|(?<![\w/])@[A-Za-z0-9_][\w.-]*",
-    re.IGNORECASE,
-)
+_CREDITING = re.compile(rf"{CREDIT_WORDS}|(?<![\w/])@[A-Za-z0-9_][\w.-]*", re.IGNORECASE)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", '"': "'"})
 
 

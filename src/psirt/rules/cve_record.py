@@ -97,9 +97,10 @@ R_PLACEHOLDER = RULES.declare(
     "replace it with the real text or version",
 )
 
-_CREDIT_WORDS = re.compile(
-    r"\b(?:thanks?\b|reported\s+by|discovered\s+by|credit(?:ed)?\s+to)|hackerone\.com/", re.I
-)
+#: Words that credit someone; a description must not (the credit has its own field). A pattern,
+#: for use with ``re.IGNORECASE``; the CVE request check (rules.cve) adds @handles to it.
+CREDIT_WORDS = r"\b(?:thanks?\b|reported\s+by|discovered\s+by|found\s+by|credit(?:s|ed)?\s+to)"
+_CREDIT_IN_RECORD = re.compile(rf"{CREDIT_WORDS}|hackerone\.com/", re.I)
 _RANGE_PAIR = re.compile(
     rf"(\d+\.\d+(?:\.\d+)?)\s+{RANGE_CONNECTIVE}\s+(\d+\.\d+(?:\.\d+)?)(?![.\w])"
 )
@@ -266,7 +267,7 @@ def check_description_versions(record: Any, subject: str) -> Iterator[Finding]:
 
 @RULES.check(KIND)
 def check_credit_in_description(record: Any, subject: str) -> Iterator[Finding]:
-    match = _CREDIT_WORDS.search(_description(_cna(record)))
+    match = _CREDIT_IN_RECORD.search(_description(_cna(record)))
     if match:
         yield R_CREDIT_IN_DESCRIPTION.finding(
             subject, "descriptions", f"descriptions: credits someone ({match.group(0)!r})"
