@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from psirt.knowledge.cvss import severity_from_labels
 from psirt.session import Session, open_session
 from psirt.workflows import blog, close, comms, update_cves, validate
 from psirt.workspace import Workspace
@@ -29,17 +30,11 @@ def summary_step(session: Session) -> StepResult:
     snapshot = session.snapshot()
     release = snapshot.release
     names = session.config.people
+    labels = session.config.labels
     severities: Counter[str] = Counter()
     for item in snapshot.issues:
-        label = next(
-            (
-                lbl
-                for lbl in item.issue.labels
-                if lbl.startswith(session.config.labels.severity_prefix)
-            ),
-            "unlabelled",
-        )
-        severities[label] += 1
+        level = severity_from_labels(item.issue.labels, labels)
+        severities[labels.severity(level) if level is not None else "unlabelled"] += 1
     managers = ", ".join(names.name_of(user) for user in release.release_managers) or "none"
     lines = [
         f"versions {release.version_list}, due {release.due_date}, "

@@ -1,0 +1,22 @@
+"""The demo's first step: the release at a glance, severities counted by their labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from psirt.demo.build import build_demo
+from psirt.session import open_session
+from psirt.workflows.demo import summary_step
+from psirt.workspace import Workspace
+
+
+def test_summary_counts_fixes_by_severity_label(tmp_path: Path) -> None:
+    build_demo(tmp_path / "ws")
+    session = open_session(Workspace((tmp_path / "ws").resolve()))
+    labels = session.config.labels
+    result = summary_step(session)
+    fixes = next(line for line in result.lines if "security fixes (" in line)
+    counts = fixes.split("(", 1)[1].split(")", 1)[0]
+    parts = dict(part.split(": ") for part in counts.split(", "))
+    assert set(parts) <= {labels.severity(level) for level in (1, 2, 3, 4)} | {"unlabelled"}
+    assert sum(int(n) for n in parts.values()) == int(fixes.split()[0]) > 0
