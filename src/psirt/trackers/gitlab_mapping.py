@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from psirt.trackers.interface import (
     AwardEmoji,
@@ -85,31 +85,26 @@ def _usernames(users: object) -> tuple[str, ...]:
 
 def issue_ref_of(data: Mapping[str, Any], project_hint: str | None = None) -> IssueRef:
     """The issue's own ref: ``references.full``, else its URL, else the project asked for."""
-    references = data.get("references")
-    if isinstance(references, Mapping):
-        ref = IssueRef.parse(str(references.get("full") or ""))
-        if ref is not None:
-            return ref
-    ref = IssueRef.parse(str(data.get("web_url") or ""))
-    if ref is not None:
-        return ref
-    if project_hint is None:
-        raise ValueError(f"cannot tell the project of issue iid {data.get('iid')}")
-    return IssueRef(project_hint, int(data["iid"]))
+    return _ref_of(data, IssueRef, "issue", project_hint)
 
 
 def mr_ref_of(data: Mapping[str, Any], project_hint: str | None = None) -> MergeRequestRef:
+    """The merge request's own ref, found as ``issue_ref_of`` finds an issue's."""
+    return _ref_of(data, MergeRequestRef, "merge request", project_hint)
+
+
+_Ref = TypeVar("_Ref", IssueRef, MergeRequestRef)
+
+
+def _ref_of(data: Mapping[str, Any], kind: type[_Ref], what: str, project_hint: str | None) -> _Ref:
     references = data.get("references")
     full = str(references.get("full") or "") if isinstance(references, Mapping) else ""
-    project, sigil, iid = full.rpartition("!")
-    if sigil and project and iid.isdigit():
-        return MergeRequestRef(project, int(iid))
-    from_url = MergeRequestRef.parse(str(data.get("web_url") or ""))
-    if from_url is not None:
-        return from_url
+    ref = kind.parse(full) or kind.parse(str(data.get("web_url") or ""))
+    if ref is not None:
+        return ref
     if project_hint is None:
-        raise ValueError(f"cannot tell the project of merge request iid {data.get('iid')}")
-    return MergeRequestRef(project_hint, int(data["iid"]))
+        raise ValueError(f"cannot tell the project of {what} iid {data.get('iid')}")
+    return kind(project_hint, int(data["iid"]))
 
 
 def issue_from(data: Mapping[str, Any], project_hint: str | None = None) -> Issue:
