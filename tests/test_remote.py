@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 
-from psirt.remote import RetryPolicy, UncertainWrite, parse_retry_after, write_once
+from psirt.remote import (
+    RetryPolicy,
+    Transient,
+    UncertainWrite,
+    parse_retry_after,
+    retrying,
+    write_once,
+)
 
 
 def test_retry_after_accepts_seconds_and_http_dates() -> None:
@@ -61,3 +69,62 @@ def test_after_the_last_attempt_the_caller_names_the_failure() -> None:
     with pytest.raises(RuntimeError, match="502 attempt 3"):
         write_once(RetryPolicy(attempts=3), sleeps.append, write.send, write.landed, RuntimeError)
     assert write.sent == 3 and len(sleeps) == 2
+
+
+def _failing(*failures: Exception) -> Callable[[], str]:
+    """A call that raises ``failures`` in turn, then answers ``ok``."""
+    pending = list(failures)
+
+    def call() -> str:
+        if pending:
+            raise pending.pop(0)
+        return "ok"
+
+    return call
+
+
+def _retry(call: Callable[[], str], sleeps: list[float], *, uncertain: bool = False) -> str:
+    return retrying(
+        RetryPolicy(attempts=3, max_retry_after=60),
+        sleeps.append,
+        call,
+        uncertain=uncertain,
+        too_long=lambda wait: RuntimeError(f"asks {wait:.0f}s"),
+        gave_up=lambda last: RuntimeError(f"gave up: {last}"),
+    )
+
+
+def test_transient_failures_back_off_and_a_429_waits_as_told() -> None:
+    sleeps: list[float] = []
+    call = _failing(Transient("502"), Transient("429", rate_limited=True, retry_after="7"))
+    assert _retry(call, sleeps) == "ok"
+    assert sleeps == [0.5, 7.0]
+
+
+def test_the_last_failure_is_named_and_not_slept_after() -> None:
+    sleeps: list[float] = []
+    with pytest.raises(RuntimeError, match="gave up: third"):
+        _retry(_failing(Transient("first"), Transient("second"), Transient("third")), sleeps)
+    assert sleeps == [0.5, 1.0]
+
+
+def test_a_wait_beyond_the_ceiling_stops_at_once() -> None:
+    sleeps: list[float] = []
+    with pytest.raises(RuntimeError, match="asks 600s"):
+        _retry(_failing(Transient("429", rate_limited=True, retry_after="600")), sleeps)
+    assert sleeps == []
+
+
+def test_an_uncertain_write_is_handed_back_but_a_429_is_retried() -> None:
+    sleeps: list[float] = []
+    call = _failing(Transient("429", rate_limited=True, retry_after="1"), Transient("503"))
+    with pytest.raises(UncertainWrite, match="503"):
+        _retry(call, sleeps, uncertain=True)
+    assert sleeps == [1.0]
+
+
+def test_other_errors_are_not_retried() -> None:
+    sleeps: list[float] = []
+    with pytest.raises(KeyError):
+        _retry(_failing(KeyError("final")), sleeps)
+    assert sleeps == []

@@ -1,9 +1,10 @@
 """How psirt's own HTTP clients (HackerOne, CVE Services) retry, in one place.
 
-Both clients follow one policy: bounded attempts with exponential backoff, a 429 waits for the
-``Retry-After`` the server names (up to a ceiling), and a write whose outcome is unknown (a 5xx
-or a connection lost before the answer) is never repeated blindly: the caller checks whether it
-landed first (``write_once``). The GitLab tracker rides python-gitlab's own retry loop instead.
+Both clients follow one policy (``retrying``): bounded attempts with exponential backoff, a 429
+waits for the ``Retry-After`` the server names (up to a ceiling), and a write whose outcome is
+unknown (a 5xx or a connection lost before the answer) is never repeated blindly: the caller
+checks whether it landed first (``write_once``). A client says only what a failure is (its
+``Transient`` or its own errors). The GitLab tracker rides python-gitlab's own retry loop.
 
 Standard library only, so importing a client's module costs nothing more.
 """
@@ -41,12 +42,60 @@ class RetryPolicy:
         return self.backoff(attempt) if wait is None else wait
 
 
+class Transient(Exception):
+    """A failure another attempt may cure: no answer, a 5xx, or a 429 (``rate_limited``, with
+    the ``Retry-After`` header it came with)."""
+
+    def __init__(
+        self, reason: str, *, rate_limited: bool = False, retry_after: str | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.rate_limited = rate_limited
+        self.retry_after = retry_after
+
+
 class UncertainWrite(Exception):
     """A write whose outcome is unknown: 5xx or the connection died before the answer."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def retrying(
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+    once: Callable[[], T],
+    *,
+    uncertain: bool,
+    too_long: Callable[[float], Exception],
+    gave_up: Callable[[str], Exception],
+) -> T:
+    """Call ``once`` until it returns, retrying each ``Transient`` failure as the policy says.
+
+    A 429 waits for its ``Retry-After`` (``too_long(seconds)`` is raised when that is beyond
+    ``policy.max_retry_after``), anything else for the backoff. With ``uncertain`` (a write that
+    may have landed) a failure other than a 429 becomes ``UncertainWrite`` at once, for
+    ``write_once`` to resolve. After the last attempt, ``gave_up(last reason)`` is raised.
+    """
+    last = ""
+    for attempt in range(policy.attempts):
+        try:
+            return once()
+        except Transient as failure:
+            last = failure.reason
+            if failure.rate_limited:
+                wait = policy.rate_limit_wait(failure.retry_after, attempt)
+                if wait > policy.max_retry_after:
+                    raise too_long(wait) from None
+            elif uncertain:
+                raise UncertainWrite(failure.reason) from None
+            else:
+                wait = policy.backoff(attempt)
+            if attempt + 1 < policy.attempts:
+                sleep(wait)
+    raise gave_up(last)
 
 
 def write_once(

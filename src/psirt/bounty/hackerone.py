@@ -27,7 +27,7 @@ from psirt import __version__
 from psirt.bounty.interface import Activity, Bounty, Report
 from psirt.config import BountyConfig
 from psirt.errors import NotFoundError, PsirtError, RemoteError
-from psirt.remote import RetryPolicy, UncertainWrite, write_once
+from psirt.remote import RetryPolicy, Transient, retrying, write_once
 
 ENV_USERNAME = "HACKERONE_API_USERNAME"
 ENV_TOKEN = "HACKERONE_API_TOKEN"
@@ -202,56 +202,52 @@ class HackerOneClient:
         ``uncertain=True`` (non-idempotent writes) turns a 5xx or a lost connection into
         ``UncertainWrite`` for the caller to resolve, instead of retrying here.
         """
-        last = ""
-        for attempt in range(self._retry.attempts):
-            final = attempt + 1 == self._retry.attempts
+        where = f"HackerOne report {report_id}"
+
+        def once() -> httpx.Response:
             try:
                 response = self._http.request(method, self._base + path, json=json)
             except httpx.TransportError as exc:
-                last = f"{type(exc).__name__}: connection failed or dropped"
-                if uncertain:
-                    raise UncertainWrite(last) from None
-                if not final:
-                    self._sleep(self._retry.backoff(attempt))
-                continue
+                raise Transient(f"{type(exc).__name__}: connection failed or dropped") from None
             status = response.status_code
             if status == 429:
-                wait = self._retry.rate_limit_wait(response.headers.get("Retry-After"), attempt)
-                if wait > self._retry.max_retry_after:
-                    raise RemoteError(
-                        f"HackerOne rate limit: {method} {path} asks to wait {wait:.0f}s "
-                        f"(more than {self._retry.max_retry_after:.0f}s); try again later",
-                        where=f"HackerOne report {report_id}",
-                    )
-                last = "429 Too Many Requests"
-                if not final:
-                    self._sleep(wait)
-                continue
+                retry_after = response.headers.get("Retry-After")
+                raise Transient("429 Too Many Requests", rate_limited=True, retry_after=retry_after)
             if status >= 500:
-                last = f"{status} {response.reason_phrase}"
-                if uncertain:
-                    raise UncertainWrite(last)
-                if not final:
-                    self._sleep(self._retry.backoff(attempt))
-                continue
+                raise Transient(f"{status} {response.reason_phrase}")
             if status == 404:
                 raise NotFoundError(
                     f"HackerOne has no report {report_id} (or the API user cannot see it)",
-                    where=f"HackerOne report {report_id}",
+                    where=where,
                 )
             if status in (401, 403):
                 raise RemoteError(
                     f"HackerOne refused the credentials ({status}) for {method} {path}: check "
                     f"{ENV_USERNAME} and {ENV_TOKEN} and the API user's program access",
-                    where=f"HackerOne report {report_id}",
+                    where=where,
                 )
             if status >= 400:
                 raise RemoteError(
                     f"HackerOne answered {status} to {method} {path}: {_error_detail(response)}",
-                    where=f"HackerOne report {report_id}",
+                    where=where,
                 )
             return response
-        raise self._gave_up(method, path, report_id, last)
+
+        def too_long(wait: float) -> RemoteError:
+            return RemoteError(
+                f"HackerOne rate limit: {method} {path} asks to wait {wait:.0f}s "
+                f"(more than {self._retry.max_retry_after:.0f}s); try again later",
+                where=where,
+            )
+
+        return retrying(
+            self._retry,
+            self._sleep,
+            once,
+            uncertain=uncertain,
+            too_long=too_long,
+            gave_up=lambda last: self._gave_up(method, path, report_id, last),
+        )
 
     def _gave_up(self, method: str, path: str, report_id: str, last: str) -> RemoteError:
         return RemoteError(

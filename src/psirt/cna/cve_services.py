@@ -24,7 +24,7 @@ from cvelib.cve_api import CveApi, CveRecord, CveRecordValidationError
 from psirt.cna.interface import PUBLISHED, REJECTED, RESERVED, PublishResult, record_cve_id
 from psirt.config import CnaConfig
 from psirt.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
-from psirt.remote import RetryPolicy, UncertainWrite, write_once
+from psirt.remote import RetryPolicy, Transient, retrying, write_once
 
 ENV_USER = "CVE_USER"
 ENV_ORG = "CVE_ORG"
@@ -203,61 +203,56 @@ class CveServicesCna:
         return self._call(cve_id, what, call, uncertain=False)
 
     def _call(self, cve_id: str, what: str, call: Callable[[], T], *, uncertain: bool) -> T:
-        last = ""
-        for attempt in range(self._retry.attempts):
-            final = attempt + 1 == self._retry.attempts
+        def once() -> T:
             try:
                 return call()
             except OSError as exc:  # requests' exceptions all derive from OSError
-                if isinstance(exc, ValueError):  # requests.JSONDecodeError is both
-                    raise RemoteError(
-                        f"CVE Services answered {what} with a body that is not JSON", where=cve_id
-                    ) from None
-                response = getattr(exc, "response", None)
-                status = getattr(response, "status_code", None)
-                if not isinstance(status, int):
-                    last = f"{type(exc).__name__}: connection failed or dropped"
-                    if uncertain:
-                        raise UncertainWrite(last) from None
-                    if not final:
-                        self._sleep(self._retry.backoff(attempt))
-                    continue
-                if status == 429:
-                    headers = getattr(response, "headers", None) or {}
-                    wait = self._retry.rate_limit_wait(headers.get("Retry-After"), attempt)
-                    if wait > self._retry.max_retry_after:
-                        raise RemoteError(
-                            f"CVE Services rate limit: {what} asks to wait {wait:.0f}s; "
-                            "try again later",
-                            where=cve_id,
-                        ) from None
-                    last = "429 Too Many Requests"
-                    if not final:
-                        self._sleep(wait)
-                    continue
-                if status >= 500:
-                    last = f"{status} {self._detail(response)}"
-                    if uncertain:
-                        raise UncertainWrite(last) from None
-                    if not final:
-                        self._sleep(self._retry.backoff(attempt))
-                    continue
-                if status == 404:
-                    raise NotFoundError(
-                        f"CVE Services answered 404 to {what}: {self._detail(response)}",
-                        where=cve_id,
-                    ) from None
-                if status in (401, 403) and _is_auth_error(response):
-                    raise RemoteError(
-                        f"CVE Services refused the credentials ({status}) for {what}: check "
-                        f"{ENV_USER}, {ENV_ORG} and {ENV_API_KEY}",
-                        where=cve_id,
-                    ) from None
-                raise RemoteError(
-                    f"CVE Services answered {status} to {what}: {self._detail(response)}",
-                    where=cve_id,
-                ) from None
-        raise self._gave_up(what, cve_id, last)
+                raise self._failure(exc, cve_id, what) from None
+
+        def too_long(wait: float) -> RemoteError:
+            return RemoteError(
+                f"CVE Services rate limit: {what} asks to wait {wait:.0f}s; try again later",
+                where=cve_id,
+            )
+
+        return retrying(
+            self._retry,
+            self._sleep,
+            once,
+            uncertain=uncertain,
+            too_long=too_long,
+            gave_up=lambda last: self._gave_up(what, cve_id, last),
+        )
+
+    def _failure(self, exc: OSError, cve_id: str, what: str) -> Exception:
+        """What a failed call means: ``Transient`` (worth another try) or a final error."""
+        if isinstance(exc, ValueError):  # requests.JSONDecodeError is both
+            return RemoteError(
+                f"CVE Services answered {what} with a body that is not JSON", where=cve_id
+            )
+        response = getattr(exc, "response", None)
+        status = getattr(response, "status_code", None)
+        if not isinstance(status, int):
+            return Transient(f"{type(exc).__name__}: connection failed or dropped")
+        if status == 429:
+            headers = getattr(response, "headers", None) or {}
+            retry_after = headers.get("Retry-After")
+            return Transient("429 Too Many Requests", rate_limited=True, retry_after=retry_after)
+        if status >= 500:
+            return Transient(f"{status} {self._detail(response)}")
+        if status == 404:
+            return NotFoundError(
+                f"CVE Services answered 404 to {what}: {self._detail(response)}", where=cve_id
+            )
+        if status in (401, 403) and _is_auth_error(response):
+            return RemoteError(
+                f"CVE Services refused the credentials ({status}) for {what}: check "
+                f"{ENV_USER}, {ENV_ORG} and {ENV_API_KEY}",
+                where=cve_id,
+            )
+        return RemoteError(
+            f"CVE Services answered {status} to {what}: {self._detail(response)}", where=cve_id
+        )
 
     def _gave_up(self, what: str, cve_id: str, last: str) -> RemoteError:
         return RemoteError(
