@@ -7,15 +7,17 @@ from typing import Annotated
 
 import typer
 
-from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, print_findings
+from psirt.cli.common import (
+    FormatOption,
+    OutputFormat,
+    ReleaseIssueOption,
+    command_group,
+    print_findings,
+)
 
 
 def register(app: typer.Typer) -> None:
-    blog_app = typer.Typer(
-        help="The patch release blog post: generate it, lint it.",
-        no_args_is_help=True,
-        add_completion=False,
-    )
+    blog_app = command_group("The patch release blog post: generate it, lint it.")
 
     @blog_app.command("generate")
     def generate(
@@ -28,11 +30,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the post for the release (GitLab's current format) from the CVE requests."""
         from psirt.cli.common import state
-        from psirt.session import open_session
         from psirt.workflows.blog import generate as run_generate
         from psirt.workflows.blog import held_back_lines, write_text
 
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         result = run_generate(session, release_issue)
         for line in held_back_lines(result.post):
             typer.echo(line, err=True)
@@ -61,15 +62,13 @@ def register(app: typer.Typer) -> None:
         holder = state(ctx)
         session = None
         try:
-            workspace = holder.workspace()
+            holder.workspace()
         except WorkspaceError:
             if holder.workspace_option is not None:
                 raise
             typer.echo("note: no workspace; checking the post alone", err=True)
         else:
-            from psirt.session import open_session
-
-            session = open_session(workspace)
+            session = holder.session()
         findings = lint_file(post, session, release_issue)
         print_findings(findings, output, str(post))
         failed = any(f.is_error for f in findings)

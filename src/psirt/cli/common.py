@@ -13,6 +13,7 @@ import typer
 
 if TYPE_CHECKING:
     from psirt.model.finding import Finding
+    from psirt.session import Session
     from psirt.workspace import Workspace
 
 
@@ -76,6 +77,12 @@ class State:
             self._workspace = find_workspace(explicit=self.workspace_option)
         return self._workspace
 
+    def session(self) -> Session:
+        """The workspace's trackers, opened when a command first needs them."""
+        from psirt.session import open_session
+
+        return open_session(self.workspace())
+
 
 def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
@@ -83,6 +90,11 @@ def state(ctx: typer.Context) -> State:
         obj = State()
         ctx.find_root().obj = obj
     return obj
+
+
+def command_group(help: str, **settings: Any) -> typer.Typer:
+    """A command group (``psirt blog ...``): it shows its help when called without a command."""
+    return typer.Typer(help=help, no_args_is_help=True, add_completion=False, **settings)
 
 
 def error(message: str) -> None:

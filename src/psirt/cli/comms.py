@@ -34,12 +34,11 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = OutputFormat.text,
     ) -> None:
         from psirt.errors import InputError
-        from psirt.session import open_session
         from psirt.workflows.comms import run_checklist
 
         if live and not create:
             raise InputError("--live only applies with --create (nothing else writes)")
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         result = run_checklist(
             session, release_issue=release_issue, unplanned=unplanned, create=create, live=live
         )
@@ -85,10 +84,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Print the handover message for #sec-psirt-team, with the release's links and a status
         line computed from the release (findings, CVEs not validated, MRs not merged)."""
-        from psirt.session import open_session
         from psirt.workflows.comms import handover_text
 
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         typer.echo(
             handover_text(
                 session,
@@ -106,10 +104,9 @@ def register(app: typer.Typer) -> None:
         """Print the message for each stakeholder the release's worst fix requires (marketing
         always; field security and support for critical or high; Dedicated and communications
         for critical), addressed to the handles of psirt.toml's people.stakeholders."""
-        from psirt.session import open_session
         from psirt.workflows.comms import notify_text
 
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         typer.echo(notify_text(session, release_issue=release_issue), nl=False)
 
     @app.command("email")
@@ -120,10 +117,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Print the Security Alerts e-mail (subject, plain text, HTML): the versions, the fixes
         by severity, the recommendation to upgrade and the blog post link."""
-        from psirt.session import open_session
         from psirt.workflows.comms import email as build
 
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         mail = build(session, release_issue=release_issue)
         if output is OutputFormat.json:
             echo_json({"subject": mail.subject, "text": mail.text, "html": mail.html})
@@ -135,10 +131,9 @@ def register(app: typer.Typer) -> None:
     def thanks(ctx: typer.Context, release_issue: ReleaseIssueOption = None) -> None:
         """Print the #thanks message: release managers, MR authors and reviewers, PSIRT
         reviewers and credited reporters, each named once."""
-        from psirt.session import open_session
         from psirt.workflows.comms import thanks_text
 
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         typer.echo(thanks_text(session, release_issue=release_issue), nl=False)
 
 

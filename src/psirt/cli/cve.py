@@ -7,15 +7,11 @@ from typing import Annotated
 
 import typer
 
-from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption
+from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, command_group
 
 
 def register(app: typer.Typer) -> None:
-    cve_app = typer.Typer(
-        help="CVE JSON 5 records: export the release's, lint anyone's.",
-        no_args_is_help=True,
-        add_completion=False,
-    )
+    cve_app = command_group("CVE JSON 5 records: export the release's, lint anyone's.")
 
     @cve_app.command("export")
     def export(
@@ -30,10 +26,9 @@ def register(app: typer.Typer) -> None:
         checked against the CVE JSON 5 schema and the record lint; exit 1 on any error."""
         from psirt.cli.common import state
         from psirt.errors import ExitCode
-        from psirt.session import open_session
         from psirt.workflows.cve_export import export as run_export
 
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         folder = out_dir or session.workspace.root / "out" / "cves"
         exported = run_export(session, folder, release_issue=release_issue)
         failed = False

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.core import TyperGroup
 
-from psirt.cli.common import FormatOption, OutputFormat, echo_json, state
+from psirt.cli.common import FormatOption, OutputFormat, command_group, echo_json, state
 
 if TYPE_CHECKING:
     from typer import _click as click  # the click that TyperGroup is typed against
@@ -29,11 +29,9 @@ class _DefaultToShow(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-cwe_app = typer.Typer(
+cwe_app = command_group(
+    "Look up a CWE (psirt cwe CWE-400) or index a newer catalog (psirt cwe update --from F).",
     cls=_DefaultToShow,
-    help="Look up a CWE (psirt cwe CWE-400) or index a newer catalog (psirt cwe update --from F).",
-    no_args_is_help=True,
-    add_completion=False,
     context_settings={"ignore_unknown_options": True},  # so `psirt cwe --format json 400` works
 )
 

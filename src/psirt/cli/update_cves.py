@@ -37,10 +37,9 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = OutputFormat.text,
     ) -> int:
         from psirt.errors import ExitCode
-        from psirt.session import open_session
         from psirt.workflows.update_cves import report_lines, result_json, run_update_cves
 
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         result = run_update_cves(session, release_issue=release_issue, live=live)
         if output is OutputFormat.json:
             echo_json(result_json(result, live=live))

@@ -44,11 +44,10 @@ def register(app: typer.Typer) -> None:
         """Check the release issue by issue; exit 1 when any error is found."""
         from psirt.cli.common import state
         from psirt.errors import InputError
-        from psirt.session import open_session
 
         if live and not comment:
             raise InputError("--live only applies with --comment (nothing else writes)")
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         from psirt.workflows.validate import validate as run_validate
 
         report = run_validate(session.snapshot(release_issue))

@@ -27,10 +27,9 @@ def register(app: typer.Typer) -> None:
         late fixes, versions); exit 1 when anything differs, 0 when they agree."""
         from psirt.cli.common import state
         from psirt.errors import ExitCode
-        from psirt.session import open_session
         from psirt.workflows.verify import verify_fixes as run_verify
 
-        session = open_session(state(ctx).workspace())
+        session = state(ctx).session()
         result = run_verify(session, blog, release_issue)
         if output is OutputFormat.json:
             echo_json(
