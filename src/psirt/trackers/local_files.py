@@ -54,6 +54,7 @@ REPORT_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 REPORT_FILE = re.compile(r"^[A-Za-z0-9_-]+\.yaml$")
 
 _T = TypeVar("_T")
+_When = TypeVar("_When", date, datetime)
 _MISSING: Any = object()
 
 # Keys whose value, when equal to this default and absent from the file, is not added on a
@@ -494,28 +495,26 @@ class Fields:
         return tuple(dict.fromkeys(str(v) for v in value))
 
     def day(self, key: str) -> date | None:
-        value = self.get(key, None)
-        if value is None:
-            return None
-        try:
-            if not isinstance(value, str):
-                raise ValueError
-            return date.fromisoformat(value)
-        except ValueError:
-            raise self.error(key, "expected a date YYYY-MM-DD or null") from None
+        return self._iso(key, date.fromisoformat, "expected a date YYYY-MM-DD or null")
 
     def moment(self, key: str) -> datetime | None:
+        return self._iso(
+            key,
+            datetime.fromisoformat,
+            "expected an ISO 8601 date and time such as 2026-03-25T10:00:00Z, or null",
+        )
+
+    def _iso(self, key: str, parse: Callable[[str], _When], problem: str) -> _When | None:
+        """The ISO 8601 text under ``key`` parsed, None when absent or null."""
         value = self.get(key, None)
         if value is None:
             return None
         try:
             if not isinstance(value, str):
                 raise ValueError
-            return datetime.fromisoformat(value)
+            return parse(value)
         except ValueError:
-            raise self.error(
-                key, "expected an ISO 8601 date and time such as 2026-03-25T10:00:00Z, or null"
-            ) from None
+            raise self.error(key, problem) from None
 
     def maps(self, key: str) -> list[Fields]:
         value = self.get(key, [])
