@@ -210,3 +210,12 @@ def test_vectors_are_found_in_running_text() -> None:
     # the prefix reaches any first metric; without it, a vector starts at AV:
     assert find_vectors("CVSS:3.1/AC:L/AV:N/PR:N") == ["CVSS:3.1/AC:L/AV:N/PR:N"]
     assert find_vectors("AC:L/PR:N and CVSS:3.1/ alone, AV:N by itself") == []
+
+
+def test_cve_json_metrics_are_the_object_without_its_summary() -> None:
+    for vector in (MEDIUM, V4):
+        score = parse_vector(vector)
+        metrics = score.cve_json_metrics()
+        assert metrics["attackVector"] == "NETWORK"
+        assert not {"version", "vectorString", "baseScore", "baseSeverity"} & set(metrics)
+        assert {**metrics, "baseScore": score.base_score}.items() <= score.cve_json().items()

@@ -109,9 +109,8 @@ def cvss(
     typer.echo(f"  base score: {score.base_score} ({score.severity})")
     if label:
         typer.echo(f"  label:      {label}")
-    for key, value in score.cve_json().items():
-        if key not in ("version", "vectorString", "baseScore", "baseSeverity"):
-            typer.echo(f"  {key}: {value}")
+    for key, value in score.cve_json_metrics().items():
+        typer.echo(f"  {key}: {value}")
 
 
 def _severity_label(ctx: typer.Context, level: int) -> str:

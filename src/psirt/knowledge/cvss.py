@@ -60,6 +60,8 @@ _V4_JSON_VALUES: dict[str, dict[str, str]] = {
     "UI": {"N": "NONE", "P": "PASSIVE", "A": "ACTIVE"},
 }
 _IMPACT = {"H": "HIGH", "L": "LOW", "N": "NONE"}
+# What a CVE JSON 5 CVSS object holds besides the metrics.
+_CVE_JSON_SUMMARY = frozenset({"version", "vectorString", "baseScore", "baseSeverity"})
 
 
 def severity_from_score(score: float) -> int:
@@ -133,6 +135,11 @@ class CvssScore:
         data["baseScore"] = self.base_score
         data["baseSeverity"] = self.severity
         return data
+
+    def cve_json_metrics(self) -> dict[str, Any]:
+        """The metrics of ``cve_json()`` alone (``attackVector``: ``NETWORK``, ...), without its
+        version, vector string, score and severity."""
+        return {k: v for k, v in self.cve_json().items() if k not in _CVE_JSON_SUMMARY}
 
     @property
     def cve_json_key(self) -> str:

@@ -104,16 +104,6 @@ _CREDIT_IN_RECORD = re.compile(rf"{CREDIT_WORDS}|hackerone\.com/", re.I)
 _RANGE_PAIR = re.compile(
     rf"(\d+\.\d+(?:\.\d+)?)\s+{RANGE_CONNECTIVE}\s+(\d+\.\d+(?:\.\d+)?)(?![.\w])"
 )
-_JSON_NAMES = {
-    "AV": "attackVector",
-    "AC": "attackComplexity",
-    "PR": "privilegesRequired",
-    "UI": "userInteraction",
-    "S": "scope",
-    "C": "confidentialityImpact",
-    "I": "integrityImpact",
-    "A": "availabilityImpact",
-}
 
 
 def _cna(record: Any) -> dict[str, Any]:
@@ -220,13 +210,12 @@ def check_cvss(record: Any, subject: str) -> Iterator[Finding]:
                     where,
                     f"{where}.baseSeverity: {data.get('baseSeverity')}, expected {score.severity}",
                 )
-            expected = score.cve_json()
-            for name in _JSON_NAMES.values():
-                if name in data and name in expected and data[name] != expected[name]:
+            for name, value in score.cve_json_metrics().items():
+                if name in data and data[name] != value:
                     yield R_CVSS.finding(
                         subject,
                         where,
-                        f"{where}.{name}: {data[name]}, the vector says {expected[name]}",
+                        f"{where}.{name}: {data[name]}, the vector says {value}",
                     )
 
 
