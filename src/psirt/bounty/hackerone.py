@@ -44,7 +44,7 @@ class HackerOneClient:
         username: str,
         token: str,
         *,
-        report_url: str = "https://hackerone.com/reports/{id}",
+        report_url: str = BountyConfig().report_url,
         timeout: float = 30.0,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,

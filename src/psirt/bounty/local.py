@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from psirt.bounty.interface import Activity, Report
+from psirt.config import BountyConfig
 from psirt.errors import InputError
 from psirt.trackers import local_files as files
 from psirt.workspace import safe_join
 
 REPORTS_DIR = ("hackerone", "reports")
-DEFAULT_REPORT_URL = "https://hackerone.com/reports/{id}"
+DEFAULT_REPORT_URL = BountyConfig().report_url  # psirt.toml [bounty] report_url, by default
 # HackerOne's report states; a change to one of them is recorded as ``activity-bug-<state>``.
 REPORT_STATES = (
     "new",
