@@ -55,7 +55,6 @@ class Cna(Protocol):
         gitlab-cves reports ``"PUBLISHED"`` once publication was requested (box ticked) and
         ``"RESERVED"`` before, since that is what it can see and change.
         """
-        ...
 
     def publish(self, cve_id: str, record: dict[str, Any]) -> PublishResult:
         """Make ``record`` (a full CVE JSON 5 record: ``dataType: CVE_RECORD``, ``cveMetadata``,
@@ -65,7 +64,6 @@ class Cna(Protocol):
         is sent), ``NotFoundError`` for an id the CNA does not know, ``RefusedError`` for an id
         that cannot be published (rejected), ``RemoteError`` when the CNA fails.
         """
-        ...
 
 
 def record_cve_id(record: dict[str, Any]) -> str | None:

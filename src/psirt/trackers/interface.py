@@ -154,7 +154,6 @@ class Tracker(Protocol):
 
     def get_issues(self, refs: Sequence[IssueRef]) -> list[Issue]:
         """Several issues at once; adapters that can batch do it in few round trips."""
-        ...
 
     def find_issues(
         self,
@@ -165,7 +164,6 @@ class Tracker(Protocol):
         state: IssueState | None = None,
     ) -> list[Issue]:
         """Issues of a project that carry all ``labels`` and whose title contains ``search``."""
-        ...
 
     def issue_links(self, ref: IssueRef) -> list[IssueLink]: ...
 
@@ -180,7 +178,6 @@ class Tracker(Protocol):
 
         GitLab's list does not say which issues an MR relates to, so ``related_issues`` is
         empty here on every tracker; ``related_merge_requests`` is where relations are read."""
-        ...
 
     # writes
     def create_issue(
@@ -207,4 +204,3 @@ class Tracker(Protocol):
     @property
     def request_count(self) -> int:
         """How many requests (or file reads) this tracker has made; for reports and benchmarks."""
-        ...
