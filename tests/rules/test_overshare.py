@@ -48,6 +48,10 @@ def test_demo_description_flags_every_kind_with_positions() -> None:
         ("Steps to reproduce: log in", "reproduction steps"),
         ("1. Create a project\n2. Import the file\n", "reproduction steps"),
         ("curl -X POST https://gitlab.example.com/api", "reproduction steps"),
+        ("via the projects/:id/members endpoint", "endpoint path"),
+        ("through groups/{group_id}/export", "endpoint path"),
+        ("in public/uploads/tmp", "file path"),
+        ("in app/assets/javascripts/Diff.vue", "file path"),
     ],
 )
 def test_flags(text: str, kind: str) -> None:
@@ -64,6 +68,16 @@ def test_flags(text: str, kind: str) -> None:
         "an attacker to redirect users to an untrusted site and/or read data on GitLab.com",
         "See https://gitlab.com/gitlab-org/gitlab/-/issues/51001 for details.",
         "X.509 certificate validation in a crafted request",
+        # ordinary GitLab wording: visibility levels, libraries, an HTTP verb without a route,
+        # a parameter described but not named
+        "could have allowed an authenticated user to read data of public/internal projects",
+        "could have allowed a user to change the visibility of internal/private groups",
+        "could have allowed a user to see public/internal/private project names",
+        "could have allowed an attacker to inject script in the Vue.js frontend",
+        "could have allowed an unauthenticated user to cause a denial of service by sending a "
+        "specially crafted POST request",
+        "could have allowed users to bypass 2FA by using a crafted parameter containing a token",
+        "could have allowed an authenticated user to read confidential issues via the API",
     ],
 )
 def test_vague_texts_pass(text: str) -> None:

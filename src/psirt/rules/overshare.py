@@ -15,6 +15,15 @@ from typing import Final
 _HTTP_VERBS: Final = r"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)"
 _CODE_EXTENSIONS: Final = r"(?:rb|go|js|ts|tsx|vue|py|haml|erb|rake|yml|yaml|json|sh|graphql|c|h)"
 _SOURCE_ROOTS: Final = r"(?:app|lib|ee|config|spec|db|vendor|public|workhorse|internal|cmd|scripts)"
+# ``public/internal projects``: visibility levels, not the ``public/`` or ``internal/`` folders.
+_VISIBILITY: Final = r"(?:public|internal|private)(?:/(?:public|internal|private))+\b(?![/.\w])"
+# ``Vue.js``, ``Node.js``: a library's name, not a file (GitLab's own files are lower case).
+_LIBRARY_NAME: Final = r"[A-Z][a-z0-9]*\.js\b(?![/.\w])"
+# ``a crafted parameter containing ...`` describes the parameter without naming it.
+_ADJECTIVES: Final = (
+    r"(?:crafted|specially|specific|certain|malicious|particular|single|additional|hidden|"
+    r"user-controlled|unexpected|special)"
+)
 
 # (kind, pattern, flags). Order matters only for overlaps: earlier, more specific kinds win.
 _PATTERNS: Final[tuple[tuple[str, str, int], ...]] = (
@@ -24,7 +33,6 @@ _PATTERNS: Final[tuple[tuple[str, str, int], ...]] = (
         rf"\b{_HTTP_VERBS}(?:\s+request\s+to)?(?=\s+`?(?:https?://|/))",
         0,
     ),
-    ("HTTP request", rf"\b{_HTTP_VERBS}\s+request\b", 0),
     (
         "payload",
         r"<\s*/?\s*(?:script|img|svg|iframe|object|embed|body|input|details|math|style|a)\b[^>\n]*>",
@@ -38,10 +46,15 @@ _PATTERNS: Final[tuple[tuple[str, str, int], ...]] = (
     ("payload", r"'\s*(?:OR|AND)\s+'?\d+'?\s*=\s*'?\d+|UNION\s+SELECT", re.IGNORECASE),
     (
         "file path",
-        rf"(?<![\w/.-]){_SOURCE_ROOTS}/[\w\-]+(?:/[\w\-.]+)*(?:\.{_CODE_EXTENSIONS})?\b",
+        rf"(?<![\w/.-])(?!{_VISIBILITY}){_SOURCE_ROOTS}/[\w\-]+(?:/[\w\-.]+)*"
+        rf"(?:\.{_CODE_EXTENSIONS})?\b",
         0,
     ),
-    ("file path", rf"(?<![\w/.-])[\w\-]+(?:/[\w\-]+)*\.{_CODE_EXTENSIONS}\b(?!\.\w)", 0),
+    (
+        "file path",
+        rf"(?<![\w/.-])(?!{_LIBRARY_NAME})[\w\-]+(?:/[\w\-]+)*\.{_CODE_EXTENSIONS}\b(?!\.\w)",
+        0,
+    ),
     ("code identifier", r"\b[A-Z][A-Za-z0-9]*(?:::[A-Z][A-Za-z0-9]*)*#[a-z_][A-Za-z0-9_]*[?!]?", 0),
     ("code identifier", r"\b[A-Z][A-Za-z0-9]*(?:::[A-Z][A-Za-z0-9]*)+(?:\.[a-z_]\w*[?!]?)?", 0),
     ("code identifier", r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\s*\(\s*\)", 0),
@@ -52,6 +65,13 @@ _PATTERNS: Final[tuple[tuple[str, str, int], ...]] = (
         0,
     ),
     ("endpoint path", r"(?<![\w.:/~\-<])/[a-z_][\w\-]*(?:/[\w\-.:{}]+)+", 0),
+    # A route written without its leading slash still names it by its ``:id`` / ``{id}`` part.
+    (
+        "endpoint path",
+        r"(?<![\w.:/~\-<])[a-z_][\w\-]*(?:/[\w\-.]+)*/(?::[a-z_]\w*|\{[a-z_]\w*\})"
+        r"(?:/[\w\-.:{}]+)*",
+        0,
+    ),
     ("URL parameter", r"[?&][A-Za-z_][\w\[\]]*=", 0),
     (
         "URL parameter",
@@ -61,7 +81,8 @@ _PATTERNS: Final[tuple[tuple[str, str, int], ...]] = (
     ),
     (
         "URL parameter",
-        r"\b(?:a|the)\s+[a-z_]+\s+(?:query\s+|URL\s+|request\s+|form\s+)?param(?:eter)?\s+"
+        rf"\b(?:a|the)\s+(?!{_ADJECTIVES}\s)[a-z_]+\s+(?:query\s+|URL\s+|request\s+|form\s+)?"
+        r"param(?:eter)?\s+"
         r"(?:containing|set\s+to|with\s+(?:the\s+)?value)",
         re.IGNORECASE,
     ),
