@@ -158,6 +158,20 @@ def test_each_rule_fails_on_its_broken_post(code: str) -> None:
     assert code in _codes(broken, None if code == "BLG011" else EXPECTED)
 
 
+def test_same_weakness_alike_descriptions_warn_even_when_their_ranges_differ() -> None:
+    # Same CWE, same impact wording; one bug reaches 16.10, the other only 18.10: the version
+    # lists differ, but a reader still cannot tell the two fixes apart.
+    broken = CLEAN.replace(SECOND_TITLE, XSS_TITLE).replace(
+        "could have allowed an unauthenticated user to determine whether an account exists.",
+        "could have allowed an authenticated user to view the titles of confidential issues in "
+        "projects.",
+    )
+    second = "from 18.8 before 18.8.7, 18.9 before 18.9.3, and 18.10 before 18.10.1 that"
+    assert broken.count(second) == 1
+    broken = broken.replace(second, "from 18.10 before 18.10.1 that")
+    assert "BLG011" in _codes(broken, None)
+
+
 def test_every_blog_rule_has_a_failing_fixture() -> None:
     from psirt.rules.registry import RULES
 

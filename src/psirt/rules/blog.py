@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from psirt.compute.description import find_version_phrase
 from psirt.compute.placeholders import find_placeholders
 from psirt.errors import InputError
 from psirt.knowledge.cvss import (
@@ -413,6 +414,12 @@ def _weakness(section: FixSection, ctx: BlogLintContext) -> str:
 
 
 def _comparable(text: str) -> str:
+    """What tells two fixes apart: the description without its list of affected ranges, which
+    says when the bug arrived, not what it is (two fixes of one weakness with the same impact
+    wording are alike whether or not they reach the same lines)."""
+    phrase = find_version_phrase(text)
+    if phrase is not None:
+        text = text[: phrase.start] + text[phrase.end :]
     text = re.sub(r"\d+(?:\.\w+)+", "V", text.lower())
     return " ".join(text.split())
 
