@@ -26,8 +26,15 @@ def with_report_marker(message: str, marker: str) -> str:
 
 
 def marked_comments(activities: tuple[Activity, ...], marker: str) -> list[Activity]:
+    """Our comments: the marker on a line of its own (a reporter quoting us has ``> [psirt:...]``,
+    which is not ours and must not make a rerun fail its count)."""
     tag = report_marker(marker)
-    return [a for a in activities if a.type == "activity-comment" and tag in a.message]
+    return [
+        a
+        for a in activities
+        if a.type == "activity-comment"
+        and any(line.strip() == tag for line in a.message.splitlines())
+    ]
 
 
 def _bounty(context: ExecutionContext) -> BountyPlatform:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from psirt.actions.plan import Action, ExecutionContext, unified_diff
-from psirt.errors import InputError
+from psirt.errors import InputError, RefusedError
 from psirt.trackers.interface import Issue, IssueRef, IssueUpdate, Note
 
 
@@ -25,9 +25,21 @@ def with_marker(body: str, marker: str) -> str:
     return f"{body.rstrip()}\n\n{marker_comment(marker)}\n"
 
 
-def find_marked_note(notes: Sequence[Note], marker: str) -> Note | None:
+def has_marker_line(text: str, tag: str) -> bool:
+    """Whether ``tag`` stands on a line of its own, as ``with_marker`` writes it.
+
+    A quote reply copies the marker too (``> <!-- psirt:close -->``), and someone else's note
+    that quotes ours must not be taken for ours: we would edit it, or count two of ours."""
+    return any(line.strip() == tag for line in text.splitlines())
+
+
+def marked_notes(notes: Sequence[Note], marker: str) -> list[Note]:
     tag = marker_comment(marker)
-    return next((note for note in notes if tag in note.body), None)
+    return [note for note in notes if has_marker_line(note.body, tag)]
+
+
+def find_marked_note(notes: Sequence[Note], marker: str) -> Note | None:
+    return next(iter(marked_notes(notes, marker)), None)
 
 
 @dataclass
@@ -57,8 +69,17 @@ class UpsertNote(Action):
 
     def check(self, context: ExecutionContext) -> str | None:
         existing = find_marked_note(context.tracker.notes(self.ref), self.marker)
-        if existing is not None and existing.body.strip() == self.full_body.strip():
+        if existing is None:
+            return None
+        if existing.body.strip() == self.full_body.strip():
             return f"our comment {existing.id} is already there"
+        if self.internal and not existing.internal:
+            # editing keeps a note's visibility: internal text would land in a public note
+            raise RefusedError(
+                f"our note {existing.id} is public, and its new text is meant to stay internal; "
+                "delete that note (or make it internal) and run the command again",
+                where=str(self.ref),
+            )
         return None
 
     def apply(self, context: ExecutionContext) -> str:
@@ -70,8 +91,7 @@ class UpsertNote(Action):
         return f"created note {note.id}"
 
     def verify(self, context: ExecutionContext) -> bool:
-        tag = marker_comment(self.marker)
-        ours = [n for n in context.tracker.notes(self.ref) if tag in n.body]
+        ours = marked_notes(context.tracker.notes(self.ref), self.marker)
         return len(ours) == 1 and ours[0].body.strip() == self.full_body.strip()
 
 
@@ -243,7 +263,7 @@ class CreateIssue(Action):
     def existing(self, context: ExecutionContext) -> Issue | None:
         tag = marker_comment(self.marker)
         for issue in context.tracker.find_issues(self.project, search=self.title):
-            if tag in issue.description:
+            if has_marker_line(issue.description, tag):
                 return issue
         return None
 

@@ -1,0 +1,72 @@
+"""Rerun markers: only our own notes and comments count, and an edit never moves internal text
+into a public note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from psirt.actions.bounty_actions import CommentOnReport, report_marker
+from psirt.actions.executor import ExecutionStopped, execute
+from psirt.actions.journal import Journal
+from psirt.actions.plan import ExecutionContext, Plan
+from psirt.actions.tracker_actions import UpsertNote, marker_comment
+from psirt.bounty.interface import Report
+from psirt.bounty.local import LocalBounty
+from psirt.errors import RefusedError
+from psirt.trackers.interface import Issue, IssueRef
+from psirt.trackers.local import LocalTracker
+
+ISSUE = IssueRef("gitlab-org/gitlab", 7)
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> ExecutionContext:
+    tracker = LocalTracker(tmp_path)
+    tracker.save_issue(Issue(ISSUE, "Canonical", "the bug"))
+    bounty = LocalBounty(tmp_path)
+    bounty.save_report(Report("42", "Bug", "alice"))
+    return ExecutionContext(
+        tracker=tracker, bounty=bounty, journal=Journal(tmp_path / "journal.jsonl")
+    )
+
+
+def outcomes(context: ExecutionContext, *actions: object) -> list[str]:
+    return [o.outcome for o in execute(Plan(list(actions)), context, live=True)]  # type: ignore[arg-type]
+
+
+def test_a_quote_of_our_note_is_not_ours(context: ExecutionContext) -> None:
+    # someone quote-replies to an earlier note of ours: the marker comes along, quoted
+    quoted = f"> Fixed in 1.0.1.\n>\n> {marker_comment('close:1.0.1')}\n\nThanks!"
+    context.tracker.create_note(ISSUE, quoted)
+    note = UpsertNote(ISSUE, "close:1.0.1", "Fixed in 1.0.1.", "shipped")
+    assert outcomes(context, note) == ["applied"]  # ours is created, theirs is not edited
+    bodies = [n.body for n in context.tracker.notes(ISSUE)]
+    assert bodies[0] == quoted and len(bodies) == 2
+    assert outcomes(context, note) == ["skipped"]
+
+
+def test_internal_text_is_never_written_into_a_public_note(context: ExecutionContext) -> None:
+    public = UpsertNote(ISSUE, "close:1.0.1", "Fixed in 1.0.1.", "shipped")
+    assert outcomes(context, public) == ["applied"]
+    secret = UpsertNote(ISSUE, "close:1.0.1", "Pay the bounty of report 42.", "x", internal=True)
+    with pytest.raises(ExecutionStopped) as info:
+        outcomes(context, secret)
+    assert isinstance(info.value.__cause__, RefusedError)
+    assert all("bounty" not in n.body for n in context.tracker.notes(ISSUE))
+    # the other way round is harmless: a public text in an internal note stays internal
+    internal = UpsertNote(ISSUE, "m2", "internal first", "x", internal=True)
+    relaxed = UpsertNote(ISSUE, "m2", "now public text", "x")
+    assert outcomes(context, internal, relaxed) == ["applied", "applied"]
+
+
+def test_a_reporter_quoting_our_comment_does_not_break_the_rerun(
+    context: ExecutionContext,
+) -> None:
+    assert context.bounty is not None
+    comment = CommentOnReport("42", "close:1.0.1", "Fixed in 1.0.1.", "shipped")
+    assert outcomes(context, comment) == ["applied"]
+    context.bounty.add_comment("42", f"> Fixed in 1.0.1.\n> {report_marker('close:1.0.1')}\n\nyay")
+    assert outcomes(context, comment) == ["skipped"]
+    assert comment.verify(context)  # exactly one of ours
