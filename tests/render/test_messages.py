@@ -371,3 +371,19 @@ def test_release_status_counts_what_is_left(demo: ReleaseSnapshot) -> None:
     later = messages.release_status(replace(demo, issues=(pending, *demo.issues[1:])))
     assert later.mrs_not_merged == (str(opened.ref),)
     assert "findings" not in later.line()
+
+
+def test_a_one_version_release_speaks_of_one_version(demo: ReleaseSnapshot) -> None:
+    # An unplanned critical release may ship a single version: the post and the e-mail must
+    # not say "versions 18.10.2 ... one of these versions".
+    from psirt.model.versions import Version
+
+    one = replace(demo, release=replace(demo.release, versions=(Version.parse("18.10.2"),)))
+    post = render_post(build_post(one), one.config)
+    email = messages.render_email(messages.build_email(one))
+    for text in (post, email.text, email.html):
+        assert "we released version 18.10.2 for" in text
+        assert "This version contains important bug and security fixes" in text
+        assert "be upgraded to this version immediately" in text
+        assert "these versions" not in text.lower()
+    assert "GitLab Patch Release: 18.10.2" in post
