@@ -232,3 +232,37 @@ def test_ranges_cover_exactly_the_affected_versions(
     phrase = version_phrase(ranges)
     assert phrase.startswith(f"from {first} before ")
     assert phrase.count(" before ") == len(ranges)
+
+
+# -- reduced backports: a line without the fix is not fixed by its patch --------------------
+
+
+def test_fix_in_the_newest_line_only_covers_every_line_with_one_range() -> None:
+    ranges = affected_ranges(v("16.10"), RELEASE, fixed_lines=vs("18.10"))
+    assert [str(r) for r in ranges] == [">=16.10, <18.10.1"]
+    assert solution_text(fixed_versions(ranges)) == "Upgrade to version 18.10.1 or above."
+
+
+def test_fix_in_two_lines_folds_the_unfixed_oldest_line_into_the_next() -> None:
+    ranges = affected_ranges(v("18.8"), RELEASE, fixed_lines=vs("18.10", "18.9"))
+    assert [str(r) for r in ranges] == [">=18.8, <18.9.3", ">=18.10, <18.10.1"]
+
+
+def test_a_skipped_middle_line_starts_the_next_range_at_its_own_minor() -> None:
+    # 18.9.x never got the fix: it must stay inside a range, not fall between two.
+    ranges = affected_ranges(v("16.10"), RELEASE, fixed_lines=vs("18.10", "18.8"))
+    assert [str(r) for r in ranges] == [">=16.10, <18.8.7", ">=18.9, <18.10.1"]
+    assert all(any(x in r for r in ranges) for x in vs("18.8.6", "18.9.0", "18.9.3", "18.10.0"))
+
+
+def test_every_line_fixed_is_the_ordinary_case_and_lines_may_be_patches() -> None:
+    assert affected_ranges(v("16.10"), RELEASE, fixed_lines=vs("18.8.7", "18.9.3", "18.10.1")) == (
+        affected_ranges(v("16.10"), RELEASE)
+    )
+
+
+def test_the_newest_line_without_the_fix_is_refused() -> None:
+    with pytest.raises(InputError, match=r"does not reach 18\.10\.1"):
+        affected_ranges(v("16.10"), RELEASE, fixed_lines=vs("18.9", "18.8"))
+    with pytest.raises(InputError, match="none of them"):
+        affected_ranges(v("16.10"), RELEASE, fixed_lines=[])

@@ -9,7 +9,7 @@ vulnerability, its fixed versions, and the sentences that GitLab's CVE records p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from psirt.errors import InputError
@@ -102,12 +102,20 @@ def affected_ranges(
     first_affected: Version,
     release_versions: Sequence[Version],
     count: int = DEFAULT_MAINTAINED,
+    *,
+    fixed_lines: Collection[Version] | None = None,
 ) -> list[AffectedRange]:
     """One range per maintained line that carries the bug, oldest first.
 
     The first range starts at the first affected version itself (``16.10`` or ``18.9.1``); later
     ranges start at their minor (``18.9``). Lines older than the first affected version's minor
     never had the bug and are left out.
+
+    ``fixed_lines`` (minors such as ``18.10``; None: every maintained line) are the lines whose
+    release version carries the fix. A fix with reduced backports reaches fewer lines: a line
+    without it stays affected until the next line's fix, so ``16.10`` fixed in 18.10 only gives
+    ``>=16.10, <18.10.1``, never a claim that 18.8.7 or 18.9.3 fixes it. The newest line that
+    carries the bug must have the fix, else no range could say where the bug ends.
     """
     fixes = fixed_versions_of(release_versions, count)
     if not fixes:
@@ -121,12 +129,26 @@ def affected_ranges(
             f"first affected version {first_affected} is newer than every release version "
             f"({', '.join(str(f) for f in fixes)})"
         )
+    shipped = carrying
+    if fixed_lines is not None:
+        lines = {line.series for line in fixed_lines}
+        shipped = [fix for fix in carrying if fix.series in lines]
+        if not shipped or shipped[-1] != carrying[-1]:
+            raise InputError(
+                f"the fix does not reach {carrying[-1]}, the newest release version "
+                f"(it reaches {', '.join(str(f) for f in shipped) or 'none of them'})"
+            )
     ranges: list[AffectedRange] = []
-    for index, fix in enumerate(carrying):
-        start = first_affected if index == 0 else fix.series
+    previous: Version | None = None
+    for fix in shipped:
+        if previous is None:
+            start = first_affected
+        else:  # the oldest line after the previous fix: its own, or an unfixed one before it
+            start = min(f.series for f in carrying if f.series > previous.series)
         if not start < fix:
             raise InputError(f"first affected version {first_affected} is not before its fix {fix}")
         ranges.append(AffectedRange(start, fix))
+        previous = fix
     return ranges
 
 
