@@ -445,11 +445,14 @@ class Thanks:
 
 
 _HANDLE = re.compile(r"@([\w.\-]+)")
+_PROFILE_LINK = re.compile(r"\[(?P<name>[^\]]+)\]\((?P<url>[^)\s]*)\)")
 
 
-def _credited(item: SecurityIssue) -> list[tuple[str, str]]:
+def _credited(item: SecurityIssue, config: Config) -> list[tuple[str, str]]:
     """(key, shown name) of who the fix credits: the HackerOne reporter, else the Details
-    table's Thanks row (a ``@username`` in it names a team member)."""
+    table's Thanks row. A team member is keyed by username however the row names them
+    (``@dana-dev``, ``[Dana Diaz](https://gitlab.com/dana-dev)``, or the display name the
+    workspace knows), so an author who also found a bug is thanked once."""
     if item.report is not None and item.report.reporter:
         return [(f"hackerone:{item.report.reporter}", f"{item.report.reporter} (HackerOne)")]
     thanks = (item.details.thanks or "").strip()
@@ -458,7 +461,17 @@ def _credited(item: SecurityIssue) -> list[tuple[str, str]]:
     handle = _HANDLE.search(thanks)
     if handle:
         return [(handle.group(1), "")]
-    return [(thanks, thanks)]
+    shown = thanks
+    link = _PROFILE_LINK.fullmatch(thanks)
+    if link is not None:
+        shown = link["name"].strip()
+        profile = config.tracker.url.rstrip("/") + "/"
+        username = link["url"][len(profile) :].strip("/")
+        if link["url"].startswith(profile) and username and "/" not in username:
+            return [(username, shown if username not in config.people.names else "")]
+    by_name = {name.casefold(): user for user, name in config.people.names.items()}
+    username = by_name.get(shown.casefold())
+    return [(username, "")] if username else [(shown, shown)]
 
 
 def build_thanks(snapshot: ReleaseSnapshot) -> Thanks:
@@ -482,7 +495,7 @@ def build_thanks(snapshot: ReleaseSnapshot) -> Thanks:
             by_role["reviewers"].extend((user, "") for user in mr.reviewers)
         if item.council is not None:
             by_role["psirt_reviewers"].extend((user, "") for user in item.council.approvals)
-        by_role["reporters"].extend(_credited(item))
+        by_role["reporters"].extend(_credited(item, config))
     seen: set[str] = set()
     groups: list[ThanksGroup] = []
     for role, entries in roles:

@@ -1,0 +1,53 @@
+"""The #thanks message names each person once, however a Details Thanks cell writes them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from psirt.demo.build import build_demo
+from psirt.model.release import ReleaseSnapshot
+from psirt.render import messages
+from psirt.session import open_session
+from psirt.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> ReleaseSnapshot:
+    root = tmp_path_factory.mktemp("thanks") / "demo"
+    build_demo(root)
+    return open_session(Workspace(root)).snapshot()
+
+
+def _with_thanks(demo: ReleaseSnapshot, cell: str) -> ReleaseSnapshot:
+    internal = next(item for item in demo.issues if item.ref.iid == 1109)  # the internal find
+    details = replace(internal.details, thanks=cell)
+    others = tuple(item for item in demo.issues if item is not internal)
+    return replace(demo, issues=(replace(internal, details=details), *others))
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Dana Diaz",
+        "dana diaz",
+        "[Dana Diaz](https://gitlab.com/dana-dev)",
+        "@dana-dev",
+        "Dana Diaz (@dana-dev)",
+    ],
+)
+def test_an_author_credited_in_a_thanks_cell_is_thanked_once_by_name(
+    demo: ReleaseSnapshot, cell: str
+) -> None:
+    # Dana Diaz (dana-dev) authored fixes of the release; the internal find's Thanks cell names
+    # her by display name, by a link to her profile or by handle.
+    names = messages.names_in(messages.build_thanks(_with_thanks(demo, cell)).groups)
+    assert names.count("Dana Diaz") == 1
+    assert [n for n in names if "dana" in n.lower()] == ["Dana Diaz"]
+
+
+def test_an_unknown_finder_is_thanked_by_the_name_written(demo: ReleaseSnapshot) -> None:
+    thanks = messages.build_thanks(_with_thanks(demo, "[Olga Novak](https://gitlab.com/olga)"))
+    groups = {group.role: group.names for group in thanks.groups}
+    assert "Olga Novak" in groups["reporters"]
