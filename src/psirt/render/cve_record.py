@@ -48,7 +48,8 @@ class CveFacts:
 
     @property
     def severity_level(self) -> int | None:
-        """1 critical .. 4 low: from the vector, else from the issue's ``severity::N`` label."""
+        """1 critical .. 4 low, from the vector; None without a scored vector (the blog then
+        falls back to the issue's ``severity::N`` label)."""
         if self.score is not None and self.score.base_score > 0:
             return self.score.gitlab_severity
         return None
@@ -138,7 +139,8 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
 
 
 def record_title(cwe_id: str | None, product: str) -> str:
-    """``<CWE name> in GitLab``; the CVE request title when the CWE is unknown."""
+    """``<CWE name> in GitLab``; ``Vulnerability in GitLab`` when the CWE is unknown (the
+    request title would leak the component; the record lint reports the missing CWE)."""
     from psirt.knowledge.cwe import load_catalog, normalize_cwe_id
 
     if cwe_id:
