@@ -140,7 +140,7 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
 
 def record_title(cwe_id: str | None, product: str) -> str:
     """``<CWE name> in GitLab``; ``Vulnerability in GitLab`` when the CWE is unknown (the
-    request title would leak the component; the record lint reports the missing CWE)."""
+    request title would leak the component; psirt validate reports the missing cwe)."""
     from psirt.knowledge.cwe import load_catalog, normalize_cwe_id
 
     if cwe_id:
