@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from psirt.demo.build import build_demo
 from psirt.model.release import ReleaseSnapshot
 from psirt.session import open_session
 from psirt.trackers.interface import IssueRef
@@ -14,10 +13,8 @@ from psirt.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> ReleaseSnapshot:
-    root: Path = tmp_path_factory.mktemp("demo")
-    build_demo(root)
-    return open_session(Workspace(root)).snapshot()
+def snapshot(demo_template: Path) -> ReleaseSnapshot:
+    return open_session(Workspace(demo_template)).snapshot()
 
 
 def test_release_facts_come_from_the_tracking_and_task_issues(snapshot: ReleaseSnapshot) -> None:

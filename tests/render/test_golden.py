@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from psirt.demo.build import build_demo
 from psirt.render.cve_record import dump_record, schema_errors
 from psirt.session import Session, open_session
 from psirt.workflows.blog import generate
@@ -23,10 +22,8 @@ UPDATE = os.environ.get("PSIRT_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
-    root = tmp_path_factory.mktemp("demo") / "ws"
-    build_demo(root)
-    return open_session(Workspace(root.resolve()))
+def session(demo_template: Path) -> Session:
+    return open_session(Workspace(demo_template))
 
 
 def _check(path: Path, text: str) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from psirt.config import Config, PeopleConfig
-from psirt.demo.build import build_demo
 from psirt.errors import InputError
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.parsing.council import CouncilVote
@@ -38,10 +37,8 @@ def check_golden(name: str, actual: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> ReleaseSnapshot:
-    root = tmp_path_factory.mktemp("comms") / "demo"
-    build_demo(root)
-    return open_session(Workspace(root)).snapshot()
+def demo(demo_template: Path) -> ReleaseSnapshot:
+    return open_session(Workspace(demo_template)).snapshot()
 
 
 def fix(snapshot: ReleaseSnapshot, iid: int) -> SecurityIssue:
@@ -276,10 +273,8 @@ def test_email_says_nothing_the_blog_post_does_not(demo: ReleaseSnapshot) -> Non
     assert "hackerone" not in mail.text.lower()
 
 
-def test_email_escapes_html(tmp_path: Path) -> None:
-    root = tmp_path / "demo"
-    build_demo(root)
-    session = open_session(Workspace(root))
+def test_email_escapes_html(demo_root: Path) -> None:
+    session = open_session(Workspace(demo_root))
     nasty = '<script>alert("x")</script> & <b>bold</b> issue in export impacts GitLab CE/EE'
     session.tracker.update_issue(IssueRef("gitlab-org/cves", 3101), IssueUpdate(title=nasty))
     mail = messages.render_email(messages.build_email(session.snapshot()))

@@ -11,7 +11,6 @@ import pytest
 from psirt.cli.app import app
 from psirt.cli.common import run_app
 from psirt.config import Config
-from psirt.demo.build import build_demo
 from psirt.render.blog_parse import parse_post
 from psirt.session import open_session
 from psirt.trackers.interface import IssueRef
@@ -23,9 +22,8 @@ CONFIG = Config()
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    build_demo(tmp_path / "ws")
-    return (tmp_path / "ws").resolve()
+def ws(demo_root: Path) -> Path:
+    return demo_root
 
 
 def _run(ws: Path, *args: str) -> int:

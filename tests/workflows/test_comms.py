@@ -11,7 +11,6 @@ import pytest
 
 from psirt.cli.app import app
 from psirt.cli.common import run_app
-from psirt.demo.build import build_demo
 from psirt.errors import ExitCode
 from psirt.session import open_session
 from psirt.trackers.interface import Issue
@@ -24,10 +23,8 @@ TITLE = "PSIRT checklist: security patch release 18.10.1, 18.9.3, 18.8.7"
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    folder = tmp_path / "demo"
-    build_demo(folder)
-    return folder
+def root(demo_root: Path) -> Path:
+    return demo_root
 
 
 def psirt(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

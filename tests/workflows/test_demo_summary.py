@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from psirt.demo.build import build_demo
 from psirt.session import open_session
 from psirt.workflows.demo import summary_step
 from psirt.workspace import Workspace
 
 
-def test_summary_counts_fixes_by_severity_label(tmp_path: Path) -> None:
-    build_demo(tmp_path / "ws")
-    session = open_session(Workspace((tmp_path / "ws").resolve()))
+def test_summary_counts_fixes_by_severity_label(demo_template: Path) -> None:
+    session = open_session(Workspace(demo_template))
     labels = session.config.labels
     result = summary_step(session)
     fixes = next(line for line in result.lines if "security fixes (" in line)

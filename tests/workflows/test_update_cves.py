@@ -4,7 +4,6 @@ end through the command line (dry run, --live, a second --live), and validate af
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -76,20 +75,9 @@ def test_issue_without_a_request_is_skipped() -> None:
 # -- the demo workspace, through the command line -------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from psirt.demo.build import build_demo
-
-    root = tmp_path_factory.mktemp("demo") / "ws"
-    build_demo(root)
-    return root
-
-
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    shutil.copytree(demo_template, root)
-    return root
+def demo(demo_root: Path) -> Path:
+    return demo_root
 
 
 def cli(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

@@ -4,7 +4,6 @@ fixes untouched, the formats, the exit codes, and comments that are upserted, ne
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from psirt.actions.tracker_actions import marker_comment
 from psirt.cli.app import app
 from psirt.cli.common import run_app
 from psirt.config import Config
-from psirt.demo.build import build_demo
 from psirt.demo.data import DEFECTS, FIXES
 from psirt.session import open_session
 from psirt.trackers.interface import IssueRef
@@ -36,18 +34,9 @@ EXPECTED: dict[str, set[str]] = {
 # that need two approvals show one. Reported to the demo's owner; see test_clean_fixes_strict.
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("demo") / "ws"
-    build_demo(root)
-    return root
-
-
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    shutil.copytree(demo_template, root)
-    return root
+def demo(demo_root: Path) -> Path:
+    return demo_root
 
 
 @pytest.fixture(scope="module")

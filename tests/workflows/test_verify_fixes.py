@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import pytest
 from psirt.cli.app import app
 from psirt.cli.common import run_app
 from psirt.config import Config
-from psirt.demo.build import build_demo
 from psirt.render.blog import render_post
 from psirt.session import open_session
 from psirt.trackers.interface import IssueRef, MergeRequest, MergeRequestRef
@@ -25,13 +25,20 @@ TRACKING = IssueRef(CONFIG.projects.tracking, 50000)
 DEMO_REVERT = "CVE-2026-4104"  # the demo's deliberate defect: its 18.9 backport was reverted
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    build_demo(tmp_path / "ws")
-    ws = Workspace((tmp_path / "ws").resolve())
-    session = open_session(ws)
+@pytest.fixture(scope="module")
+def posted(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo with its post generated, once for the module; each test changes a copy."""
+    root = tmp_path_factory.mktemp("posted") / "ws"
+    shutil.copytree(demo_template, root)
+    session = open_session(Workspace(root.resolve()))
     write_text(default_post_path(session), generate(session).text)
-    return ws
+    return root
+
+
+@pytest.fixture
+def workspace(posted: Path, tmp_path: Path) -> Workspace:
+    shutil.copytree(posted, tmp_path / "ws")
+    return Workspace((tmp_path / "ws").resolve())
 
 
 def _subjects(ws: Workspace) -> dict[str, list[str]]:
