@@ -134,16 +134,22 @@ def final_state(workspace: Workspace, marker: str) -> dict[str, Any]:
     return state
 
 
+#: The page the demo release's post would be (the blog gate looks for the newest version in it).
+POST_PAGE = "<html><title>GitLab Patch Release: 18.10.1, 18.9.3, 18.8.7</title></html>"
+
+
 @contextmanager
-def blog_server(status: int) -> Iterator[str]:
-    """A loopback web server that answers every GET with ``status``; yields its post URL."""
+def blog_server(status: int, page: str = POST_PAGE) -> Iterator[str]:
+    """A loopback web server that answers every GET with ``status`` and ``page``; yields its
+    post URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            body = page.encode()
             self.send_response(status)
-            self.send_header("Content-Length", "2")
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -232,7 +232,9 @@ def test_killed_after_each_write_then_rerun_ends_in_the_same_state(
     run_close(reference, OPTIONS, live=True, session=session, cna=cna_port)
     expected = final_state(reference, MARKER)
     total = counter.writes
-    assert total == 4 + 1 + 4  # 2 notes + 2 closes, 1 publication, 2 comments + 2 resolutions
+    # 2 notes + 2 bounty reminders (both unpaid) + 2 closes, 1 publication,
+    # 2 comments + 2 resolutions
+    assert total == 6 + 1 + 4
     for kill_after in range(1, total + 1):
         workspace = _workspace(template, tmp_path / f"killed-{kill_after}", cna)
         session, cna_port = killing_session(workspace, WriteCounter(kill_after))

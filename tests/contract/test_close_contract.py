@@ -24,12 +24,18 @@ import pytest
 
 from psirt.actions.executor import ExecutionStopped, Outcome
 from psirt.actions.journal import Journal
-from psirt.actions.tracker_actions import CloseIssue, EditDescription, marker_comment
+from psirt.actions.tracker_actions import CloseIssue, EditDescription, UpsertNote, marker_comment
 from psirt.cna.gitlab_cves import publication_requested
 from psirt.demo.data import FIXES
 from psirt.session import Session
 from psirt.trackers.interface import IssueRef, Tracker
-from psirt.workflows.close import CloseOptions, ClosePlan, build_close_plan, run_close
+from psirt.workflows.close import (
+    BlogAnswer,
+    CloseOptions,
+    ClosePlan,
+    build_close_plan,
+    run_close,
+)
 from psirt.workflows.update_cves import run_update_cves
 from tests.contract.conftest import TRACKERS, Side, open_side
 from tests.contract.endstate import IssueEnd, differences, issue_end, plain, release_refs
@@ -48,7 +54,7 @@ CLOSE_TAG = marker_comment("close:").removesuffix(" -->")
 # -- running it ------------------------------------------------------------------------------
 
 
-def _never_get(url: str) -> int:
+def _never_get(url: str) -> BlogAnswer:
     raise AssertionError(f"--blog-published must not fetch the blog post ({url})")
 
 
@@ -134,6 +140,7 @@ class CloseRun:
     published: tuple[str, ...]  # what it publishes after
     refused: tuple[str, ...]  # CVE requests (and fixes) the publish step refuses
     canonical: tuple[str, ...]  # the canonical issues it closes
+    notes: int  # the notes it posts: one per closed issue, one more (internal) per unpaid report
     fixes: tuple[tuple[str, str], ...]  # (canonical issue, CVE request) of every fix
     first: tuple[str, ...]  # outcomes of the first live run
     second: tuple[str, ...]  # outcomes of the second
@@ -171,6 +178,7 @@ def run_close_twice(side: Side) -> CloseRun:
         published=tuple(publications(first)),
         refused=tuple(r.subject for r in first.refusals if r.step == "publish-cves"),
         canonical=tuple(str(a.ref) for a in first.plan if isinstance(a, CloseIssue)),
+        notes=sum(1 for a in first.plan if isinstance(a, UpsertNote)),
         fixes=tuple(
             (str(item.canonical.ref), str(item.cve_request.ref))
             for item in snapshot.issues
@@ -214,8 +222,10 @@ def test_update_cves_makes_more_requests_publishable(run: CloseRun) -> None:
 
 def test_the_first_run_applies_everything(run: CloseRun) -> None:
     assert set(run.first) == {"applied"}, run.first
-    # a note and a close per shipped fix, then one publication per publishable request
-    assert len(run.first) == 2 * len(run.canonical) + len(run.published)
+    # a note (and a bounty reminder when unpaid) and a close per shipped fix, then one
+    # publication per publishable request
+    assert len(run.canonical) < run.notes < 2 * len(run.canonical)
+    assert len(run.first) == run.notes + len(run.canonical) + len(run.published)
     assert len(run.canonical) == len(FIXES) - 1  # the reverted fix stays open
 
 
@@ -351,7 +361,7 @@ def test_faults_on_gitlab_reach_the_same_end_state(
             marked = [body for body, _ in ours[ref].notes if CLOSE_TAG in body]
             assert len(marked) == 1, (ref, ours[ref].notes)
         note_posts = [p for m, p in _write_requests(side) if m == "POST"]
-        assert len(note_posts) == len(reference.canonical)  # no note sent twice
+        assert len(note_posts) == reference.notes  # no note sent twice
 
 
 def test_the_fault_test_would_see_a_duplicate(closed: dict[str, CloseRun]) -> None:

@@ -85,7 +85,13 @@ def run_scenario(side: Side) -> ScenarioResult:
     close_all = build_close_plan(side.snapshot(), options, blog=None).plan
     target = next(a for a in close_all if isinstance(a, CloseIssue)).ref
     close = Plan([a for a in close_all if a.subject == str(target)])
-    assert [type(a) for a in close] == [UpsertNote, CloseIssue]
+    # the public note, maybe an internal bounty reminder, then the close
+    kinds = [type(a) for a in close]
+    assert (
+        kinds[0] is UpsertNote
+        and kinds[-1] is CloseIssue
+        and set(kinds) == {UpsertNote, CloseIssue}
+    )
     close_outcomes = _kinds(execute(close, context, live=True))
 
     return ScenarioResult(
@@ -179,7 +185,8 @@ def test_one_canonical_issue_is_closed_with_its_note(
 ) -> None:
     result = played.result
     assert result.closed == reference.closed
-    assert result.close_outcomes == ("applied", "applied")
+    # the public note, the internal bounty reminder (its report is unpaid), the close
+    assert result.close_outcomes == ("applied", "applied", "applied")
     closed = result.end_state[result.closed]
     assert closed.state == "closed"
     closed_ref = IssueRef.parse(result.closed)
@@ -206,7 +213,7 @@ def test_gitlab_writes_are_minimal(played: Played) -> None:
         pytest.skip("HTTP writes exist only on the GitLab side")
     result = played.result
     note_posts = [path for method, path, _ in fake.writes if method == "POST"]
-    assert len(note_posts) == len(result.commented) + 1
+    assert len(note_posts) == len(result.commented) + 2  # + the close note and bounty reminder
     assert all(path.endswith("/notes") for path in note_posts)
     assert not [body for _, _, body in fake.writes if "labels" in body]
     puts = [path for method, path, _ in fake.writes if method == "PUT" and "/notes" not in path]

@@ -19,7 +19,13 @@ from psirt.render.blog import post_url
 from psirt.session import open_session
 from psirt.trackers.interface import IssueRef
 from psirt.trackers.local import LocalTracker
-from psirt.workflows.close import CloseOptions, build_close_plan, check_blog, run_close
+from psirt.workflows.close import (
+    BlogAnswer,
+    CloseOptions,
+    build_close_plan,
+    check_blog,
+    run_close,
+)
 from psirt.workspace import Workspace
 from tests.actions.closing import blog_server, copy_demo, demo_template
 
@@ -102,11 +108,14 @@ def test_publication_refusals_quote_the_cna_bot_and_name_the_missing_label(
 
 def test_close_notes_name_the_versions_and_remind_unpaid_bounties(workspace: Workspace) -> None:
     result = run_close(workspace, PUBLIC, live=False)
-    notes = {a.ref.iid: a for a in result.plan if isinstance(a, UpsertNote)}
-    assert "18.10.1, 18.9.3 and 18.8.7" in notes[51001].body
-    assert "report 3100001 has no bounty yet" in notes[51001].body and notes[51001].internal
-    assert "bounty" not in notes[51002].body and not notes[51002].internal  # paid already
-    assert "GitLab 18.10.1 and 18.9.3 " in notes[51005].body  # first affected 18.9
+    notes = {(a.ref.iid, a.internal): a for a in result.plan if isinstance(a, UpsertNote)}
+    assert "18.10.1, 18.9.3 and 18.8.7" in notes[51001, False].body
+    # the canonical issue becomes public 30 days later: the reminder is a note of its own,
+    # internal, and the public note does not mention the bounty
+    assert "bounty" not in notes[51001, False].body
+    assert "report 3100001 has no bounty yet" in notes[51001, True].body
+    assert (51002, True) not in notes and "bounty" not in notes[51002, False].body  # paid
+    assert "GitLab 18.10.1 and 18.9.3 " in notes[51005, False].body  # first affected 18.9
     assert {r.id for r in result.unpaid} == {"3100001", "3100006", "3100008"}
 
 
@@ -114,7 +123,10 @@ def test_reporter_message_names_versions_blog_and_only_a_publishable_cve(
     workspace: Workspace,
 ) -> None:
     result = run_close(
-        workspace, CloseOptions(blog_url="https://blog.test/post"), live=False, get=lambda url: 200
+        workspace,
+        CloseOptions(blog_url="https://blog.test/post"),
+        live=False,
+        get=lambda url: BlogAnswer(200, url, "GitLab 18.10.1"),
     )
     comments = {a.report_id: a for a in result.plan if isinstance(a, CommentOnReport)}
     message = comments["3100001"].full_message
@@ -159,7 +171,7 @@ def test_blog_answering_200_lets_publication_run(workspace: Workspace) -> None:
 
 def test_closing_issues_alone_does_not_need_the_blog(workspace: Workspace) -> None:
     options = CloseOptions(publish_cves=False, notify_hackerone=False)
-    result = run_close(workspace, options, live=True, get=lambda url: 404)
+    result = run_close(workspace, options, live=True, get=lambda url: BlogAnswer(404, url))
     assert result.blog is None and not result.blocked
     assert LocalTracker(workspace.root).get_issue(canonical(51001)).state == "closed"
 
@@ -168,7 +180,10 @@ def test_blog_url_defaults_to_the_posts_canonical_url(workspace: Workspace) -> N
     snapshot = open_session(workspace).snapshot()
     asked: list[str] = []
     gate = check_blog(
-        CloseOptions(), snapshot.release, snapshot.config, lambda url: asked.append(url) or 503
+        CloseOptions(),
+        snapshot.release,
+        snapshot.config,
+        lambda url: asked.append(url) or BlogAnswer(503, url),
     )
     assert asked == [post_url(snapshot.release, snapshot.config)]
     assert not gate.public and "503" in gate.reason

@@ -3,7 +3,8 @@
 Three steps, each optional, applied in this order (the handbook's):
 
 1. **close issues**: on each fix's canonical issue, a note naming the versions that carry the fix
-   (and, when the HackerOne report has no bounty yet, a reminder to pay it), then close it;
+   (and, when the HackerOne report has no bounty yet, an internal note reminding to pay it: the
+   issue becomes public 30 days later), then close it;
 2. **publish CVEs**: request publication of each CVE through the configured CNA back end, refused
    while the CNA bot says ``advisory::invalid`` or before a human set ``description::validated``;
 3. **notify HackerOne**: tell each reporter which versions fix their report, with the blog post
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from psirt.actions.bounty_actions import CommentOnReport, ResolveReport
 from psirt.actions.cna_actions import PublishCve
@@ -43,8 +45,18 @@ if TYPE_CHECKING:
 BLOG_TIMEOUT = 3.0
 CLOSE_ISSUES, PUBLISH_CVES, NOTIFY_HACKERONE = "close-issues", "publish-cves", "notify-hackerone"
 
-#: GET a URL, return its HTTP status; raises ``OSError``/``httpx.HTTPError`` when unreachable.
-HttpGet = Callable[[str], int]
+
+@dataclass(frozen=True)
+class BlogAnswer:
+    """What the post's URL answered: the status, the URL it ended at after redirects, the page."""
+
+    status: int
+    url: str
+    text: str = ""
+
+
+#: GET a URL (following redirects); raises ``OSError``/``httpx.HTTPError`` when unreachable.
+HttpGet = Callable[[str], BlogAnswer]
 #: The CVE JSON 5 record of one fix (for back ends that send records).
 RecordBuilder = Callable[[SecurityIssue], dict[str, Any]]
 
@@ -185,19 +197,30 @@ def default_blog_url(release: Release, config: Config) -> str:
     return post_url(release, config)
 
 
-def http_status(url: str) -> int:
+def http_get(url: str) -> BlogAnswer:
     import httpx
 
-    return httpx.get(url, timeout=BLOG_TIMEOUT, follow_redirects=True).status_code
+    response = httpx.get(url, timeout=BLOG_TIMEOUT, follow_redirects=True)
+    return BlogAnswer(response.status_code, str(response.url), response.text)
+
+
+def _same_page(asked: str, answered: str) -> bool:
+    """The same host and path (http to https and a trailing slash aside): a redirect elsewhere,
+    to a login page or the blog's index, is not the post."""
+    first, last = urlsplit(asked), urlsplit(answered)
+    same_host = (first.hostname or "").lower() == (last.hostname or "").lower()
+    return same_host and first.path.rstrip("/") == last.path.rstrip("/")
 
 
 def check_blog(
     options: CloseOptions,
     release: Release,
     config: Config,
-    get: HttpGet = http_status,
+    get: HttpGet = http_get,
 ) -> BlogGate:
-    """Public when ``--blog-published`` says so, or when the post's URL answers 200."""
+    """Public when ``--blog-published`` says so, or when the post's URL answers 200 with the post
+    itself: not after a redirect to another page (a login page, the index), and only when the
+    page names the release's newest version (a soft 404 or a placeholder page does not)."""
     url = options.blog_url
     if url is None:
         try:
@@ -209,12 +232,19 @@ def check_blog(
     if options.blog_published:
         return BlogGate(url, True, "declared public with --blog-published")
     try:
-        status = get(url)
+        answer = get(url)
     except Exception as exc:  # httpx errors, OSError: unreachable means not public
         return BlogGate(url, False, f"could not be reached: {type(exc).__name__}")
-    if status == 200:
-        return BlogGate(url, True, "answered 200")
-    return BlogGate(url, False, f"answered {status}, not 200")
+    if answer.status != 200:
+        return BlogGate(url, False, f"answered {answer.status}, not 200")
+    if not _same_page(url, answer.url):
+        return BlogGate(url, False, f"redirected to {answer.url}, not the post")
+    newest = str(release.newest) if release.newest else None
+    if newest and newest not in answer.text:
+        return BlogGate(
+            url, False, f"answered 200, but the page does not mention {newest} (not the post yet?)"
+        )
+    return BlogGate(url, True, "answered 200")
 
 
 # -- facts per fix ---------------------------------------------------------------------------
@@ -250,6 +280,10 @@ def _marker(release: Release) -> str:
     return "close:" + "/".join(str(v) for v in release.versions)
 
 
+def _bounty_marker(release: Release) -> str:
+    return "close-bounty:" + "/".join(str(v) for v in release.versions)
+
+
 def last_bot_comment(request: CveRequest, bot: str) -> Note | None:
     bot_notes = [n for n in request.notes if n.author == bot and not n.system]
     return bot_notes[-1] if bot_notes else None
@@ -266,31 +300,43 @@ def _quote(text: str, limit: int = 400) -> str:
 def _close_actions(
     item: SecurityIssue, snapshot: ReleaseSnapshot, refusals: list[Refusal]
 ) -> list[Action]:
+    """A public note naming the fixed versions, an internal bounty reminder when one fits, and
+    the close. The canonical issue becomes public 30 days after the release, and an internal
+    note stays internal then: the reminder never shares a note with the public text."""
     if item.canonical is None:
         refusals.append(Refusal(CLOSE_ISSUES, str(item.ref), "no canonical issue is linked"))
+        return []
+    canonical = item.canonical.ref
+    project = snapshot.config.projects.canonical
+    if canonical.project != project:
+        refusals.append(
+            Refusal(
+                CLOSE_ISSUES,
+                str(item.ref),
+                f"its canonical issue {canonical} is not in {project}; fix the Links table "
+                "(or close the right issue by hand)",
+            )
+        )
         return []
     versions = fixed_versions(item, snapshot)
     body = (
         f"The fix for this issue was released in {snapshot.config.product.name} "
         f"{version_words(versions)} (security patch release {snapshot.release.version_list})."
     )
-    reminder = item.report_id is not None and (item.report is None or not item.report.has_bounty)
-    if reminder:
-        body += (
-            f"\n\nReminder: HackerOne report {item.report_id} has no bounty yet; please award it."
-        )
     why = f"the fix shipped in {version_words(versions)}"
-    return [
-        UpsertNote(
-            item.canonical.ref,
-            _marker(snapshot.release),
-            body,
-            why + (" (with a bounty reminder)" if reminder else ""),
-            # the bounty reminder stays internal when the issue is made public later
-            internal=reminder,
-        ),
-        CloseIssue(item.canonical.ref, why),
-    ]
+    actions: list[Action] = [UpsertNote(canonical, _marker(snapshot.release), body, why)]
+    if item.report_id is not None and (item.report is None or not item.report.has_bounty):
+        actions.append(
+            UpsertNote(
+                canonical,
+                _bounty_marker(snapshot.release),
+                f"Reminder: HackerOne report {item.report_id} has no bounty yet; please award it.",
+                "the report has no bounty yet (internal note)",
+                internal=True,
+            )
+        )
+    actions.append(CloseIssue(canonical, why))
+    return actions
 
 
 def request_errors(snapshot: ReleaseSnapshot) -> dict[str, list[Finding]]:
@@ -486,7 +532,7 @@ def run_close(
     *,
     live: bool,
     env: Mapping[str, str] | None = None,
-    get: HttpGet = http_status,
+    get: HttpGet = http_get,
     session: Any = None,
     cna: Any = None,
 ) -> ClosePlan:
