@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import gitlab
+import gitlab.utils
 import pytest
 
+import psirt.trackers.gitlab
 from psirt.errors import RemoteError
 from psirt.trackers.gitlab import GitLabTracker
 from psirt.trackers.interface import Issue, IssueRef, IssueUpdate, Note
@@ -17,6 +20,17 @@ from tests.fakes.gitlab_server import FakeGitLab
 REF = IssueRef("gitlab-org/security/gitlab", 5)
 NOTES = "/issues/5/notes"
 Inject = Callable[[FakeGitLab], object]
+
+
+@pytest.fixture(autouse=True)
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The back-off waits of python-gitlab and of our create retry, recorded instead of slept,
+    so a test can assert them without waiting (the fake server's latency still sleeps)."""
+    recorded: list[float] = []
+    clock = SimpleNamespace(sleep=recorded.append, time=time.time, monotonic=time.monotonic)
+    monkeypatch.setattr(gitlab.utils, "time", clock)
+    monkeypatch.setattr(psirt.trackers.gitlab, "time", clock)
+    return recorded
 
 
 @pytest.fixture
@@ -74,12 +88,15 @@ def test_create_note_lands_exactly_once(
     assert note.body == "Please add the CVSS vector."
 
 
-def test_create_note_gives_up_without_duplicates(tracker: GitLabTracker, fake: FakeGitLab) -> None:
+def test_create_note_gives_up_without_duplicates(
+    tracker: GitLabTracker, fake: FakeGitLab, waits: list[float]
+) -> None:
     fake.fail(503, method="POST", path=NOTES, times=10)
     with pytest.raises(RemoteError, match=r"create note failed: HTTP 503"):
         tracker.create_note(REF, "hello")
     assert bodies(fake) == []
     assert len([r for r in fake.requests if r[0] == "POST"]) == 4  # max_retries=3
+    assert len(waits) == 3 and waits == sorted(waits) and waits[0] < waits[-1]  # backing off
 
 
 def test_identical_note_posted_earlier_is_not_mistaken_for_ours(
@@ -132,11 +149,12 @@ def test_reads_retry_transient_failures(
     assert tracker.get_issue(REF).title == "Path traversal"
 
 
-def test_429_obeys_retry_after(tracker: GitLabTracker, fake: FakeGitLab) -> None:
-    fake.fail(429, retry_after=1, method="GET")
-    start = time.monotonic()
+def test_429_obeys_retry_after(
+    tracker: GitLabTracker, fake: FakeGitLab, waits: list[float]
+) -> None:
+    fake.fail(429, retry_after=7, method="GET")
     tracker.get_issue(REF)
-    assert time.monotonic() - start >= 1.0
+    assert waits == [7]  # the server's Retry-After, not the default back-off
     assert tracker.request_count == 3  # /user, the 429, the retry
 
 
