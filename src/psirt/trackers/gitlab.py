@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import gitlab
 import requests
@@ -88,11 +89,19 @@ def _is_transient(exc: Exception) -> bool:
 
 
 def url_from_env(env: Mapping[str, str], default: str) -> str:
-    """``GITLAB_URL``, then ``GITLAB_HOST`` (a host name or URL, as ``glab`` takes it)."""
+    """``GITLAB_URL``, then ``GITLAB_HOST`` (a host name or URL, as ``glab`` takes it).
+
+    A URL with credentials in it (``https://user:secret@host``) is refused: the URL is shown in
+    messages and the journal, and the token belongs in ``GITLAB_TOKEN`` only."""
     url = env.get("GITLAB_URL") or env.get("GITLAB_HOST") or default
     url = url.strip().rstrip("/")
     if "://" not in url:
         url = f"https://{url}"
+    if "@" in urlsplit(url).netloc:
+        raise PsirtError(
+            "GITLAB_URL (or GITLAB_HOST, or [tracker] url) carries credentials (user@ or "
+            "user:secret@): give the bare URL, and the token in GITLAB_TOKEN"
+        )
     return url
 
 
