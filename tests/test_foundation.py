@@ -91,9 +91,8 @@ def test_demo_writes_a_workspace_and_refuses_a_second_time(
     assert {p: p.stat().st_mtime_ns for p in target.rglob("*")} == before
 
 
-def test_corrupted_workspace_file_is_a_one_line_error(tmp_path: Path) -> None:
-    target = tmp_path / "demo"
-    assert run_app(app, ["demo", str(target)]) == 0
+def test_corrupted_workspace_file_is_a_one_line_error(demo_root: Path) -> None:
+    target = demo_root
     broken = target / "projects/gitlab-org/security/gitlab/issues/1101.md"
     broken.write_text(broken.read_text().replace("labels:", "labels: [unclosed", 1))
     from psirt.session import open_session

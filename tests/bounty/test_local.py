@@ -12,6 +12,7 @@ import pytest
 from psirt.bounty.interface import Activity, Bounty, BountyPlatform, Report
 from psirt.bounty.local import LocalBounty
 from psirt.errors import InputError, NotFoundError, WorkspaceError
+from tests.ports import missing_or_different
 
 NOW = datetime(2026, 3, 25, 10, 0, tzinfo=UTC)
 
@@ -68,7 +69,7 @@ bounties:
 
 def test_satisfies_the_bounty_port(tmp_path: Path) -> None:
     port: BountyPlatform = bounty(tmp_path)
-    assert port is not None
+    assert missing_or_different(port, BountyPlatform) == []
 
 
 def test_saved_report_reads_back_equal(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from psirt.trackers.interface import (
     Tracker,
 )
 from psirt.trackers.local import LocalTracker
+from tests.ports import missing_or_different
 
 SEC = "gitlab-org/security/gitlab"
 CANON = "gitlab-org/gitlab"
@@ -56,6 +57,7 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 def test_satisfies_the_tracker_port(tracker: LocalTracker) -> None:
     port: Tracker = tracker
+    assert missing_or_different(port, Tracker) == []
     assert port.request_count == 0
 
 
