@@ -70,3 +70,21 @@ def test_a_reporter_quoting_our_comment_does_not_break_the_rerun(
     context.bounty.add_comment("42", f"> Fixed in 1.0.1.\n> {report_marker('close:1.0.1')}\n\nyay")
     assert outcomes(context, comment) == ["skipped"]
     assert comment.verify(context)  # exactly one of ours
+
+
+class _Broken(UpsertNote):
+    """An action whose write dies with an error no adapter turned into a PsirtError."""
+
+    def apply(self, context: ExecutionContext) -> str:
+        raise OSError("No space left on device: token=glpat-SECRET")
+
+
+def test_an_unexpected_error_is_journaled_by_type_only(context: ExecutionContext) -> None:
+    with pytest.raises(OSError):
+        execute(Plan([_Broken(ISSUE, "m", "b", "w")]), context, live=True)
+    assert context.journal is not None
+    entries = context.journal.entries()
+    assert [(e["action"], e["outcome"], e["detail"]) for e in entries] == [
+        ("note", "failed", "unexpected OSError")
+    ]
+    assert "SECRET" not in context.journal.path.read_text()

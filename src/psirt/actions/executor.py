@@ -55,6 +55,15 @@ def execute(plan: Plan, context: ExecutionContext, *, live: bool) -> list[Outcom
                 context.journal.record(action.kind, action.subject, "failed", exc.message)
             outcomes.append(Outcome(action, "failed", str(exc)))
             raise ExecutionStopped(outcomes, exc) from exc
+        except Exception as exc:
+            # a bug or an unforeseen library error: the journal still says where the run
+            # stopped (the write may have landed; a rerun's check finds out). Only the type is
+            # journaled: a library's message may hold anything, a URL with a token included.
+            if context.journal is not None:
+                context.journal.record(
+                    action.kind, action.subject, "failed", f"unexpected {type(exc).__name__}"
+                )
+            raise
         if context.journal is not None:
             context.journal.record(action.kind, action.subject, "applied", detail)
         outcomes.append(Outcome(action, "applied", detail))
