@@ -11,11 +11,11 @@ from psirt.actions.bounty_actions import CommentOnReport, report_marker
 from psirt.actions.executor import ExecutionStopped, execute
 from psirt.actions.journal import Journal
 from psirt.actions.plan import ExecutionContext, Plan
-from psirt.actions.tracker_actions import UpsertNote, marker_comment
+from psirt.actions.tracker_actions import CloseIssue, UpsertNote, marker_comment
 from psirt.bounty.interface import Report
 from psirt.bounty.local import LocalBounty
 from psirt.errors import RefusedError
-from psirt.trackers.interface import Issue, IssueRef
+from psirt.trackers.interface import Issue, IssueRef, Note
 from psirt.trackers.local import LocalTracker
 
 ISSUE = IssueRef("gitlab-org/gitlab", 7)
@@ -88,3 +88,20 @@ def test_an_unexpected_error_is_journaled_by_type_only(context: ExecutionContext
         ("note", "failed", "unexpected OSError")
     ]
     assert "SECRET" not in context.journal.path.read_text()
+
+
+class _NoInternalNotes(LocalTracker):
+    """A server that ignores the ``internal`` flag (an older GitLab spoke ``confidential``)."""
+
+    def create_note(self, ref: IssueRef, body: str, *, internal: bool = False) -> Note:
+        return super().create_note(ref, body, internal=False)
+
+
+def test_an_internal_note_that_came_out_public_stops_the_run(tmp_path: Path) -> None:
+    tracker = _NoInternalNotes(tmp_path)
+    tracker.save_issue(Issue(ISSUE, "Canonical", "the bug"))
+    context = ExecutionContext(tracker=tracker, journal=Journal(tmp_path / "journal.jsonl"))
+    reminder = UpsertNote(ISSUE, "bounty", "Pay report 42.", "unpaid", internal=True)
+    with pytest.raises(ExecutionStopped, match="did not take"):
+        execute(Plan([reminder, CloseIssue(ISSUE, "shipped")]), context, live=True)
+    assert tracker.get_issue(ISSUE).state == "opened"  # nothing after it ran

@@ -91,8 +91,14 @@ class UpsertNote(Action):
         return f"created note {note.id}"
 
     def verify(self, context: ExecutionContext) -> bool:
+        """One note of ours with the body, and internal when asked (a server that ignores the
+        ``internal`` flag would otherwise publish an internal text without anyone noticing)."""
         ours = marked_notes(context.tracker.notes(self.ref), self.marker)
-        return len(ours) == 1 and ours[0].body.strip() == self.full_body.strip()
+        return (
+            len(ours) == 1
+            and ours[0].body.strip() == self.full_body.strip()
+            and (ours[0].internal or not self.internal)
+        )
 
 
 def _labels_done(issue: Issue, add: Sequence[str], remove: Sequence[str]) -> bool:
