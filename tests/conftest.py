@@ -1,4 +1,5 @@
-"""What the whole suite shares: a private cache directory, and the demo workspace built once.
+"""What the whole suite shares: no network beyond loopback, a private cache directory, and the
+demo workspace built once.
 
 The demo takes a quarter of a second to build and milliseconds to copy, so tests that change a
 workspace get a fresh copy of one session-wide build (``demo_root``) and tests that only read it
@@ -9,12 +10,50 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from psirt.knowledge import cwe
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+_refused: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _loopback_only() -> Iterator[None]:
+    """Name lookups and connections beyond loopback are refused (as if offline) and recorded;
+    a test that tried one fails (``_no_network``). Fake servers listen on 127.0.0.1."""
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and name not in LOOPBACK:
+            _refused.append(str(name))
+            raise socket.gaierror(socket.EAI_NONAME, f"tests: no network beyond loopback ({name})")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in LOOPBACK:
+            _refused.append(str(address[0]))
+            raise ConnectionRefusedError(f"tests: no network beyond loopback ({address[0]})")
+        real_connect(self, address)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", getaddrinfo)
+        patch.setattr(socket.socket, "connect", connect)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_network() -> Iterator[None]:
+    start = len(_refused)
+    yield
+    tried = _refused[start:]
+    assert not tried, f"the test tried to reach {sorted(set(tried))}: use a loopback fake"
 
 
 @pytest.fixture(scope="session", autouse=True)
