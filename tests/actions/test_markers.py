@@ -105,3 +105,14 @@ def test_an_internal_note_that_came_out_public_stops_the_run(tmp_path: Path) -> 
     with pytest.raises(ExecutionStopped, match="did not take"):
         execute(Plan([reminder, CloseIssue(ISSUE, "shipped")]), context, live=True)
     assert tracker.get_issue(ISSUE).state == "opened"  # nothing after it ran
+
+
+def test_a_torn_journal_line_does_not_swallow_the_next_entry(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal.jsonl")
+    journal.record("note", "g/p#1", "applied", "created note 1")
+    with journal.path.open("a", encoding="utf-8") as handle:
+        handle.write('{"time": "2026-03-25T10:00:00+00:00", "act')  # killed mid-line
+    journal.record("close", "g/p#1", "applied", "closed")
+    lines = journal.path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and lines[1].endswith('"act')
+    assert '"action": "close"' in lines[2] and lines[2].startswith("{")
