@@ -144,5 +144,5 @@ def test_usage_errors_are_reported_not_raised() -> None:
         [sys.executable, "-m", "psirt", "cvss"], capture_output=True, text=True, check=False
     )
     assert result.returncode == ExitCode.USAGE
-    assert "Traceback" not in result.stderr
-    assert "Missing argument" in result.stderr
+    assert result.stderr.startswith("psirt: error: Missing argument")
+    assert len(result.stderr.splitlines()) == 1

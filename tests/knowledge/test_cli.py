@@ -145,7 +145,10 @@ def test_cvss_uses_the_workspace_label_prefix(
 def test_cvss_bad_vector(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["cvss", "AV:Q/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:H"], capsys)
     assert code == ExitCode.USAGE and out == ""
-    assert err.strip() == "psirt: error: AV: unknown value 'Q' (expected N, A, L, P)"
+    assert err.strip() == (
+        "psirt: error: vector 'AV:Q/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:H': "
+        "AV: unknown value 'Q' (expected N, A, L, P)"
+    )
 
 
 def test_schedule_text(capsys: pytest.CaptureFixture[str]) -> None:

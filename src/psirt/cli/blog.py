@@ -66,10 +66,11 @@ def register(app: typer.Typer) -> None:
         except WorkspaceError:
             if holder.workspace_option is not None:
                 raise
-            typer.echo("note: no workspace; checking the post alone", err=True)
         else:
             session = holder.session()
         findings = lint_file(post, session, release_issue)
+        if session is None:  # said once the post was read: an unreadable post is one line
+            typer.echo("note: no workspace; checking the post alone", err=True)
         print_findings(findings, output, str(post))
         failed = any(f.is_error for f in findings)
         raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))

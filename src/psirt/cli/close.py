@@ -29,7 +29,8 @@ def register(app: typer.Typer) -> None:
         publish_cves: Annotated[
             bool,
             typer.Option(
-                "--publish-cves", help="Request publication of validated CVEs (blog must be public)"
+                "--publish-cves",
+                help="Request publication of validated CVEs (blog must be public).",
             ),
         ] = False,
         notify_hackerone: Annotated[
@@ -43,7 +44,9 @@ def register(app: typer.Typer) -> None:
         blog_url: Annotated[
             str | None,
             typer.Option(
-                "--blog-url", help="The post's public URL (default: computed from [blog])."
+                "--blog-url",
+                metavar="URL",
+                help="The post's public URL (default: computed from [blog] in psirt.toml).",
             ),
         ] = None,
         blog_published: Annotated[
@@ -63,6 +66,8 @@ def register(app: typer.Typer) -> None:
 
         if blog_url is not None and blog_published:
             raise InputError("give --blog-url or --blog-published, not both")
+        if blog_url is not None and not blog_url.startswith(("https://", "http://")):
+            raise InputError(f"--blog-url {blog_url!r}: expected the post's http(s) URL")
         chosen = close_issues or publish_cves or notify_hackerone
         options = CloseOptions(
             close_issues=close_issues or not chosen,

@@ -97,34 +97,58 @@ def command_group(help: str, **settings: Any) -> typer.Typer:
     return typer.Typer(help=help, no_args_is_help=True, add_completion=False, **settings)
 
 
+INTERRUPTED = 130
+"""The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it)."""
+
+
 def error(message: str) -> None:
-    """One line on standard error, never a secret, never a traceback."""
-    typer.echo(f"psirt: error: {message}", err=True)
+    """One line on standard error, never a secret, never a traceback: a message that spans
+    lines (a library's, a YAML parser's) is joined into one."""
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    typer.echo(f"psirt: error: {line}", err=True)
 
 
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
-    """Run the app; a ``PsirtError`` becomes one line and its documented exit code."""
-    from psirt.errors import PsirtError
+    """Run the app and return its exit code; every error the user can act on is one line.
+
+    ``PsirtError``: its message and documented code. Click's usage errors (unknown option,
+    missing argument, bad value): the message and the command's ``--help``, code 2.
+    A file the command could not read or write (``OSError`` naming it): code 2. Ctrl-C:
+    ``INTERRUPTED``. Anything else is a bug and keeps its traceback.
+    """
+    from psirt.errors import ExitCode, PsirtError
 
     try:
-        result: Any = app(args=args, standalone_mode=False)
+        result: Any = app(args=args, prog_name="psirt", standalone_mode=False)
     except PsirtError as exc:
         error(str(exc))
         return int(exc.exit_code)
     except typer.Exit as exc:
         return int(exc.exit_code)
-    except typer.Abort:
-        error("aborted")
-        return 1
-    except KeyboardInterrupt:
+    except (typer.Abort, KeyboardInterrupt):
         error("interrupted")
-        return 130
+        return INTERRUPTED
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        error(f"{exc.filename}: {exc.strerror or exc}")
+        return int(ExitCode.USAGE)
     except Exception as exc:
-        # Click usage errors (Typer vendors its own click): they know how to show themselves.
-        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
-        if callable(show) and isinstance(exit_code, int):
-            show()
-            return exit_code
-        raise
+        # Click's errors (Typer vendors its own click, so they are known by their shape):
+        # a usage error carries the context of the command it was raised in.
+        format_message = getattr(exc, "format_message", None)
+        if not callable(format_message) or not isinstance(getattr(exc, "exit_code", None), int):
+            raise
+        show = getattr(exc, "show", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and callable(show):
+            show()  # a group called without a command: its help is the answer
+            return int(ExitCode.USAGE)
+        command = getattr(getattr(exc, "ctx", None), "command_path", None)
+        hint = f" (see '{command} --help')" if command else ""
+        error(f"{format_message()}{hint}")
+        return int(ExitCode.USAGE)
     sys.stdout.flush()
-    return int(result) if isinstance(result, int) else 0
+    code = int(result) if isinstance(result, int) else 0
+    if code == INTERRUPTED:  # Typer turns Ctrl-C into this code, silently
+        error("interrupted")
+    return code

@@ -45,7 +45,9 @@ def register(app: typer.Typer) -> None:
 
     @cve_app.command("lint")
     def lint(
-        records: Annotated[list[Path], typer.Argument(help="CVE JSON 5 record files.")],
+        records: Annotated[
+            list[Path], typer.Argument(metavar="RECORD", help="CVE JSON 5 record files.")
+        ],
         output: FormatOption = OutputFormat.text,
     ) -> None:
         """Lint published CVE JSON 5 records from any CNA (no workspace needed)."""

@@ -96,9 +96,15 @@ def cvss(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Score a CVSS vector and give its GitLab severity label and CVE JSON metric object."""
+    from psirt.errors import InputError
     from psirt.knowledge.cvss import parse_vector
 
-    score = parse_vector(vector)
+    try:
+        score = parse_vector(vector)
+    except InputError as exc:
+        if exc.where is not None:
+            raise
+        raise InputError(exc.message, where=f"vector {vector!r}") from exc
     label = _severity_label(ctx, score.gitlab_severity) if score.base_score > 0 else None
     if output is OutputFormat.json:
         data = score.as_json()
