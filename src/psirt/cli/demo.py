@@ -13,7 +13,9 @@ def register(app: typer.Typer) -> None:
     def demo(
         folder: Annotated[
             Path,
-            typer.Argument(help="Where to write the demo workspace (new or empty folder)."),
+            typer.Argument(
+                help="Where to write the demo workspace (new or empty folder).", file_okay=False
+            ),
         ] = Path("psirt-demo"),
     ) -> None:
         """Write a realistic release workspace (with deliberate defects) and run the pipeline."""

@@ -120,13 +120,17 @@ def cvss(
 
 
 def _severity_label(ctx: typer.Context, level: int) -> str:
-    """The label from the workspace's psirt.toml when there is one, else the defaults."""
+    """The label from the workspace's psirt.toml when there is one, else the defaults; a
+    workspace named with --workspace must be readable."""
     from psirt.config import LabelsConfig
     from psirt.errors import WorkspaceError
 
+    holder = state(ctx)
     try:
-        labels = state(ctx).workspace().config.labels
+        labels = holder.workspace().config.labels
     except WorkspaceError:
+        if holder.workspace_option is not None:
+            raise
         labels = LabelsConfig()
     return labels.severity(level)
 
