@@ -15,7 +15,7 @@ Everything here is a pure function of the snapshot's objects, so each rule is a 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from psirt.compute.description import (
@@ -28,6 +28,7 @@ from psirt.compute.placeholders import is_placeholder
 from psirt.config import Config
 from psirt.errors import InputError, PsirtError
 from psirt.knowledge.policy import AffectedRange, affected_ranges, fixed_versions, solution_text
+from psirt.model.merge_requests import reverted_merge_requests, without_reverts
 from psirt.model.release import CveRequest, Release, SecurityIssue
 from psirt.model.versions import Version
 from psirt.parsing.cve_yaml import CveDocument
@@ -86,8 +87,54 @@ class CveUpdate:
 # -- each field, as a small pure function --------------------------------------------------
 
 
-def ranges_for(first_affected: Version, release: Release, config: Config) -> list[AffectedRange]:
-    return affected_ranges(first_affected, release.versions, config.product.maintained_minors)
+def ranges_for(
+    first_affected: Version,
+    release: Release,
+    config: Config,
+    fixed_lines: Collection[Version] | None = None,
+) -> list[AffectedRange]:
+    return affected_ranges(
+        first_affected,
+        release.versions,
+        config.product.maintained_minors,
+        fixed_lines=fixed_lines,
+    )
+
+
+def fixed_lines_of(item: SecurityIssue, release: Release, config: Config) -> set[Version] | None:
+    """The release lines a fix with reduced backports reaches; None for an ordinary fix.
+
+    The reduced-backports label says some maintained lines do not get the fix; which ones is
+    told by the fix's merge requests to the release's stable branches (open or merged, and
+    not reverted). An ordinary fix reaches every line it affects (ISS008 reports a missing
+    backport).
+    """
+    if config.labels.reduced_backports not in item.issue.labels:
+        return None
+    undone = {mr.ref for mr in reverted_merge_requests(item.merge_requests, config.labels.reverted)}
+    targets = {
+        mr.target_branch
+        for mr in without_reverts(item.merge_requests)
+        if mr.state != "closed" and mr.ref not in undone
+    }
+    return {v.series for v in release.versions if v.stable_branch in targets}
+
+
+def issue_ranges(item: SecurityIssue, release: Release, config: Config) -> list[AffectedRange]:
+    """The affected ranges of one fix in this release: from its Details 'Version affected' to the
+    release versions that carry the fix. Raises InputError when they cannot be computed."""
+    first = item.first_affected
+    if first is None:
+        written = item.details.version_affected
+        raise InputError(
+            f"{item.ref}: Details 'Version affected' is "
+            + (f"not a version ({written!r})" if written else "missing")
+            + " (expected X.Y, e.g. 16.10)"
+        )
+    try:
+        return ranges_for(first, release, config, fixed_lines_of(item, release, config))
+    except InputError as exc:
+        raise InputError(f"{item.ref}: {exc.message}") from exc
 
 
 def affected_versions_field(ranges: Sequence[AffectedRange]) -> list[str]:
@@ -241,19 +288,10 @@ def compute_update(item: SecurityIssue, release: Release, config: Config) -> Cve
 def _ranges(
     item: SecurityIssue, release: Release, config: Config, work: _Work
 ) -> list[AffectedRange] | None:
-    first = item.first_affected
-    if first is None:
-        written = item.details.version_affected
-        work.problems.append(
-            f"{item.ref}: Details 'Version affected' is "
-            + (f"not a version ({written!r})" if written else "missing")
-            + " (expected X.Y, e.g. 16.10); affected and fixed versions not computed"
-        )
-        return None
     try:
-        return ranges_for(first, release, config)
+        return issue_ranges(item, release, config)
     except InputError as exc:
-        work.problems.append(f"{item.ref}: {exc.message}; affected and fixed versions not computed")
+        work.problems.append(f"{exc.message}; affected and fixed versions not computed")
         return None
 
 

@@ -139,7 +139,12 @@ def _quote(text: str) -> str:
 def _cve_yaml(fix: DemoFix, canonical_url: str) -> str:
     releases = [Version.parse(v) for v in RELEASE_VERSIONS]
     if fix.computed:
-        ranges = affected_ranges(Version.parse(fix.version_affected), releases)
+        reduced = Config().labels.reduced_backports in fix.labels
+        ranges = affected_ranges(
+            Version.parse(fix.version_affected),
+            releases,
+            fixed_lines=[Version.parse(minor) for minor in fix.backports] if reduced else None,
+        )
         affected = "\n".join(f"      - '{r}'" for r in ranges)
         fixed = [str(v) for v in fixed_versions(ranges)]
         if fix.fixed_versions is not None:

@@ -369,8 +369,8 @@ FIXES: tuple[DemoFix, ...] = (
         ee_only=False,
         description=(
             "GitLab has remediated an issue in GitLab CE/EE affecting all versions from 18.8 "
-            "before 18.8.7, 18.9 before 18.9.3, and 18.10 before 18.10.1 that could have allowed "
-            "an unauthenticated user to determine whether an account exists."
+            "before 18.10.1 that could have allowed an unauthenticated user to determine whether "
+            "an account exists."
         ),
         author="erik-dev",
         reviewer="hana-maint",

@@ -16,7 +16,7 @@ from pathlib import Path
 from psirt.config import Config
 from psirt.errors import InputError
 from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
-from psirt.knowledge.policy import affected_ranges, version_phrase
+from psirt.knowledge.policy import version_phrase
 from psirt.model.merge_requests import reverted_fix_merge_requests, reverted_merge_requests
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
 from psirt.model.versions import Version
@@ -119,12 +119,7 @@ def _severity_of(item: SecurityIssue, facts: CveFacts, config: Config) -> tuple[
 
 def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEntry:
     facts = resolve(item, release, config)
-    ranges = facts.ranges
-    if not ranges and item.first_affected is not None and release.versions:
-        try:
-            ranges = tuple(affected_ranges(item.first_affected, release.versions))
-        except InputError:
-            ranges = ()
+    ranges = facts.ranges  # the YAML's, else the computed ones (resolve)
     versions = f"all versions {version_phrase(ranges)}" if ranges else "TODO"
     level, severity = _severity_of(item, facts, config)
     has_cve = facts.cve_id is not None

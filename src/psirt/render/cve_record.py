@@ -16,10 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from psirt.compute.cve_fields import issue_ranges
 from psirt.config import Config
 from psirt.errors import InputError
 from psirt.knowledge.cvss import CvssScore, parse_vector
-from psirt.knowledge.policy import AffectedRange, affected_ranges, fixed_versions, solution_text
+from psirt.knowledge.policy import AffectedRange, fixed_versions, solution_text
 from psirt.model.release import Release, SecurityIssue
 from psirt.model.versions import Version
 from psirt.parsing.links import report_id_in
@@ -88,9 +89,7 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
     computed = False
     if ranges is None and item.first_affected is not None and release.versions:
         try:
-            ranges = affected_ranges(
-                item.first_affected, release.versions, config.product.maintained_minors
-            )
+            ranges = issue_ranges(item, release, config)
             computed = True
         except InputError:
             ranges = None

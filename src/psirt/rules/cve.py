@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from psirt.compute.cve_fields import issue_ranges
 from psirt.compute.description import DESCRIPTION_OPENING
 from psirt.compute.placeholders import find_placeholders
 from psirt.errors import InputError
@@ -21,7 +22,6 @@ from psirt.knowledge.cvss import parse_vector, same_vector
 from psirt.knowledge.cwe import load_catalog, normalize_cwe_id
 from psirt.knowledge.policy import (
     AffectedRange,
-    affected_ranges,
     fixed_versions,
     solution_text,
     version_phrase,
@@ -274,12 +274,10 @@ class CveSubject:
     @cached_property
     def expected_ranges(self) -> list[AffectedRange] | None:
         """The ranges the policy computes; None when the inputs are missing or inconsistent."""
-        first = self.item.first_affected
-        versions = list(self.snapshot.release.versions)
-        if first is None or not versions:
+        if self.item.first_affected is None or not self.snapshot.release.versions:
             return None
         try:
-            return affected_ranges(first, versions, self.snapshot.config.product.maintained_minors)
+            return issue_ranges(self.item, self.snapshot.release, self.snapshot.config)
         except InputError:
             return None
 

@@ -251,22 +251,16 @@ def check_blog(
 
 
 def fixed_versions(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[Version]:
-    """The release versions that carry the fix, newest first: every maintained line from the
-    first affected version's minor on (all of the release when that version is unknown)."""
-    from psirt.knowledge.policy import affected_ranges
+    """The release versions that carry the fix, newest first, as its CVE ranges say (fewer
+    with reduced backports); all of the release when they cannot be computed."""
+    from psirt.compute.cve_fields import issue_ranges
     from psirt.knowledge.policy import fixed_versions as fixed_of
 
     release = snapshot.release
-    first = item.first_affected
-    if first is not None:
-        try:
-            ranges = affected_ranges(
-                first, release.versions, snapshot.config.product.maintained_minors
-            )
-            return sorted(fixed_of(ranges), reverse=True)
-        except InputError:
-            pass
-    return list(release.versions)
+    try:
+        return sorted(fixed_of(issue_ranges(item, release, snapshot.config)), reverse=True)
+    except InputError:
+        return list(release.versions)
 
 
 def version_words(versions: Sequence[Version]) -> str:
