@@ -169,10 +169,14 @@ def test_blog_answering_200_lets_publication_run(workspace: Workspace) -> None:
     )
 
 
-def test_closing_issues_alone_does_not_need_the_blog(workspace: Workspace) -> None:
+def test_closing_issues_waits_for_the_blog_too(workspace: Workspace) -> None:
+    """The close note says the fix was released: not true before the post is out."""
     options = CloseOptions(publish_cves=False, notify_hackerone=False)
-    result = run_close(workspace, options, live=True, get=lambda url: BlogAnswer(404, url))
-    assert result.blog is None and not result.blocked
+    with pytest.raises(RefusedError, match="before the blog post is public"):
+        run_close(workspace, options, live=True, get=lambda url: BlogAnswer(404, url))
+    assert LocalTracker(workspace.root).get_issue(canonical(51001)).state == "opened"
+    published = CloseOptions(publish_cves=False, notify_hackerone=False, blog_published=True)
+    run_close(workspace, published, live=True, get=lambda url: BlogAnswer(404, url))
     assert LocalTracker(workspace.root).get_issue(canonical(51001)).state == "closed"
 
 
@@ -243,7 +247,7 @@ def test_cli_refuses_with_exit_4_when_the_blog_is_not_public(
 def test_cli_dry_run_prints_the_plan(
     workspace: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = run_app(app, ["-w", str(workspace.root), "close", "--close-issues"])
+    code = run_app(app, ["-w", str(workspace.root), "close", "--close-issues", "--blog-published"])
     out = capsys.readouterr().out
     assert code == 0
     assert "close gitlab-org/gitlab#51001" in out and "refused (not in the plan)" in out

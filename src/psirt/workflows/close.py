@@ -115,15 +115,16 @@ class ClosePlan:
 
     @property
     def blocked(self) -> bool:
-        """Disclosing steps asked for while the blog post is not public."""
-        return self.options.discloses and (self.blog is None or not self.blog.public)
+        """Every step of close comes after the announcement (the handbook's post-release):
+        the notes say the fix *was released*, publication and notification disclose it."""
+        return self.blog is None or not self.blog.public
 
     def blocked_error(self) -> RefusedError:
         reason = self.blog.reason if self.blog else "no blog post URL"
         return RefusedError(
-            f"refusing to publish CVEs or notify reporters before the blog post is public "
-            f"({reason}); publish the post first, or pass --blog-url URL, or --blog-published "
-            "if you have checked it yourself. Nothing was written."
+            f"refusing to close the release before the blog post is public ({reason}); "
+            "publish the post first, or pass --blog-url URL, or --blog-published if you have "
+            "checked it yourself. Nothing was written."
         )
 
     def render(self, *, live: bool = False, diffs: bool = True) -> str:
@@ -543,9 +544,7 @@ def run_close(
 
     session = session or open_session(workspace, env)
     snapshot = session.snapshot(options.release_issue)
-    blog = (
-        check_blog(options, snapshot.release, snapshot.config, get) if options.discloses else None
-    )
+    blog = check_blog(options, snapshot.release, snapshot.config, get)
     builder = None
     if options.publish_cves and snapshot.config.cna.kind != "gitlab-cves":
         builder = record_builder(snapshot, blog.url if blog else None)
