@@ -30,14 +30,14 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--publish-cves",
-                help="Request publication of validated CVEs (blog must be public).",
+                help="Request publication of validated, valid CVEs.",
             ),
         ] = False,
         notify_hackerone: Annotated[
             bool,
             typer.Option(
                 "--notify-hackerone",
-                help="Tell reporters the fix is out, resolve their reports (blog must be public).",
+                help="Tell reporters the fix is out, resolve their reports.",
             ),
         ] = False,
         release_issue: ReleaseIssueOption = None,
@@ -59,7 +59,8 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = OutputFormat.text,
     ) -> int:
         """Finish the release: close issues, publish CVEs, notify HackerOne (all three when no
-        step is named). Dry run by default; --live applies, journals, and is safe to rerun."""
+        step is named), once the blog post is public. Dry run by default; --live applies,
+        journals, and is safe to rerun."""
         from psirt.actions.executor import ExecutionStopped
         from psirt.errors import ExitCode, InputError
         from psirt.workflows.close import CloseOptions, run_close
