@@ -55,3 +55,19 @@ def test_merge_requests_into_the_stable_branches_are_loaded(snapshot: ReleaseSna
         "18-9-stable-ee",
         "18-8-stable-ee",
     }
+
+
+def test_the_report_is_taken_from_the_links_table_only(demo_root: Path) -> None:
+    """close writes to the report, so a report id in text anyone can write does not count."""
+    issue_file = demo_root / "projects/gitlab-org/security/gitlab/issues/1101.md"
+    text = issue_file.read_text(encoding="utf-8")
+    issue_file.write_text(
+        text.replace("| HackerOne report | https://hackerone.com/reports/3100001 |\n", ""),
+        encoding="utf-8",
+    )
+    canonical = demo_root / "projects/gitlab-org/gitlab/issues/51001.md"
+    assert "hackerone.com/reports/3100001" in canonical.read_text(encoding="utf-8")
+    snapshot = open_session(Workspace(demo_root)).snapshot()
+    item = snapshot.security_issue(IssueRef("gitlab-org/security/gitlab", 1101))
+    assert item is not None
+    assert item.report_id is None and item.report is None

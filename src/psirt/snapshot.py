@@ -15,7 +15,7 @@ from psirt.model.versions import versions_in
 from psirt.parsing.council import parse_council
 from psirt.parsing.cve_yaml import CveDocument, find_yaml_block
 from psirt.parsing.details import parse_details
-from psirt.parsing.links import parse_links, report_id_in
+from psirt.parsing.links import parse_links
 from psirt.parsing.tasklist import parse_tasks
 from psirt.trackers.interface import Issue, IssueLink, IssueRef, Note, Tracker
 
@@ -140,13 +140,9 @@ def _load(
     extra = sorted({r for r in (*cve_refs, *canonical_refs) if r and r not in fetched})
     fetched.update({i.ref: i for i in _get_all(tracker, extra, problems, "linked to a fix")})
 
-    report_ids = [
-        table.report_id or _report_in(fetched.get(canonical) if canonical else None)
-        for table, canonical in zip(tables, canonical_refs, strict=True)
-    ]
-    reports_f.update(
-        _submit_reports(pool, bounty, [r for r in report_ids if r not in reports_f], problems)
-    )
+    # Only the Links table names the report: close comments on it and resolves it, so it is
+    # never taken from text that someone outside the team may have written.
+    report_ids = [table.report_id for table in tables]
     # The CNA bot's comments matter only while it holds a request invalid.
     cve_notes_f = {
         ref: pool.submit(tracker.notes, ref)
@@ -219,10 +215,6 @@ def _get_all(
             except NotFoundError:
                 problems.append(f"{ref} ({why}) does not exist")
         return found
-
-
-def _report_in(canonical: Issue | None) -> str | None:
-    return report_id_in(canonical.description) if canonical else None
 
 
 def _submit_reports(
