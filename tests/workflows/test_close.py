@@ -273,3 +273,32 @@ def test_demo_ends_with_the_close_dry_run(workspace: Workspace) -> None:
     assert "assuming the blog post is public" in result.lines[0]
     assert any("refused" in line for line in result.lines)
     assert tree_digest(workspace.root) == before
+
+
+def test_a_record_that_breaks_the_schema_is_refused_in_the_plan(workspace: Workspace) -> None:
+    """With CVE Services, a bad record is found while planning, not half way through a run."""
+    from dataclasses import replace
+
+    from psirt.actions.cna_actions import PublishCve
+    from psirt.workflows.close import BlogGate, build_close_plan, record_builder
+
+    snapshot = open_session(workspace).snapshot()
+    config = snapshot.config.model_copy(
+        update={"cna": snapshot.config.cna.model_copy(update={"kind": "cve-services"})}
+    )
+    snapshot = replace(snapshot, config=config)
+    good = record_builder(snapshot, "https://blog.test/post")
+
+    def broken_for_4101(item: object) -> dict[str, object]:
+        record = good(item)  # type: ignore[arg-type]
+        if record["cveMetadata"]["cveId"] == "CVE-2026-4101":
+            del record["containers"]["cna"]["affected"]
+        return record
+
+    options = CloseOptions(close_issues=False, notify_hackerone=False, blog_published=True)
+    gate = BlogGate("https://blog.test/post", True, "--blog-published")
+    result = build_close_plan(snapshot, options, gate, broken_for_4101)
+    refused = {r.subject: r.reason for r in result.refusals}
+    assert "breaks the schema" in refused["CVE-2026-4101"]
+    published = {a.cve_id for a in result.plan if isinstance(a, PublishCve)}
+    assert "CVE-2026-4101" not in published and "CVE-2026-4103" in published

@@ -410,6 +410,14 @@ def _publish_actions(
     except InputError as exc:
         refusals.append(Refusal(PUBLISH_CVES, subject, f"its CVE record cannot be built: {exc}"))
         return []
+    from psirt.render.cve_record import schema_errors
+
+    broken = schema_errors(record)
+    if broken:  # refused in the plan, so one bad record cannot stop the run half way
+        refusals.append(
+            Refusal(PUBLISH_CVES, subject, "its CVE record breaks the schema: " + "; ".join(broken))
+        )
+        return []
     return [
         PublishCve(
             request.cve_id,
