@@ -154,3 +154,18 @@ def test_round_trip_property(
     again = CveDocument(out)
     assert again.get("description") == plain(description)
     assert again.list_of("product.affected_versions") == [plain(r) for r in ranges]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vulnerability:\n  cwe: CWE-1\n  references:\n  - a\n  - b\n  solution: ''\n",
+        "vulnerability:\n    cwe: CWE-1\n    references:\n        - a\n    solution: ''\n",
+        "vulnerability:\n  cwe: CWE-1\n  references:\n    - a\n  solution: ''\n",
+    ],
+    ids=["dash-at-key-column", "four-spaces", "indented-dash"],
+)
+def test_an_edit_keeps_the_documents_indentation(text: str) -> None:
+    doc = CveDocument(text)
+    doc.set("solution", "x")
+    assert doc.dump() == text.replace("solution: ''", "solution: 'x'")

@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -21,7 +22,6 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
     SingleQuotedScalarString,
 )
-from ruamel.yaml.util import load_yaml_guess_indent
 
 from psirt.errors import InputError
 
@@ -65,15 +65,21 @@ def replace_yaml_block(description: str, body: str) -> str:
 _KEY_LINE = re.compile(r"^( +)[^\s#-][^:]*:(\s|$)")
 
 
+_OPEN_KEY = re.compile(r"^( *)[^\s#-][^:]*:\s*(#.*)?$")  # a key whose value follows below
+_DASH = re.compile(r"^( *)- +\S")
+
+
 def _guess_indent(text: str) -> tuple[int, int, int]:
-    """Mapping indent, sequence indent and dash offset as the document writes them."""
-    mapping = min(
-        (len(m.group(1)) for m in map(_KEY_LINE.match, text.splitlines()) if m), default=2
-    )
-    sequence, offset = (None, None)
-    if text.strip():
-        _, sequence, offset = load_yaml_guess_indent(text)
-    return mapping, sequence or mapping, offset or 0
+    """Mapping indent, sequence indent and dash offset as the document writes them, read off
+    the lines (the document is parsed once, by the loader)."""
+    lines = text.splitlines()
+    mapping = min((len(m.group(1)) for m in map(_KEY_LINE.match, lines) if m), default=2)
+    for previous, line in pairwise(lines):
+        key, dash = _OPEN_KEY.match(previous), _DASH.match(line)
+        if key and dash:
+            offset = max(0, len(dash.group(1)) - len(key.group(1)))
+            return mapping, offset + 2, offset
+    return mapping, mapping, 0
 
 
 def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
