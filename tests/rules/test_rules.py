@@ -315,3 +315,20 @@ def test_ee_only_title_is_clean() -> None:
         cve=f.cve_request(yaml=yaml, title=f.CVE_TITLE.replace("CE/EE", "EE")),
     )
     assert run_rules(f.snapshot(item)) == []
+
+
+def test_a_cwe_name_with_a_path_in_it_is_not_an_overshare() -> None:
+    """MITRE names CWE-26 "Path Traversal: '/dir/../filename'": the title repeats it, and only
+    what follows the name is checked for oversharing."""
+    name = "Path Traversal: '/dir/../filename'"
+    title = f"{name} issue in release notes impacts GitLab CE/EE"
+    item = _cve(cwe="CWE-26")
+    assert item.cve_request is not None
+    request = replace(item.cve_request, issue=replace(item.cve_request.issue, title=title))
+    clean = f.snapshot(replace(item, cve_request=request))
+    assert "CVE023" not in codes(clean)
+    leaky = replace(
+        request,
+        issue=replace(request.issue, title=title.replace("release notes", "app/models/release.rb")),
+    )
+    assert "CVE023" in codes(f.snapshot(replace(item, cve_request=leaky)))

@@ -71,6 +71,18 @@ class CweEntry:
 _Row = tuple[str, str | None, str, str, str, tuple[int, ...]]
 
 
+_QUOTE_STYLES = str.maketrans({"\u2018": "'", "\u2019": "'", '"': "'"})
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.translate(_QUOTE_STYLES).split()).lower()
+
+
+def same_cwe_name(a: str, b: str) -> bool:
+    """Whether two texts name the same CWE, as titles write it (case, spacing, quote style)."""
+    return _name_key(a) == _name_key(b)
+
+
 class CweCatalog:
     """An immutable index of one catalog version; ``get`` is a dict lookup."""
 
@@ -79,6 +91,7 @@ class CweCatalog:
         self.date = date
         self.source = source
         self._rows = rows
+        self._names: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -105,6 +118,13 @@ class CweCatalog:
             usage=usage,
             suggestions=tuple(f"CWE-{n}" for n in suggestions),
         )
+
+    def by_name(self, name: str) -> CweEntry | None:
+        """The entry named exactly ``name`` (case, spacing and quote style aside)."""
+        if self._names is None:
+            self._names = {_name_key(row[0]): number for number, row in self._rows.items()}
+        number = self._names.get(_name_key(name))
+        return None if number is None else self.get(str(number))
 
     def entries(self) -> Iterator[CweEntry]:
         for number in sorted(self._rows):

@@ -28,6 +28,7 @@ from psirt.model.versions import Version, versions_in
 from psirt.render.blog import BlogPost, SecurityEntry
 from psirt.render.blog_parse import FixSection, ParsedPost, cvss_field
 from psirt.render.slug import plain_text
+from psirt.rules.cve import find_title_overshare
 from psirt.rules.overshare import find_overshare, summarize
 from psirt.rules.registry import RULES
 
@@ -396,7 +397,7 @@ def check_overshare(ctx: BlogLintContext) -> Iterator[Finding]:
     for section in ctx.post.sections:
         name = section.cve_id or section.title
         for part, text in (("title", section.title), ("description", section.description)):
-            found = find_overshare(text)
+            found = find_title_overshare(text) if part == "title" else find_overshare(text)
             if found:
                 yield R_OVERSHARE.finding(
                     ctx.subject,

@@ -19,7 +19,7 @@ from psirt.compute.placeholders import find_placeholders
 from psirt.errors import InputError
 from psirt.knowledge.cpe import Cpe, cpe_names_product
 from psirt.knowledge.cvss import parse_vector, same_vector
-from psirt.knowledge.cwe import load_catalog, normalize_cwe_id
+from psirt.knowledge.cwe import load_catalog, normalize_cwe_id, same_cwe_name
 from psirt.knowledge.policy import (
     AffectedRange,
     fixed_versions,
@@ -32,7 +32,7 @@ from psirt.model.versions import Version
 from psirt.parsing.cve_yaml import CveDocument
 from psirt.rules.cve_record import CREDIT_WORDS
 from psirt.rules.issue import council_score
-from psirt.rules.overshare import find_overshare, summarize
+from psirt.rules.overshare import Overshare, find_overshare, summarize
 from psirt.rules.registry import RULES, Rule
 from psirt.trackers.interface import IssueRef
 
@@ -252,7 +252,6 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 #: A CVE request title: ``<CWE name> issue in <component> impacts <product> <edition>``.
 CVE_TITLE = re.compile(r"^(?P<cwe>.+?) issue in (?P<component>.+?) impacts (?P<product>.+)$")
 _CREDITING = re.compile(rf"{CREDIT_WORDS}|(?<![\w/])@[A-Za-z0-9_][\w.-]*", re.IGNORECASE)
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", '"': "'"})
 
 
 @dataclass(frozen=True)
@@ -576,17 +575,22 @@ def check_references(cve: CveSubject) -> Iterator[Finding]:
         )
 
 
-def _same_name(a: str, b: str) -> bool:
-    return a.translate(_QUOTES).strip().lower() == b.translate(_QUOTES).strip().lower()
+def find_title_overshare(title: str) -> list[Overshare]:
+    """Oversharing in a CVE title. The leading CWE name is MITRE's own wording and may hold a
+    path ("Path Traversal: '/dir/../filename'"), so only what follows it is checked."""
+    match = CVE_TITLE.match(title)
+    if match is not None and load_catalog().by_name(match["cwe"]) is not None:
+        return find_overshare(title[match.end("cwe") :])
+    return find_overshare(title)
 
 
 def check_title(cve: CveSubject) -> Iterator[Finding]:
     title = cve.request.issue.title.strip()
     product = cve.snapshot.config.product
-    found = find_overshare(title)
+    match = CVE_TITLE.match(title)
+    found = find_title_overshare(title)
     if found:
         yield cve.finding(OVERSHARE_TITLE, "title", f"title: overshares: {summarize(found)}")
-    match = CVE_TITLE.match(title)
     expected_edition = (
         product.edition_label(cve.item.ee_only) if cve.item.ee_only is not None else None
     )
@@ -604,7 +608,7 @@ def check_title(cve: CveSubject) -> Iterator[Finding]:
             entry = load_catalog().get(normalize_cwe_id(document.text_of("cwe")))
         except InputError:
             entry = None
-        if entry is not None and not _same_name(match["cwe"], entry.name):
+        if entry is not None and not same_cwe_name(match["cwe"], entry.name):
             yield cve.finding(
                 TITLE_FORMAT,
                 "title",
