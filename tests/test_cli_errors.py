@@ -21,7 +21,7 @@ import typer
 from typer.main import get_command
 
 from psirt.cli.app import app
-from psirt.cli.common import INTERRUPTED, run_app
+from psirt.cli.common import run_app
 from psirt.errors import ExitCode
 from tests.fakes.gitlab_server import FakeGitLab
 
@@ -327,7 +327,9 @@ def test_ctrl_c_is_one_line_and_130(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(schedule, "releases_in", interrupted)
-    assert run_app(app, ["schedule", "--year", "2026"]) == INTERRUPTED == 128 + signal.SIGINT
+    assert (
+        run_app(app, ["schedule", "--year", "2026"]) == ExitCode.INTERRUPTED == 128 + signal.SIGINT
+    )
     assert capsys.readouterr().err == "psirt: error: interrupted\n"
 
 
@@ -344,7 +346,7 @@ def test_a_real_sigint_through_the_installed_entry_point(tmp_path: Path) -> None
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=False
     )
-    assert done.returncode == INTERRUPTED
+    assert done.returncode == ExitCode.INTERRUPTED
     assert done.stderr == "psirt: error: interrupted\n"
 
 

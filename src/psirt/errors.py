@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad arguments or bad input (malformed YAML, invalid CVSS, broken workspace file)
     REMOTE = 3  # a tracker, HackerOne or CVE Services failed or refused
     REFUSED = 4  # a safety rule refused the action (blog not public, CVE not validated)
+    INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class PsirtError(Exception):

@@ -97,8 +97,6 @@ def command_group(help: str, **settings: Any) -> typer.Typer:
     return typer.Typer(help=help, no_args_is_help=True, add_completion=False, **settings)
 
 
-INTERRUPTED = 130
-"""The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it)."""
 
 
 def error(message: str) -> None:
@@ -114,7 +112,7 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     ``PsirtError``: its message and documented code. Click's usage errors (unknown option,
     missing argument, bad value): the message and the command's ``--help``, code 2.
     A file the command could not read or write (``OSError`` naming it): code 2. Ctrl-C:
-    ``INTERRUPTED``. Anything else is a bug and keeps its traceback.
+    ``ExitCode.INTERRUPTED``. Anything else is a bug and keeps its traceback.
     """
     from psirt.errors import ExitCode, PsirtError
 
@@ -127,7 +125,7 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         error("interrupted")
-        return INTERRUPTED
+        return int(ExitCode.INTERRUPTED)
     except OSError as exc:
         if exc.filename is None:
             raise
@@ -149,6 +147,6 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
         return int(ExitCode.USAGE)
     sys.stdout.flush()
     code = int(result) if isinstance(result, int) else 0
-    if code == INTERRUPTED:  # Typer turns Ctrl-C into this code, silently
+    if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into this code, silently
         error("interrupted")
     return code
