@@ -302,3 +302,16 @@ def test_a_record_that_breaks_the_schema_is_refused_in_the_plan(workspace: Works
     assert "breaks the schema" in refused["CVE-2026-4101"]
     published = {a.cve_id for a in result.plan if isinstance(a, PublishCve)}
     assert "CVE-2026-4101" not in published and "CVE-2026-4103" in published
+
+
+def test_a_report_closed_as_duplicate_is_not_resolved(workspace: Workspace) -> None:
+    bounty = LocalBounty(workspace.root)
+    report = bounty.get_report("3100001")
+    from dataclasses import replace
+
+    bounty.save_report(replace(report, state="duplicate"))
+    result = run_close(workspace, PUBLIC, live=False)
+    refused = {r.subject: r.reason for r in result.refusals if r.step == "notify-hackerone"}
+    assert "closed as duplicate" in refused["report 3100001"]
+    touched = {a.report_id for a in result.plan if isinstance(a, CommentOnReport | ResolveReport)}
+    assert "3100001" not in touched and "3100002" in touched

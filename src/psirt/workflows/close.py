@@ -429,6 +429,10 @@ def _publish_actions(
     ]
 
 
+# HackerOne states that close a report without a fix: never turned into "resolved".
+CLOSED_UNRESOLVED = frozenset({"duplicate", "informative", "not-applicable", "spam"})
+
+
 def _notify_actions(
     item: SecurityIssue,
     snapshot: ReleaseSnapshot,
@@ -441,6 +445,16 @@ def _notify_actions(
     if item.report is None:
         refusals.append(
             Refusal(NOTIFY_HACKERONE, f"report {item.report_id}", "the report could not be read")
+        )
+        return []
+    if item.report.state in CLOSED_UNRESOLVED:
+        refusals.append(
+            Refusal(
+                NOTIFY_HACKERONE,
+                f"report {item.report_id}",
+                f"the report is closed as {item.report.state}; resolving it would reopen that "
+                "decision (check the Links table names the right report)",
+            )
         )
         return []
     config = snapshot.config
