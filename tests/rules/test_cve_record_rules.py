@@ -126,6 +126,7 @@ BROKEN: dict[str, Callable[[dict[str, Any]], None]] = {
     "REC010": lambda r: _description(r, "view titles.", "view titles"),
     "REC011": lambda r: _description(r, "16.10 before", "1X.X before"),
     "REC012": _set(("problemTypes", 0, "descriptions", 0, "cweId"), "CWE-862"),
+    "REC013": lambda r: _description(r, "view titles.", "view titles via GET /api/v4/issues/:id."),
 }
 
 

@@ -16,6 +16,7 @@ from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import RANGE_CONNECTIVE
 from psirt.model.finding import Finding
 from psirt.model.versions import Version, versions_in
+from psirt.rules.overshare import find_overshare, summarize
 from psirt.rules.registry import RULES
 
 KIND = "CVE record"
@@ -88,6 +89,13 @@ R_PUNCTUATION = RULES.declare(
     KIND,
     "the description does not end with a full stop",
     "end the sentence with '.'",
+)
+R_OVERSHARE = RULES.declare(
+    "REC013",
+    "error",
+    KIND,
+    "the description or title gives away how to exploit the flaw",
+    "describe the impact and the attacker only: no endpoints, parameters, code paths or payloads",
 )
 R_PLACEHOLDER = RULES.declare(
     "REC011",
@@ -252,6 +260,23 @@ def check_description_versions(record: Any, subject: str) -> Iterator[Finding]:
             "descriptions",
             f"descriptions: says {said}; affected says {text}",
         )
+
+
+@RULES.check(KIND)
+def check_overshare(record: Any, subject: str) -> Iterator[Finding]:
+    """The same test validate runs on CVE requests, for records from any CNA."""
+    from psirt.rules.cve import find_title_overshare  # rules.cve reads this module's facts
+
+    cna = _cna(record)
+    found = find_overshare(_description(cna))
+    if found:
+        yield R_OVERSHARE.finding(
+            subject, "descriptions", f"descriptions: overshares: {summarize(found)}"
+        )
+    title = cna.get("title")
+    found = find_title_overshare(title) if isinstance(title, str) else []
+    if found:
+        yield R_OVERSHARE.finding(subject, "title", f"title: overshares: {summarize(found)}")
 
 
 @RULES.check(KIND)
