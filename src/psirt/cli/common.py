@@ -97,8 +97,6 @@ def command_group(help: str, **settings: Any) -> typer.Typer:
     return typer.Typer(help=help, no_args_is_help=True, add_completion=False, **settings)
 
 
-
-
 def error(message: str) -> None:
     """One line on standard error, never a secret, never a traceback: a message that spans
     lines (a library's, a YAML parser's) is joined into one."""
