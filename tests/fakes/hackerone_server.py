@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
+from psirt.bounty.interface import REPORT_STATES
+
 FaultKind = Literal["429", "5xx", "drop", "drop_after_apply", "5xx_after_apply"]
 
 
@@ -250,18 +252,6 @@ class FakeApp:
 # -- HackerOne -------------------------------------------------------------------------------
 
 _REPORT = re.compile(r"^/v1/reports/(?P<id>[^/?]+)(?P<rest>/[a-z_]+)?/?(?:\?.*)?$")
-STATES = (
-    "new",
-    "pending-program-review",
-    "triaged",
-    "needs-more-info",
-    "resolved",
-    "not-applicable",
-    "informative",
-    "duplicate",
-    "spam",
-    "retesting",
-)
 
 
 def _now() -> str:
@@ -448,7 +438,7 @@ class FakeHackerOne(FakeApp):
             not isinstance(data, dict)
             or data.get("type") != "state-change"
             or not isinstance(attributes, dict)
-            or attributes.get("state") not in STATES
+            or attributes.get("state") not in REPORT_STATES
         ):
             return 400, {"errors": [{"status": 400, "title": "Invalid Parameter"}]}
         if attributes["state"] == report.state:

@@ -7,6 +7,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+# HackerOne's report states; a change to one of them is recorded as ``activity-bug-<state>``.
+REPORT_STATES = (
+    "new",
+    "pending-program-review",
+    "triaged",
+    "needs-more-info",
+    "resolved",
+    "not-applicable",
+    "informative",
+    "duplicate",
+    "spam",
+    "retesting",
+)
+# States that close a report without a fix: nothing should turn them into "resolved".
+CLOSED_UNRESOLVED = frozenset({"duplicate", "informative", "not-applicable", "spam"})
+
 
 @dataclass(frozen=True, slots=True)
 class Activity:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from psirt.bounty.interface import Activity, Report
+from psirt.bounty.interface import REPORT_STATES, Activity, Report
 from psirt.config import BountyConfig
 from psirt.errors import InputError
 from psirt.trackers import local_files as files
@@ -21,19 +21,6 @@ from psirt.workspace import safe_join
 
 REPORTS_DIR = ("hackerone", "reports")
 DEFAULT_REPORT_URL = BountyConfig().report_url  # psirt.toml [bounty] report_url, by default
-# HackerOne's report states; a change to one of them is recorded as ``activity-bug-<state>``.
-REPORT_STATES = (
-    "new",
-    "pending-program-review",
-    "triaged",
-    "needs-more-info",
-    "resolved",
-    "not-applicable",
-    "informative",
-    "duplicate",
-    "spam",
-    "retesting",
-)
 
 
 def _utc_now() -> datetime:

@@ -29,7 +29,7 @@ from psirt.actions.cna_actions import PublishCve
 from psirt.actions.executor import Outcome
 from psirt.actions.plan import Action, Plan
 from psirt.actions.tracker_actions import CloseIssue, UpsertNote
-from psirt.bounty.interface import Report
+from psirt.bounty.interface import CLOSED_UNRESOLVED, Report
 from psirt.config import Config
 from psirt.errors import InputError, RefusedError
 from psirt.model.finding import Finding
@@ -427,10 +427,6 @@ def _publish_actions(
             update_published=kind == "cve-services",
         )
     ]
-
-
-# HackerOne states that close a report without a fix: never turned into "resolved".
-CLOSED_UNRESOLVED = frozenset({"duplicate", "informative", "not-applicable", "spam"})
 
 
 def _notify_actions(
