@@ -4,10 +4,9 @@ workspace after ``close``, and wrappers that kill the process after the N-th wri
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from psirt.session import Session
 from psirt.trackers.interface import IssueRef
 from psirt.trackers.local import LocalTracker
 from psirt.workspace import Workspace
+from tests.fakes.web import serve
 
 _TEMPLATE: dict[str, Path] = {}
 
@@ -154,14 +154,5 @@ def blog_server(status: int, page: str = POST_PAGE) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
-    thread.daemon = True
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host!s}:{port}/releases/2026/03/25/patch-release-gitlab-18-10-1-released/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Handler) as base:
+        yield f"{base}/releases/2026/03/25/patch-release-gitlab-18-10-1-released/"

@@ -4,10 +4,9 @@ close an issue outside the canonical project, or put the bounty reminder in a pu
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from psirt.trackers.interface import IssueRef
 from psirt.workflows.close import BlogAnswer, CloseOptions, build_close_plan, check_blog, run_close
 from psirt.workspace import Workspace
 from tests.actions.closing import POST_PAGE, copy_demo, demo_template
+from tests.fakes.web import serve
 
 POST_PATH = "/releases/2026/03/25/patch-release-gitlab-18-10-1-released/"
 
@@ -62,17 +62,8 @@ def redirecting_blog(location: str, page: str) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
-    thread.daemon = True
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host!s}:{port}{POST_PATH}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Handler) as base:
+        yield f"{base}{POST_PATH}"
 
 
 # -- the blog gate ---------------------------------------------------------------------------
