@@ -50,13 +50,6 @@ class Release:
     def version_list(self) -> str:
         return ", ".join(str(v) for v in self.versions)
 
-    def version_for(self, series: Version) -> Version | None:
-        """The release version of a minor (``18.9`` -> ``18.9.3``)."""
-        for version in self.versions:
-            if version.series == series.series:
-                return version
-        return None
-
 
 @dataclass(frozen=True)
 class CveRequest:

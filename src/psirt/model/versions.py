@@ -60,10 +60,6 @@ class Version:
         return f"{self.major}.{self.minor}.{self.patch}"
 
 
-def parse_versions(texts: list[str] | tuple[str, ...]) -> list[Version]:
-    return [Version.parse(t) for t in texts]
-
-
 VERSION_IN_TEXT = re.compile(r"(?<![\w.])(\d+\.\d+(?:\.\d+)?)(?![\w.]*\d)")
 
 
