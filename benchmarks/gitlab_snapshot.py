@@ -21,10 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from psirt.config import Config
-from psirt.snapshot import load_snapshot
-from psirt.trackers.gitlab import GitLabTracker
-from psirt.trackers.interface import (
+from psirt.core.config import Config
+from psirt.core.records import (
     AwardEmoji,
     Issue,
     IssueLink,
@@ -33,6 +31,8 @@ from psirt.trackers.interface import (
     MergeRequestRef,
     Note,
 )
+from psirt.snapshot import load_snapshot
+from psirt.trackers.gitlab import GitLabTracker
 from tests.fakes.gitlab_server import FakeGitLab
 
 ISSUES = 40

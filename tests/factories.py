@@ -6,21 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from psirt.bounty.interface import Report
-from psirt.config import Config
+from psirt.core.config import Config
+from psirt.core.records import Issue, IssueRef, MergeRequest, MergeRequestRef, Note, Report
+from psirt.core.versions import Version
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
-from psirt.model.versions import Version
 from psirt.parsing.council import CouncilVote
 from psirt.parsing.cve_yaml import CveDocument
 from psirt.parsing.details import parse_details
 from psirt.parsing.links import parse_links
-from psirt.trackers.interface import (
-    Issue,
-    IssueRef,
-    MergeRequest,
-    MergeRequestRef,
-    Note,
-)
 
 CONFIG = Config()
 RELEASE_VERSIONS = ("18.10.1", "18.9.3", "18.8.7")

@@ -22,7 +22,7 @@ from typer.main import get_command
 
 from psirt.cli.app import app
 from psirt.cli.common import run_app
-from psirt.errors import ExitCode
+from psirt.core.errors import ExitCode
 from tests.fakes.gitlab_server import FakeGitLab
 
 # -- --help, for every command and group ------------------------------------------------------

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from psirt import __version__
 from psirt.cli.app import app
 from psirt.cli.common import run_app
-from psirt.errors import ExitCode, InputError, WorkspaceError
-from psirt.model.versions import Version, versions_in
-from psirt.workspace import check_project_path, find_workspace, safe_join
+from psirt.core.errors import ExitCode, InputError, WorkspaceError
+from psirt.core.versions import Version, versions_in
+from psirt.core.workspace import check_project_path, find_workspace, safe_join
 
 
 def test_versions_parse_order_and_name_branches() -> None:
@@ -68,7 +68,7 @@ def test_paths_cannot_leave_the_workspace(tmp_path: Path) -> None:
 
 def test_malformed_config_names_the_file_and_key(tmp_path: Path) -> None:
     (tmp_path / "psirt.toml").write_text("[tracker]\nkind = 'jira'\n")
-    from psirt.workspace import Workspace
+    from psirt.core.workspace import Workspace
 
     with pytest.raises(WorkspaceError) as caught:
         _ = Workspace(tmp_path).config
@@ -95,8 +95,8 @@ def test_corrupted_workspace_file_is_a_one_line_error(demo_root: Path) -> None:
     target = demo_root
     broken = target / "projects/gitlab-org/security/gitlab/issues/1101.md"
     broken.write_text(broken.read_text().replace("labels:", "labels: [unclosed", 1))
+    from psirt.core.workspace import Workspace
     from psirt.session import open_session
-    from psirt.workspace import Workspace
 
     with pytest.raises(WorkspaceError) as caught:
         open_session(Workspace(target)).snapshot()

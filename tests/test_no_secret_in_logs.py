@@ -11,10 +11,10 @@ import pytest
 
 from psirt.bounty.hackerone import HackerOneClient
 from psirt.cna.cve_services import ENV_API_KEY, ENV_API_URL, ENV_ORG, ENV_USER, CveServicesCna
-from psirt.config import CnaConfig
-from psirt.errors import PsirtError
+from psirt.core.config import CnaConfig
+from psirt.core.errors import PsirtError
+from psirt.core.records import Issue, IssueRef
 from psirt.trackers.gitlab import GitLabTracker
-from psirt.trackers.interface import Issue, IssueRef
 from tests.cna.test_cve_services import gitlab_record
 from tests.fakes.cve_services_server import FakeCveServices
 from tests.fakes.gitlab_server import FakeGitLab

@@ -8,7 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from psirt.remote import (
+from psirt.core.remote import (
     RetryPolicy,
     Transient,
     UncertainWrite,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from psirt.core.records import IssueRef
+from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot
 from psirt.session import open_session
-from psirt.trackers.interface import IssueRef
-from psirt.workspace import Workspace
 
 
 @pytest.fixture(scope="module")

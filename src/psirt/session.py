@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from psirt.bounty.interface import BountyPlatform
-from psirt.config import Config
+from psirt.core.config import Config
+from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot
 from psirt.trackers.interface import Tracker
-from psirt.workspace import Workspace
 
 
 @dataclass

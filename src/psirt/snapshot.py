@@ -7,17 +7,18 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from psirt.bounty.interface import BountyPlatform, Report
-from psirt.config import Config
-from psirt.errors import InputError, NotFoundError
+from psirt.bounty.interface import BountyPlatform
+from psirt.core.config import Config
+from psirt.core.errors import InputError, NotFoundError
+from psirt.core.records import Issue, IssueLink, IssueRef, Note, Report
+from psirt.core.versions import versions_in
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
-from psirt.model.versions import versions_in
 from psirt.parsing.council import parse_council
 from psirt.parsing.cve_yaml import CveDocument, find_yaml_block
 from psirt.parsing.details import parse_details
 from psirt.parsing.links import parse_links
 from psirt.parsing.tasklist import parse_tasks
-from psirt.trackers.interface import Issue, IssueLink, IssueRef, Note, Tracker
+from psirt.trackers.interface import Tracker
 
 T = TypeVar("T")
 R = TypeVar("R")

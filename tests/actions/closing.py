@@ -12,11 +12,11 @@ from typing import Any
 
 from psirt.bounty.local import LocalBounty
 from psirt.cna.local import LocalCna
+from psirt.core.records import IssueRef
+from psirt.core.workspace import Workspace
 from psirt.demo.build import build_demo
 from psirt.session import Session
-from psirt.trackers.interface import IssueRef
 from psirt.trackers.local import LocalTracker
-from psirt.workspace import Workspace
 from tests.fakes.web import serve
 
 _TEMPLATE: dict[str, Path] = {}

@@ -15,14 +15,13 @@ from psirt.actions.executor import ExecutionStopped, execute
 from psirt.actions.journal import Journal
 from psirt.actions.plan import ExecutionContext, Plan
 from psirt.actions.tracker_actions import CloseIssue, EditDescription, UpsertNote
-from psirt.bounty.interface import Bounty, Report
 from psirt.bounty.local import LocalBounty
 from psirt.cna.gitlab_cves import GitLabCvesCna, publication_edit, request_publication
 from psirt.cna.interface import PUBLISHED, RESERVED
 from psirt.cna.local import LocalCna
-from psirt.config import Config
-from psirt.errors import InputError, NotFoundError, RefusedError
-from psirt.trackers.interface import Issue, IssueRef, IssueUpdate
+from psirt.core.config import Config
+from psirt.core.errors import InputError, NotFoundError, RefusedError
+from psirt.core.records import Bounty, Issue, IssueRef, IssueUpdate, Report
 from psirt.trackers.local import LocalTracker
 from psirt.workflows.close import CloseOptions, run_close
 from tests.actions.closing import (

@@ -12,10 +12,9 @@ from psirt.actions.executor import ExecutionStopped, execute
 from psirt.actions.journal import Journal
 from psirt.actions.plan import ExecutionContext, Plan
 from psirt.actions.tracker_actions import CloseIssue, UpsertNote, marker_comment
-from psirt.bounty.interface import Report
 from psirt.bounty.local import LocalBounty
-from psirt.errors import RefusedError
-from psirt.trackers.interface import Issue, IssueRef, Note
+from psirt.core.errors import RefusedError
+from psirt.core.records import Issue, IssueRef, Note, Report
 from psirt.trackers.local import LocalTracker
 
 ISSUE = IssueRef("gitlab-org/gitlab", 7)

@@ -9,15 +9,10 @@ from typing import Any
 
 import pytest
 
-from psirt.bounty.hackerone import (
-    ENV_TOKEN,
-    ENV_USERNAME,
-    HackerOneClient,
-    report_from_json,
-)
-from psirt.config import BountyConfig
-from psirt.errors import NotFoundError, PsirtError, RemoteError
-from psirt.remote import RetryPolicy
+from psirt.bounty.hackerone import ENV_TOKEN, ENV_USERNAME, HackerOneClient, report_from_json
+from psirt.core.config import BountyConfig
+from psirt.core.errors import NotFoundError, PsirtError, RemoteError
+from psirt.core.remote import RetryPolicy
 from tests.fakes.hackerone_server import FakeHackerOne
 
 USER = "psirt-api"

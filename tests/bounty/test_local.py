@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from psirt.bounty.interface import Activity, Bounty, BountyPlatform, Report
+from psirt.bounty.interface import BountyPlatform
 from psirt.bounty.local import LocalBounty
-from psirt.errors import InputError, NotFoundError, WorkspaceError
+from psirt.core.errors import InputError, NotFoundError, WorkspaceError
+from psirt.core.records import Activity, Bounty, Report
 from tests.ports import missing_or_different
 
 NOW = datetime(2026, 3, 25, 10, 0, tzinfo=UTC)

@@ -19,9 +19,9 @@ from psirt.cna.cve_services import (
     CveServicesCna,
 )
 from psirt.cna.interface import Cna, PublishResult
-from psirt.config import CnaConfig
-from psirt.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
-from psirt.remote import RetryPolicy
+from psirt.core.config import CnaConfig
+from psirt.core.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
+from psirt.core.remote import RetryPolicy
 from tests.fakes.cve_services_server import FakeCveServices
 
 CVE = "CVE-2026-1234"

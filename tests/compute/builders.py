@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from psirt.bounty.interface import Report
-from psirt.config import Config
+from psirt.core.config import Config
+from psirt.core.records import Issue, IssueRef, Report
+from psirt.core.versions import Version
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
-from psirt.model.versions import Version
 from psirt.parsing.council import CouncilVote
 from psirt.parsing.cve_yaml import CveDocument, find_yaml_block
 from psirt.parsing.details import Details
 from psirt.parsing.links import Links
 from psirt.parsing.tasklist import parse_tasks
-from psirt.trackers.interface import Issue, IssueRef
 
 RELEASE = ("18.10.1", "18.9.3", "18.8.7")
 CANONICAL = IssueRef("gitlab-org/gitlab", 51001)

@@ -11,8 +11,8 @@ from psirt.compute.cve_fields import (
     references_field,
     solution_field,
 )
-from psirt.config import Config, ProductConfig
-from psirt.model.versions import Version
+from psirt.core.config import Config, ProductConfig
+from psirt.core.versions import Version
 from psirt.parsing.cve_yaml import CveDocument
 from tests.compute.builders import (
     CANONICAL_URL,

@@ -10,8 +10,8 @@ from psirt.compute.description import (
     render_ranges,
     replace_version_phrase,
 )
+from psirt.core.versions import Version
 from psirt.knowledge.policy import affected_ranges
-from psirt.model.versions import Version
 
 RELEASE = [Version.parse(v) for v in ("18.10.1", "18.9.3", "18.8.7")]
 RANGES = affected_ranges(Version.parse("16.10"), RELEASE)

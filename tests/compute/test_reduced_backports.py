@@ -6,11 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from psirt.compute.cve_fields import fixed_lines_of, issue_ranges
+from psirt.core.records import IssueRef, MergeRequest
+from psirt.core.workspace import Workspace
 from psirt.session import open_session
-from psirt.trackers.interface import IssueRef, MergeRequest
 from psirt.workflows.close import fixed_versions
 from psirt.workflows.validate import validate
-from psirt.workspace import Workspace
 
 REDUCED = IssueRef("gitlab-org/security/gitlab", 1111)  # backported to 18.10 only
 

@@ -19,12 +19,12 @@ import pytest
 
 from psirt.actions.journal import Journal
 from psirt.actions.plan import ExecutionContext
-from psirt.config import Config
+from psirt.core.config import Config
+from psirt.core.workspace import Workspace
 from psirt.demo.build import build_demo
 from psirt.model.release import ReleaseSnapshot
 from psirt.session import Session, open_session
 from psirt.trackers.gitlab import GitLabTracker
-from psirt.workspace import Workspace
 from tests.fakes.gitlab_server import FakeGitLab, seed_from_tracker
 
 TRACKERS = ("local", "gitlab")

@@ -13,9 +13,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from psirt.core.records import IssueRef
 from psirt.model.release import ReleaseSnapshot
 from psirt.trackers.gitlab_mapping import strip_retry_token
-from psirt.trackers.interface import IssueRef, Tracker
+from psirt.trackers.interface import Tracker
 
 
 @dataclass(frozen=True)

@@ -26,16 +26,11 @@ from psirt.actions.executor import ExecutionStopped, Outcome
 from psirt.actions.journal import Journal
 from psirt.actions.tracker_actions import CloseIssue, EditDescription, UpsertNote, marker_comment
 from psirt.cna.gitlab_cves import publication_requested
+from psirt.core.records import IssueRef
 from psirt.demo.data import FIXES
 from psirt.session import Session
-from psirt.trackers.interface import IssueRef, Tracker
-from psirt.workflows.close import (
-    BlogAnswer,
-    CloseOptions,
-    ClosePlan,
-    build_close_plan,
-    run_close,
-)
+from psirt.trackers.interface import Tracker
+from psirt.workflows.close import BlogAnswer, CloseOptions, ClosePlan, build_close_plan, run_close
 from psirt.workflows.update_cves import run_update_cves
 from tests.contract.conftest import TRACKERS, Side, open_side
 from tests.contract.endstate import IssueEnd, differences, issue_end, plain, release_refs

@@ -21,9 +21,10 @@ import pytest
 from psirt.actions.executor import Outcome, execute
 from psirt.actions.plan import Plan
 from psirt.actions.tracker_actions import CloseIssue, UpsertNote, marker_comment
+from psirt.core.records import Issue, IssueRef, MergeRequest, Note
 from psirt.demo.data import FIXES
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
-from psirt.trackers.interface import Issue, IssueRef, MergeRequest, Note, Tracker
+from psirt.trackers.interface import Tracker
 from psirt.workflows.close import CloseOptions, build_close_plan
 from psirt.workflows.update_cves import plan_update_cves
 from psirt.workflows.validate import COMMENT_MARKER, comment_plan, validate

@@ -24,15 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
-from psirt.trackers.interface import (
-    Issue,
-    IssueLink,
-    IssueRef,
-    MergeRequest,
-    MergeRequestRef,
-    Note,
-    Tracker,
-)
+from psirt.core.records import Issue, IssueLink, IssueRef, MergeRequest, MergeRequestRef, Note
+from psirt.trackers.interface import Tracker
 
 DEFAULT_TOKEN = "glpat-fake-token-0123456789"
 DEFAULT_USER = "psirt-bot"

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
-from psirt.bounty.interface import REPORT_STATES
+from psirt.core.records import REPORT_STATES
 
 FaultKind = Literal["429", "5xx", "drop", "drop_after_apply", "5xx_after_apply"]
 

@@ -13,7 +13,7 @@ import typer
 
 from psirt.cli import knowledge
 from psirt.cli.common import run_app
-from psirt.errors import ExitCode
+from psirt.core.errors import ExitCode
 
 from .test_cwe import write_catalog
 

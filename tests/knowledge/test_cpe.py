@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from psirt.config import ProductConfig
-from psirt.errors import InputError
+from psirt.core.config import ProductConfig
+from psirt.core.errors import InputError
 from psirt.knowledge.cpe import Cpe, cpe_name, cpe_names_product, unescape
 
 GITLAB = "cpe:2.3:a:gitlab:gitlab:*:*:*:*:*:*:*:*"

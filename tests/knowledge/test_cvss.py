@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psirt.config import LabelsConfig
-from psirt.errors import InputError
+from psirt.core.config import LabelsConfig
+from psirt.core.errors import InputError
 from psirt.knowledge.cvss import (
     find_vectors,
     parse_vector,

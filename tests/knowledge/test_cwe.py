@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
 from psirt.knowledge import cwe
 from psirt.knowledge.cwe import CweEntry, load_catalog, lookup, normalize_cwe_id
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
+from psirt.core.versions import Version
 from psirt.knowledge.policy import (
     AffectedRange,
     affected_ranges,
@@ -18,7 +19,6 @@ from psirt.knowledge.policy import (
     stable_branches,
     version_phrase,
 )
-from psirt.model.versions import Version
 
 
 def v(text: str) -> Version:

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
+from psirt.core.versions import Version
 from psirt.knowledge.schedule import (
     MonthlyRelease,
     minor_version,
@@ -18,7 +19,6 @@ from psirt.knowledge.schedule import (
     releases_in,
     third_thursday,
 )
-from psirt.model.versions import Version
 
 
 def test_18_10_on_2026_03_19_with_its_patch_dates() -> None:

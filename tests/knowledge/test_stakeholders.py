@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from psirt.config import PeopleConfig
-from psirt.errors import InputError
+from psirt.core.config import PeopleConfig
+from psirt.core.errors import InputError
 from psirt.knowledge.stakeholders import stakeholders_for
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from psirt.core.records import MergeRequest, MergeRequestRef
 from psirt.model.merge_requests import (
     is_revert_of,
     is_reverted,
@@ -15,7 +16,6 @@ from psirt.model.merge_requests import (
     without_reverts,
 )
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
-from psirt.trackers.interface import MergeRequest, MergeRequestRef
 from psirt.workflows.validate import run_rules
 from psirt.workflows.verify import withdrawn_merge_requests
 from tests import factories as f
@@ -102,7 +102,7 @@ def test_closed_mr_is_withdrawn_as_closed_not_reverted() -> None:
 
 
 def test_blog_bug_fixes_leave_out_a_bug_fix_undone_by_a_revert_mr() -> None:
-    from psirt.render.blog import bug_fixes
+    from psirt.compute.post import bug_fixes
 
     snapshot = f.snapshot()
     fix = f.merge_request("18-9-stable-ee", iid=700, title="Fix pipeline graph")

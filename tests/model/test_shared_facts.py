@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from psirt.cna.local import LocalCna
-from psirt.errors import InputError
+from psirt.core.errors import InputError
+from psirt.core.identifiers import is_cve_id
+from psirt.core.records import MergeRequestRef
 from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels, severity_from_score
-from psirt.model.identifiers import is_cve_id
 from psirt.render.cve_record import reference
-from psirt.trackers.interface import MergeRequestRef
 from tests import factories as f
 
 LABELS = f.CONFIG.labels

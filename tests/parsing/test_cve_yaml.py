@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
 from psirt.parsing.cve_yaml import CveDocument, find_yaml_block, replace_yaml_block
 
 TEMPLATE = """\

@@ -3,12 +3,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from psirt.core.records import AwardEmoji, IssueRef, Note
 from psirt.parsing.council import parse_council
 from psirt.parsing.details import DETAILS_ROWS, parse_details
 from psirt.parsing.links import parse_links
 from psirt.parsing.tables import atx_heading, key_value_rows, section, split_row
 from psirt.parsing.tasklist import find_task, parse_tasks, set_task
-from psirt.trackers.interface import AwardEmoji, IssueRef, Note
 
 DESCRIPTION = """\
 ## Prior to starting

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
+from psirt.parsing.slug import heading_anchor, plain_text, slug
 from psirt.render.env import (
     escape_html,
     escape_markdown,
@@ -15,7 +16,6 @@ from psirt.render.env import (
     render,
     yaml_string,
 )
-from psirt.render.slug import heading_anchor, plain_text, slug
 
 
 def _html(markdown: str) -> str:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from psirt.render.cve_record import dump_record, schema_errors
+from psirt.core.workspace import Workspace
+from psirt.knowledge.schemas import schema_errors
+from psirt.render.cve_record import dump_record
 from psirt.session import Session, open_session
 from psirt.workflows.blog import generate
 from psirt.workflows.cve_export import records
-from psirt.workspace import Workspace
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 UPDATE = os.environ.get("PSIRT_UPDATE_GOLDEN") == "1"

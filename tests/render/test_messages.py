@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from psirt.config import Config, PeopleConfig
-from psirt.errors import InputError
+from psirt.compute.post import build_post
+from psirt.core.config import Config, PeopleConfig
+from psirt.core.errors import InputError
+from psirt.core.records import IssueRef, IssueUpdate
+from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.parsing.council import CouncilVote
 from psirt.render import messages
-from psirt.render.blog import build_post, render_post
+from psirt.render.blog import render_post
 from psirt.session import open_session
-from psirt.trackers.interface import IssueRef, IssueUpdate
-from psirt.workspace import Workspace
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "comms"
 UPDATE = os.environ.get("PSIRT_UPDATE_GOLDEN") == "1"
@@ -371,7 +372,7 @@ def test_release_status_counts_what_is_left(demo: ReleaseSnapshot) -> None:
 def test_a_one_version_release_speaks_of_one_version(demo: ReleaseSnapshot) -> None:
     # An unplanned critical release may ship a single version: the post and the e-mail must
     # not say "versions 18.10.2 ... one of these versions".
-    from psirt.model.versions import Version
+    from psirt.core.versions import Version
 
     one = replace(demo, release=replace(demo.release, versions=(Version.parse("18.10.2"),)))
     post = render_post(build_post(one), one.config)

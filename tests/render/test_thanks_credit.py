@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
+from psirt.core.workspace import Workspace
 from psirt.demo.build import build_demo
 from psirt.model.release import ReleaseSnapshot
 from psirt.render import messages
 from psirt.session import open_session
-from psirt.workspace import Workspace
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from psirt.render.blog import BlogPost, SecurityEntry
-from psirt.render.blog_parse import parse_post
+from psirt.compute.post import BlogPost, SecurityEntry
+from psirt.parsing.blog_post import parse_post
 from psirt.rules.blog import BlogLintContext, lint
 
 A = "cve-2026-0001---missing-authorization-issue-in-related-issues-impacts-gitlab-ceee"

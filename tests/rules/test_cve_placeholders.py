@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from psirt.compute.placeholders import find_placeholders
-from psirt.model.finding import Finding
+from psirt.core.finding import Finding
 from psirt.workflows.validate import run_rules
 from tests import factories as f
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from psirt.model.finding import Finding
+from psirt.core.finding import Finding
 from psirt.rules.registry import DuplicateRuleError, RuleRegistry, load_all
 
 

@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from psirt.model.finding import Finding
+from psirt.core.finding import Finding
+from psirt.core.records import Issue, IssueRef, Note
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.rules.registry import load_all
-from psirt.trackers.interface import Issue, IssueRef, Note
 from psirt.workflows.validate import run_rules
 from tests import factories as f
 

@@ -7,10 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from psirt.config import Config, TrackerConfig
-from psirt.errors import InputError, NotFoundError, PsirtError, RemoteError
-from psirt.trackers.gitlab import GitLabTracker, url_from_env
-from psirt.trackers.interface import (
+from psirt.core.config import Config, TrackerConfig
+from psirt.core.errors import InputError, NotFoundError, PsirtError, RemoteError
+from psirt.core.records import (
     AwardEmoji,
     Issue,
     IssueLink,
@@ -20,6 +19,7 @@ from psirt.trackers.interface import (
     MergeRequestRef,
     Note,
 )
+from psirt.trackers.gitlab import GitLabTracker, url_from_env
 from tests.fakes.gitlab_server import FakeGitLab
 
 SEC = "gitlab-org/security/gitlab"

@@ -12,9 +12,9 @@ import gitlab.utils
 import pytest
 
 import psirt.trackers.gitlab
-from psirt.errors import RemoteError
+from psirt.core.errors import RemoteError
+from psirt.core.records import Issue, IssueRef, IssueUpdate, Note
 from psirt.trackers.gitlab import GitLabTracker
-from psirt.trackers.interface import Issue, IssueRef, IssueUpdate, Note
 from tests.fakes.gitlab_server import FakeGitLab
 
 REF = IssueRef("gitlab-org/security/gitlab", 5)

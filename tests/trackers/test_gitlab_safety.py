@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from psirt.errors import PsirtError
+from psirt.core.errors import PsirtError
 from psirt.trackers.gitlab import url_from_env
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from psirt.errors import InputError, NotFoundError
-from psirt.trackers import local_files
-from psirt.trackers.interface import (
+from psirt.core.errors import InputError, NotFoundError
+from psirt.core.records import (
     Issue,
     IssueLink,
     IssueRef,
@@ -17,8 +16,9 @@ from psirt.trackers.interface import (
     MergeRequest,
     MergeRequestRef,
     Note,
-    Tracker,
 )
+from psirt.localstore import files as local_files
+from psirt.trackers.interface import Tracker
 from psirt.trackers.local import LocalTracker
 from tests.ports import missing_or_different
 

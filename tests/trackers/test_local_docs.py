@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from psirt.bounty.local import LocalBounty
-from psirt.trackers.interface import IssueLink, IssueRef
+from psirt.core.records import IssueLink, IssueRef
 from psirt.trackers.local import LocalTracker
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "workspace.md"

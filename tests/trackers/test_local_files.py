@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from psirt.errors import InputError, NotFoundError, WorkspaceError
-from psirt.trackers.interface import (
+from psirt.core.errors import InputError, NotFoundError, WorkspaceError
+from psirt.core.records import (
     AwardEmoji,
     Issue,
     IssueLink,

@@ -10,13 +10,13 @@ import pytest
 
 from psirt.cli.app import app
 from psirt.cli.common import run_app
-from psirt.config import Config
-from psirt.render.blog_parse import parse_post
+from psirt.core.config import Config
+from psirt.core.records import IssueRef
+from psirt.core.workspace import Workspace
+from psirt.parsing.blog_post import parse_post
 from psirt.session import open_session
-from psirt.trackers.interface import IssueRef
 from psirt.trackers.local import LocalTracker
 from psirt.workflows.blog import generate
-from psirt.workspace import Workspace
 
 CONFIG = Config()
 

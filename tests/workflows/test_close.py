@@ -14,19 +14,13 @@ from psirt.bounty.local import LocalBounty
 from psirt.cli.app import app
 from psirt.cli.common import run_app
 from psirt.cna.gitlab_cves import publication_requested
-from psirt.errors import ExitCode, RefusedError
-from psirt.render.blog import post_url
+from psirt.compute.post import post_url
+from psirt.core.errors import ExitCode, RefusedError
+from psirt.core.records import IssueRef
+from psirt.core.workspace import Workspace
 from psirt.session import open_session
-from psirt.trackers.interface import IssueRef
 from psirt.trackers.local import LocalTracker
-from psirt.workflows.close import (
-    BlogAnswer,
-    CloseOptions,
-    build_close_plan,
-    check_blog,
-    run_close,
-)
-from psirt.workspace import Workspace
+from psirt.workflows.close import BlogAnswer, CloseOptions, build_close_plan, check_blog, run_close
 from tests.actions.closing import blog_server, copy_demo, demo_template
 
 PUBLIC = CloseOptions(blog_published=True)

@@ -11,9 +11,9 @@ import pytest
 
 from psirt.cna.cve_services import ENV_API_KEY, ENV_API_URL, ENV_ORG, ENV_USER
 from psirt.cna.local import LocalCna
-from psirt.config import CnaConfig
+from psirt.core.config import CnaConfig
+from psirt.core.workspace import Workspace
 from psirt.workflows.close import CloseOptions, run_close
-from psirt.workspace import Workspace
 from tests.actions.closing import copy_demo, demo_template
 from tests.fakes.cve_services_server import FakeCveServices
 from tests.fakes.hackerone_server import FakeHackerOne

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from psirt.actions.tracker_actions import CloseIssue, UpsertNote
-from psirt.errors import RefusedError
+from psirt.core.errors import RefusedError
+from psirt.core.records import IssueRef
+from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot
 from psirt.session import open_session
-from psirt.trackers.interface import IssueRef
 from psirt.workflows.close import BlogAnswer, CloseOptions, build_close_plan, check_blog, run_close
-from psirt.workspace import Workspace
 from tests.actions.closing import POST_PAGE, copy_demo, demo_template
 from tests.fakes.web import serve
 

@@ -11,11 +11,11 @@ import pytest
 
 from psirt.cli.app import app
 from psirt.cli.common import run_app
-from psirt.errors import ExitCode
+from psirt.core.errors import ExitCode
+from psirt.core.records import Issue
+from psirt.core.workspace import Workspace
 from psirt.session import open_session
-from psirt.trackers.interface import Issue
 from psirt.workflows.comms import demo_step, findings_left
-from psirt.workspace import Workspace
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "comms"
 LABEL = "AppSecWorkType::SecurityReleaseRotation"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from psirt.core.workspace import Workspace
 from psirt.session import open_session
 from psirt.workflows.demo import summary_step
-from psirt.workspace import Workspace
 
 
 def test_summary_counts_fixes_by_severity_label(demo_template: Path) -> None:

@@ -12,11 +12,11 @@ import pytest
 from psirt.actions.tracker_actions import EditDescription
 from psirt.cli.app import app
 from psirt.cli.common import run_app
+from psirt.core.records import IssueRef, IssueUpdate
+from psirt.core.workspace import Workspace
 from psirt.parsing.cve_yaml import find_yaml_block
 from psirt.session import open_session
-from psirt.trackers.interface import IssueRef, IssueUpdate
 from psirt.workflows.update_cves import demo_step, plan_update_cves
-from psirt.workspace import Workspace
 from tests.compute.builders import COMPLETE_YAML, DESCRIPTION, security_issue, snapshot
 
 VALIDATED = "description::validated"

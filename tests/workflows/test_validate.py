@@ -11,12 +11,12 @@ import pytest
 from psirt.actions.tracker_actions import marker_comment
 from psirt.cli.app import app
 from psirt.cli.common import run_app
-from psirt.config import Config
+from psirt.core.config import Config
+from psirt.core.records import IssueRef
+from psirt.core.workspace import Workspace
 from psirt.demo.data import DEFECTS, FIXES
 from psirt.session import open_session
-from psirt.trackers.interface import IssueRef
 from psirt.workflows.validate import COMMENT_MARKER, comment_plan, validate
-from psirt.workspace import Workspace
 from tests import factories as f
 
 # What each deliberate defect of the demo must be reported as (at least these codes).
@@ -146,7 +146,7 @@ def test_changed_findings_update_the_comment_in_place(
     run_app(app, args)
     ref = IssueRef("gitlab-org/cves", 3107)
     session = open_session(Workspace(demo))
-    from psirt.trackers.interface import IssueUpdate
+    from psirt.core.records import IssueUpdate
 
     session.tracker.update_issue(ref, IssueUpdate(add_labels=("advisory::invalid",)))
     capsys.readouterr()
@@ -172,7 +172,7 @@ def test_comment_stays_on_the_issue_and_its_request() -> None:
 def test_resolved_issue_gets_its_comment_updated() -> None:
     from dataclasses import replace
 
-    from psirt.trackers.interface import Note
+    from psirt.core.records import Note
 
     clean = f.security_issue()
     ours = Note(5, f"@chen-dev old\n\n{marker_comment(COMMENT_MARKER)}\n", "ana-psirt")

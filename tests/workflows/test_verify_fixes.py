@@ -10,14 +10,14 @@ import pytest
 
 from psirt.cli.app import app
 from psirt.cli.common import run_app
-from psirt.config import Config
+from psirt.core.config import Config
+from psirt.core.records import IssueRef, MergeRequest, MergeRequestRef
+from psirt.core.workspace import Workspace
 from psirt.render.blog import render_post
 from psirt.session import open_session
-from psirt.trackers.interface import IssueRef, MergeRequest, MergeRequestRef
 from psirt.trackers.local import LocalTracker
 from psirt.workflows.blog import default_post_path, generate, write_text
 from psirt.workflows.verify import verify_fixes
-from psirt.workspace import Workspace
 
 CONFIG = Config()
 SECURITY = CONFIG.projects.security

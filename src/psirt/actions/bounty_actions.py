@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from psirt.actions.plan import Action, ExecutionContext
-from psirt.bounty.interface import Activity, BountyPlatform
-from psirt.errors import PsirtError
+from psirt.bounty.interface import BountyPlatform
+from psirt.core.errors import PsirtError
+from psirt.core.records import Activity
 
 RESOLVED = "resolved"
 

@@ -11,8 +11,8 @@ from typing import Any, ClassVar, cast
 
 from psirt.actions.plan import Action, ExecutionContext
 from psirt.cna.interface import PUBLISHED, REJECTED, Cna
-from psirt.errors import NotFoundError, PsirtError, RefusedError
-from psirt.trackers.interface import IssueRef
+from psirt.core.errors import NotFoundError, PsirtError, RefusedError
+from psirt.core.records import IssueRef
 
 
 def _cna(context: ExecutionContext) -> Cna:

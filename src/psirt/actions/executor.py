@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from psirt.actions.plan import Action, ExecutionContext, Plan
-from psirt.errors import PsirtError, RemoteError
+from psirt.core.errors import PsirtError, RemoteError
 
 OutcomeKind = Literal["would apply", "applied", "skipped", "failed"]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from psirt.actions.plan import Action, ExecutionContext, unified_diff
-from psirt.errors import InputError, RefusedError
-from psirt.trackers.interface import Issue, IssueRef, IssueUpdate, Note
+from psirt.core.errors import InputError, RefusedError
+from psirt.core.records import Issue, IssueRef, IssueUpdate, Note
 
 
 def marker_comment(marker: str) -> str:

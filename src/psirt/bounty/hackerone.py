@@ -24,10 +24,10 @@ from typing import Any
 import httpx
 
 from psirt import __version__
-from psirt.bounty.interface import Activity, Bounty, Report
-from psirt.config import BountyConfig
-from psirt.errors import NotFoundError, PsirtError, RemoteError
-from psirt.remote import RetryPolicy, Transient, retrying, write_once
+from psirt.core.config import BountyConfig
+from psirt.core.errors import NotFoundError, PsirtError, RemoteError
+from psirt.core.records import Activity, Bounty, Report
+from psirt.core.remote import RetryPolicy, Transient, retrying, write_once
 
 ENV_USERNAME = "HACKERONE_API_USERNAME"
 ENV_TOKEN = "HACKERONE_API_TOKEN"

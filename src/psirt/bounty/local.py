@@ -13,11 +13,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from psirt.bounty.interface import REPORT_STATES, Activity, Report
-from psirt.config import BountyConfig
-from psirt.errors import InputError
-from psirt.trackers import local_files as files
-from psirt.workspace import safe_join
+from psirt.core.config import BountyConfig
+from psirt.core.errors import InputError
+from psirt.core.records import REPORT_STATES, Activity, Report
+from psirt.core.workspace import safe_join
+from psirt.localstore import files
 
 REPORTS_DIR = ("hackerone", "reports")
 DEFAULT_REPORT_URL = BountyConfig().report_url  # psirt.toml [bounty] report_url, by default

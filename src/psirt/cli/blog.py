@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         nothing else, the author on rotation); elsewhere only the post itself is checked.
         """
         from psirt.cli.common import state
-        from psirt.errors import ExitCode, WorkspaceError
+        from psirt.core.errors import ExitCode, WorkspaceError
         from psirt.workflows.blog import lint_file
 
         holder = state(ctx)

@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         step is named), once the blog post is public. Dry run by default; --live applies,
         journals, and is safe to rerun."""
         from psirt.actions.executor import ExecutionStopped
-        from psirt.errors import ExitCode, InputError
+        from psirt.core.errors import ExitCode, InputError
         from psirt.workflows.close import CloseOptions, run_close
 
         if blog_url is not None and blog_published:

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from psirt.model.finding import Finding
+    from psirt.core.finding import Finding
+    from psirt.core.workspace import Workspace
     from psirt.session import Session
-    from psirt.workspace import Workspace
 
 
 class OutputFormat(StrEnum):
@@ -72,7 +72,7 @@ class State:
 
     def workspace(self) -> Workspace:
         if self._workspace is None:
-            from psirt.workspace import find_workspace
+            from psirt.core.workspace import find_workspace
 
             self._workspace = find_workspace(explicit=self.workspace_option)
         return self._workspace
@@ -112,7 +112,7 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     A file the command could not read or write (``OSError`` naming it): code 2. Ctrl-C:
     ``ExitCode.INTERRUPTED``. Anything else is a bug and keeps its traceback.
     """
-    from psirt.errors import ExitCode, PsirtError
+    from psirt.core.errors import ExitCode, PsirtError
 
     try:
         result: Any = app(args=args, prog_name="psirt", standalone_mode=False)

@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         release_issue: ReleaseIssueOption = None,
         output: FormatOption = OutputFormat.text,
     ) -> None:
-        from psirt.errors import InputError
+        from psirt.core.errors import InputError
         from psirt.workflows.comms import run_checklist
 
         if live and not create:

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         """Write one record per CVE of the release, shaped as GitLab publishes them, each
         checked against the CVE JSON 5 schema and the record lint; exit 1 on any error."""
         from psirt.cli.common import state
-        from psirt.errors import ExitCode
+        from psirt.core.errors import ExitCode
         from psirt.workflows.cve_export import export as run_export
 
         session = state(ctx).session()
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Lint published CVE JSON 5 records from any CNA (no workspace needed)."""
         from psirt.cli.common import print_findings
-        from psirt.errors import ExitCode
+        from psirt.core.errors import ExitCode
         from psirt.workflows.cve_export import lint_files
 
         findings = lint_files(records)

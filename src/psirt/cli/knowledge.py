@@ -96,7 +96,7 @@ def cvss(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Score a CVSS vector and give its GitLab severity label and CVE JSON metric object."""
-    from psirt.errors import InputError
+    from psirt.core.errors import InputError
     from psirt.knowledge.cvss import parse_vector
 
     try:
@@ -122,8 +122,8 @@ def cvss(
 def _severity_label(ctx: typer.Context, level: int) -> str:
     """The label from the workspace's psirt.toml when there is one, else the defaults; a
     workspace named with --workspace must be readable."""
-    from psirt.config import LabelsConfig
-    from psirt.errors import WorkspaceError
+    from psirt.core.config import LabelsConfig
+    from psirt.core.errors import WorkspaceError
 
     holder = state(ctx)
     try:

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         release_issue: ReleaseIssueOption = None,
         output: FormatOption = OutputFormat.text,
     ) -> int:
-        from psirt.errors import ExitCode
+        from psirt.core.errors import ExitCode
         from psirt.workflows.update_cves import report_lines, result_json, run_update_cves
 
         session = state(ctx).session()

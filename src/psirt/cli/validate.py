@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check the release issue by issue; exit 1 when any error is found."""
         from psirt.cli.common import state
-        from psirt.errors import InputError
+        from psirt.core.errors import InputError
 
         if live and not comment:
             raise InputError("--live only applies with --comment (nothing else writes)")

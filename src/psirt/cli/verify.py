@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         """Release day: list what changed since the post (reverted or closed MRs, unlinked or
         late fixes, versions); exit 1 when anything differs, 0 when they agree."""
         from psirt.cli.common import state
-        from psirt.errors import ExitCode
+        from psirt.core.errors import ExitCode
         from psirt.workflows.verify import verify_fixes as run_verify
 
         session = state(ctx).session()

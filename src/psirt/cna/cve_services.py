@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 from cvelib.cve_api import CveApi, CveRecord, CveRecordValidationError
 
 from psirt.cna.interface import PUBLISHED, REJECTED, RESERVED, PublishResult, record_cve_id
-from psirt.config import CnaConfig
-from psirt.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
-from psirt.remote import RetryPolicy, Transient, retrying, write_once
+from psirt.core.config import CnaConfig
+from psirt.core.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
+from psirt.core.remote import RetryPolicy, Transient, retrying, write_once
 
 ENV_USER = "CVE_USER"
 ENV_ORG = "CVE_ORG"

@@ -14,11 +14,12 @@ from typing import Any
 from psirt.actions.plan import ExecutionContext
 from psirt.actions.tracker_actions import EditDescription
 from psirt.cna.interface import PUBLISHED, RESERVED, PublishResult, record_cve_id
-from psirt.config import Config
-from psirt.errors import InputError, NotFoundError, RemoteError
-from psirt.model.identifiers import cve_id_in
+from psirt.core.config import Config
+from psirt.core.errors import InputError, NotFoundError, RemoteError
+from psirt.core.identifiers import cve_id_in
+from psirt.core.records import Issue, IssueRef
 from psirt.parsing.tasklist import find_task, set_task
-from psirt.trackers.interface import Issue, IssueRef, Tracker
+from psirt.trackers.interface import Tracker
 
 PUBLISH_TASK = "Publish immediately"
 WAIT_TASK = "Wait to publish"

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from psirt.cna.interface import PUBLISHED, RESERVED, PublishResult, record_cve_id
-from psirt.errors import InputError, WorkspaceError
-from psirt.model.identifiers import is_cve_id
-from psirt.workspace import safe_join
+from psirt.core.errors import InputError, WorkspaceError
+from psirt.core.identifiers import is_cve_id
+from psirt.core.workspace import safe_join
 
 PUBLISHED_DIR = ("cna", "published")
 

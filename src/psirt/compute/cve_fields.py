@@ -25,14 +25,14 @@ from psirt.compute.description import (
     replace_version_phrase,
 )
 from psirt.compute.placeholders import is_placeholder
-from psirt.config import Config
-from psirt.errors import InputError, PsirtError
+from psirt.core.config import Config
+from psirt.core.errors import InputError, PsirtError
+from psirt.core.records import IssueRef
+from psirt.core.versions import Version
 from psirt.knowledge.policy import AffectedRange, affected_ranges, fixed_versions, solution_text
 from psirt.model.merge_requests import reverted_merge_requests, without_reverts
 from psirt.model.release import CveRequest, Release, SecurityIssue
-from psirt.model.versions import Version
 from psirt.parsing.cve_yaml import CveDocument
-from psirt.trackers.interface import IssueRef
 
 COMPUTED_FIELDS = ("product.affected_versions", "product.fixed_versions", "solution")
 PROFILE_FIELDS = ("product.vendor", "product.name", "product.gitlab_path")

@@ -7,9 +7,22 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from psirt.bounty.interface import Activity, Bounty, Report
 from psirt.bounty.local import LocalBounty
-from psirt.config import CONFIG_FILE, Config
+from psirt.core.config import CONFIG_FILE, Config
+from psirt.core.errors import InputError
+from psirt.core.records import (
+    Activity,
+    AwardEmoji,
+    Bounty,
+    Issue,
+    IssueLink,
+    IssueRef,
+    MergeRequest,
+    MergeRequestRef,
+    Note,
+    Report,
+)
+from psirt.core.versions import Version
 from psirt.demo.data import (
     BUG_FIXES,
     DEFECTS,
@@ -21,18 +34,7 @@ from psirt.demo.data import (
     SECONDARY,
     DemoFix,
 )
-from psirt.errors import InputError
 from psirt.knowledge.policy import affected_ranges, fixed_versions, solution_text
-from psirt.model.versions import Version
-from psirt.trackers.interface import (
-    AwardEmoji,
-    Issue,
-    IssueLink,
-    IssueRef,
-    MergeRequest,
-    MergeRequestRef,
-    Note,
-)
 from psirt.trackers.local import LocalTracker
 
 COUNCIL_CHAIR = "kim-appsec"  # opens each vote; approvals come from the others

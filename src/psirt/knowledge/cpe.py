@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
 
 COMPONENTS: tuple[str, ...] = (
     "part",

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
 
 if TYPE_CHECKING:
-    from psirt.config import LabelsConfig
+    from psirt.core.config import LabelsConfig
 
 VERSIONS: tuple[str, ...] = ("3.0", "3.1", "4.0")
 _PREFIX = re.compile(r"^CVSS:(\d+(?:\.\d+)?)/", re.IGNORECASE)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element

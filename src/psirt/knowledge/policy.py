@@ -12,8 +12,8 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from psirt.errors import InputError
-from psirt.model.versions import Version
+from psirt.core.errors import InputError
+from psirt.core.versions import Version
 
 DEFAULT_MAINTAINED = 3  # ProductConfig.maintained_minors holds the configured value
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from psirt.errors import InputError
-from psirt.model.versions import Version
+from psirt.core.errors import InputError
+from psirt.core.versions import Version
 
 _ANCHOR_YEAR, _ANCHOR_MONTH, _ANCHOR_MAJOR = 2025, 5, 18  # 18.0, May 2025
 MAJOR_MONTH = 5

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
 from psirt.knowledge.cvss import SEVERITY_NAMES
 
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from psirt.trackers.interface import MergeRequest, MergeRequestRef
+from psirt.core.records import MergeRequest, MergeRequestRef
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot, SecurityIssue

@@ -9,15 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from psirt.bounty.interface import Report
-from psirt.config import Config
-from psirt.model.versions import Version
+from psirt.core.config import Config
+from psirt.core.records import Issue, IssueRef, MergeRequest, Note, Report
+from psirt.core.versions import Version
 from psirt.parsing.council import CouncilVote
 from psirt.parsing.cve_yaml import CveDocument
 from psirt.parsing.details import Details
 from psirt.parsing.links import Links
 from psirt.parsing.tasklist import Task
-from psirt.trackers.interface import Issue, IssueRef, MergeRequest, Note
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class CveRequest:
     @property
     def cve_id(self) -> str | None:
         """The CVE id in the request's title or description, once one is assigned."""
-        from psirt.model.identifiers import cve_id_in
+        from psirt.core.identifiers import cve_id_in
 
         return cve_id_in(self.issue.title) or cve_id_in(self.issue.description)
 

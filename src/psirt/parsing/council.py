@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from psirt.core.records import Note
 from psirt.knowledge.cvss import find_vectors
-from psirt.trackers.interface import Note
 
 COUNCIL_MARKER = "bug bounty council"
 APPROVAL_EMOJI = frozenset({"thumbsup", "+1", "white_check_mark", "heavy_check_mark"})

@@ -23,7 +23,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
 
 ROOT_KEY = "vulnerability"
 _FENCE = re.compile(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from psirt.core.records import IssueRef
 from psirt.parsing.tables import key_value_rows, section
-from psirt.trackers.interface import IssueRef
 
 _MD_LINK = re.compile(r"\[[^\]]*\]\((?P<url>[^)\s]+)\)")
 _REPORT = re.compile(r"hackerone\.com/(?:reports|bugs\?[^#\s]*report_id=)/?(\d+)", re.I)

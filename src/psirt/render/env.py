@@ -90,7 +90,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
 
 def render(name: str, context: Mapping[str, Any], templates_dir: Path | None = None) -> str:
     """Render one template by file name (``blog_post.md.j2``)."""
-    from psirt.errors import InputError
+    from psirt.core.errors import InputError
 
     env = environment(templates_dir)
     try:

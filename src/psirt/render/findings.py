@@ -11,12 +11,12 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from psirt.model.finding import Finding
+from psirt.core.finding import Finding
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from psirt.rules.registry import Rule
+    from psirt.core.finding import Rule
 
 # Code Quality severities: info, minor, major, critical, blocker.
 CODEQUALITY_SEVERITY = {"error": "major", "warning": "minor"}

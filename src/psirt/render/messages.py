@@ -15,15 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from psirt.config import Config
-from psirt.errors import InputError
+from psirt.core.config import Config
+from psirt.core.errors import InputError
+from psirt.core.records import IssueRef, MergeRequestRef
 from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
 from psirt.knowledge.stakeholders import stakeholders_for
 from psirt.model.merge_requests import without_reverts
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.links import link_target
 from psirt.render.env import render
-from psirt.trackers.interface import IssueRef, MergeRequestRef
 
 CHECKLIST_TEMPLATE = "checklist.md.j2"
 HANDOVER_TEMPLATE = "handover.md.j2"
@@ -393,7 +393,7 @@ class Email:
 def build_email(snapshot: ReleaseSnapshot) -> Email:
     """The Security Alerts e-mail, from the blog post's model: same versions, same fixes, same
     severities, same URL; no description, vector or credit (the post is where those live)."""
-    from psirt.render.blog import build_post
+    from psirt.compute.post import build_post
 
     post = build_post(snapshot)
     counted = Counter(entry.severity for entry in post.table)

@@ -15,19 +15,14 @@ from dataclasses import dataclass
 
 from psirt.compute.description import find_version_phrase
 from psirt.compute.placeholders import find_placeholders
-from psirt.errors import InputError
-from psirt.knowledge.cvss import (
-    SEVERITY_NAMES,
-    VECTOR_IN_TEXT,
-    parse_vector,
-    severity_from_score,
-)
+from psirt.compute.post import BlogPost, SecurityEntry
+from psirt.core.errors import InputError
+from psirt.core.finding import Finding
+from psirt.core.versions import Version, versions_in
+from psirt.knowledge.cvss import SEVERITY_NAMES, VECTOR_IN_TEXT, parse_vector, severity_from_score
 from psirt.knowledge.policy import RANGE_CONNECTIVE
-from psirt.model.finding import Finding
-from psirt.model.versions import Version, versions_in
-from psirt.render.blog import BlogPost, SecurityEntry
-from psirt.render.blog_parse import FixSection, ParsedPost, cvss_field
-from psirt.render.slug import plain_text
+from psirt.parsing.blog_post import FixSection, ParsedPost, cvss_field
+from psirt.parsing.slug import plain_text
 from psirt.rules.cve import find_title_overshare
 from psirt.rules.overshare import find_overshare, summarize
 from psirt.rules.registry import RULES
@@ -232,7 +227,7 @@ def check_versions(ctx: BlogLintContext) -> Iterator[Finding]:
     release = set(ctx.release_versions)
     if not release:
         return
-    from psirt.model.versions import VERSION_IN_TEXT
+    from psirt.core.versions import VERSION_IN_TEXT
 
     for number, line in ctx.post.body_lines():
         text = _version_text(line)

@@ -16,25 +16,20 @@ from typing import Any
 from psirt.compute.cve_fields import issue_ranges
 from psirt.compute.description import DESCRIPTION_OPENING
 from psirt.compute.placeholders import find_placeholders
-from psirt.errors import InputError
+from psirt.core.errors import InputError
+from psirt.core.finding import Finding, Rule
+from psirt.core.records import IssueRef
+from psirt.core.versions import Version
 from psirt.knowledge.cpe import Cpe, cpe_names_product
 from psirt.knowledge.cvss import parse_vector, same_vector
 from psirt.knowledge.cwe import load_catalog, normalize_cwe_id, same_cwe_name
-from psirt.knowledge.policy import (
-    AffectedRange,
-    fixed_versions,
-    solution_text,
-    version_phrase,
-)
-from psirt.model.finding import Finding
+from psirt.knowledge.policy import AffectedRange, fixed_versions, solution_text, version_phrase
 from psirt.model.release import CveRequest, ReleaseSnapshot, SecurityIssue
-from psirt.model.versions import Version
 from psirt.parsing.cve_yaml import CveDocument
 from psirt.rules.cve_record import CREDIT_WORDS
 from psirt.rules.issue import council_score
 from psirt.rules.overshare import Overshare, find_overshare, summarize
-from psirt.rules.registry import RULES, Rule
-from psirt.trackers.interface import IssueRef
+from psirt.rules.registry import RULES
 
 KIND = "CVE request"
 

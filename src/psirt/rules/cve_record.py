@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from psirt.compute.placeholders import find_placeholders
-from psirt.errors import InputError
+from psirt.core.errors import InputError
+from psirt.core.finding import Finding
+from psirt.core.versions import Version, versions_in
 from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import RANGE_CONNECTIVE
-from psirt.model.finding import Finding
-from psirt.model.versions import Version, versions_in
 from psirt.rules.overshare import find_overshare, summarize
 from psirt.rules.registry import RULES
 
@@ -150,7 +150,7 @@ def _version(text: str) -> Version | None:
 
 @RULES.check(KIND)
 def check_schema(record: Any, subject: str) -> Iterator[Finding]:
-    from psirt.render.cve_record import schema_errors
+    from psirt.knowledge.schemas import schema_errors
 
     for error in schema_errors(record)[:10]:
         field = error.split(":", 1)[0]
@@ -265,7 +265,7 @@ def check_description_versions(record: Any, subject: str) -> Iterator[Finding]:
 @RULES.check(KIND)
 def check_overshare(record: Any, subject: str) -> Iterator[Finding]:
     """The same test validate runs on CVE requests, for records from any CNA."""
-    from psirt.rules.cve import find_title_overshare  # rules.cve reads this module's facts
+    from psirt.rules.cve import find_title_overshare
 
     cna = _cna(record)
     found = find_overshare(_description(cna))

@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from psirt.errors import InputError
+from psirt.core.errors import InputError
+from psirt.core.finding import Finding
+from psirt.core.records import MergeRequest
+from psirt.core.versions import Version
 from psirt.knowledge.cvss import CvssScore, parse_vector
 from psirt.knowledge.policy import maintained_minors
-from psirt.model.finding import Finding
 from psirt.model.merge_requests import is_reverted, related_merge_requests, without_reverts
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
-from psirt.model.versions import Version
 from psirt.rules.registry import RULES
-from psirt.trackers.interface import MergeRequest
 
 KIND = "security issue"
 

@@ -14,43 +14,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from psirt.model.finding import Finding, Level
+from psirt.core.finding import Finding, Level, Rule
 
 CheckFn = TypeVar("CheckFn", bound=Callable[..., Iterable[Finding]])
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One named check; ``finding`` builds its findings so code and level stay consistent."""
-
-    code: str  # stable: "ISS001", "CVE012", "REL003", "BLG007"
-    level: Level
-    subject_kind: str  # "security issue", "CVE request", "release", "blog post" ...
-    summary: str  # one sentence for ``psirt rules``
-    hint: str = ""  # the default fix hint
-
-    def finding(self, subject: str, field: str, message: str, hint: str | None = None) -> Finding:
-        """A finding of this rule; ``message`` should start with the field (``cwe: ...``)."""
-        return Finding(
-            code=self.code,
-            level=self.level,
-            subject=subject,
-            field=field,
-            message=message,
-            hint=self.hint if hint is None else hint,
-        )
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "code": self.code,
-            "level": self.level,
-            "subject_kind": self.subject_kind,
-            "summary": self.summary,
-            "hint": self.hint,
-        }
 
 
 class DuplicateRuleError(ValueError):

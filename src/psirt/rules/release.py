@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from psirt.model.finding import Finding
+from psirt.core.finding import Finding
+from psirt.core.records import IssueRef
 from psirt.model.release import ReleaseSnapshot
 from psirt.rules.cve import CVE_TITLE
 from psirt.rules.registry import RULES
-from psirt.trackers.interface import IssueRef
 
 KIND = "release"
 

@@ -31,11 +31,9 @@ import requests
 from gitlab.v4.objects import Project, ProjectIssue
 from requests.adapters import HTTPAdapter
 
-from psirt.config import Config
-from psirt.errors import InputError, NotFoundError, PsirtError, RemoteError
-from psirt.parsing.council import is_council_note
-from psirt.trackers import gitlab_mapping as m
-from psirt.trackers.interface import (
+from psirt.core.config import Config
+from psirt.core.errors import InputError, NotFoundError, PsirtError, RemoteError
+from psirt.core.records import (
     AwardEmoji,
     Issue,
     IssueLink,
@@ -46,6 +44,8 @@ from psirt.trackers.interface import (
     MergeRequest,
     Note,
 )
+from psirt.parsing.council import is_council_note
+from psirt.trackers import gitlab_mapping as m
 
 T = TypeVar("T")
 _BATCH = 100  # GitLab's page size cap, and so the most iids one list call can answer

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from psirt.trackers.interface import (
+from psirt.core.records import (
     AwardEmoji,
     Issue,
     IssueLink,

@@ -23,9 +23,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from psirt.errors import InputError, NotFoundError, WorkspaceError
-from psirt.trackers import local_files as files
-from psirt.trackers.interface import (
+from psirt.core.errors import InputError, NotFoundError, WorkspaceError
+from psirt.core.records import (
     Issue,
     IssueLink,
     IssueRef,
@@ -36,7 +35,8 @@ from psirt.trackers.interface import (
     MergeRequestRef,
     Note,
 )
-from psirt.workspace import check_project_path, safe_join
+from psirt.core.workspace import check_project_path, safe_join
+from psirt.localstore import files
 
 PROJECTS = "projects"
 ISSUES = "issues"

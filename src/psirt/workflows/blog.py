@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from psirt.errors import InputError
-from psirt.model.finding import Finding
-from psirt.render.blog import BlogPost, build_post, render_post
+from psirt.compute.post import BlogPost, build_post
+from psirt.core.errors import InputError
+from psirt.core.finding import Finding
+from psirt.render.blog import render_post
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot
@@ -52,7 +53,7 @@ def generate(session: Session, release_issue: int | None = None) -> GeneratedPos
 
 
 def lint_text(text: str, subject: str, expected: BlogPost | None) -> list[Finding]:
-    from psirt.render.blog_parse import parse_post
+    from psirt.parsing.blog_post import parse_post
     from psirt.rules.blog import BlogLintContext, lint
 
     return lint(BlogLintContext(parse_post(text), subject, expected))
@@ -114,7 +115,7 @@ def demo_step(session: Session) -> StepResult:
         f"{len(exported)} CVE records written to {OUT_DIR}/cves: {summarize(record_findings)}"
     )
     lines += [f"  {f.code} {f.subject}: {f.message}" for f in record_findings if f.is_error]
-    from psirt.render.blog_parse import parse_post
+    from psirt.parsing.blog_post import parse_post
     from psirt.workflows.verify import compare
 
     differences = compare(parse_post(text), post, snapshot)

@@ -29,14 +29,13 @@ from psirt.actions.cna_actions import PublishCve
 from psirt.actions.executor import Outcome
 from psirt.actions.plan import Action, Plan
 from psirt.actions.tracker_actions import CloseIssue, UpsertNote
-from psirt.bounty.interface import CLOSED_UNRESOLVED, Report
-from psirt.config import Config
-from psirt.errors import InputError, RefusedError
-from psirt.model.finding import Finding
+from psirt.core.config import Config
+from psirt.core.errors import InputError, RefusedError
+from psirt.core.finding import Finding
+from psirt.core.records import CLOSED_UNRESOLVED, Note, Report
+from psirt.core.versions import Version
 from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
-from psirt.model.versions import Version
-from psirt.trackers.interface import Note
 
 if TYPE_CHECKING:
     from psirt.session import Session
@@ -193,7 +192,7 @@ class ClosePlan:
 
 
 def default_blog_url(release: Release, config: Config) -> str:
-    from psirt.render.blog import post_url
+    from psirt.compute.post import post_url
 
     return post_url(release, config)
 
@@ -410,7 +409,7 @@ def _publish_actions(
     except InputError as exc:
         refusals.append(Refusal(PUBLISH_CVES, subject, f"its CVE record cannot be built: {exc}"))
         return []
-    from psirt.render.cve_record import schema_errors
+    from psirt.knowledge.schemas import schema_errors
 
     broken = schema_errors(record)
     if broken:  # refused in the plan, so one bad record cannot stop the run half way
@@ -527,7 +526,8 @@ def build_close_plan(
 
 def record_builder(snapshot: ReleaseSnapshot, blog_url: str | None) -> RecordBuilder:
     """The CVE JSON 5 export of ``render/cve_record.py``, bound to this release and post."""
-    from psirt.render.cve_record import build_record, resolve
+    from psirt.compute.facts import resolve
+    from psirt.render.cve_record import build_record
 
     def build(item: SecurityIssue) -> dict[str, Any]:
         facts = resolve(item, snapshot.release, snapshot.config)
@@ -572,7 +572,7 @@ def run_close(
             raise result.blocked_error()
         return result
     if cna is None and any(isinstance(a, PublishCve) for a in result.plan):
-        from psirt.cna.factory import open_cna
+        from psirt.cna.open import open_cna
 
         cna = open_cna(session.workspace, session.tracker, env)
     context = ExecutionContext(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from psirt.actions.executor import Outcome, execute
 from psirt.actions.plan import ExecutionContext, Plan
 from psirt.actions.tracker_actions import CreateIssue
-from psirt.errors import InputError
+from psirt.core.errors import InputError
 from psirt.knowledge.cvss import SEVERITY_NAMES
 from psirt.model.release import ReleaseSnapshot
 from psirt.render import messages
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def blog_url(snapshot: ReleaseSnapshot) -> str | None:
     """The post's canonical URL, None while the release has no due date or versions."""
-    from psirt.render.blog import post_url
+    from psirt.compute.post import post_url
 
     try:
         return post_url(snapshot.release, snapshot.config)

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from psirt.errors import InputError
-from psirt.model.finding import Finding
+from psirt.compute.facts import resolve
+from psirt.compute.post import post_url
+from psirt.core.errors import InputError
+from psirt.core.finding import Finding
 from psirt.model.merge_requests import reverted_fix_merge_requests
-from psirt.render.blog import post_url
-from psirt.render.cve_record import build_record, dump_record, resolve
+from psirt.render.cve_record import build_record, dump_record
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot

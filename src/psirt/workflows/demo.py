@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from psirt.core.workspace import Workspace
 from psirt.knowledge.cvss import severity_from_labels
 from psirt.session import Session, open_session
 from psirt.workflows import blog, close, comms, update_cves, validate
-from psirt.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from psirt.actions.plan import Plan
 from psirt.actions.tracker_actions import UpsertNote, find_marked_note
-from psirt.errors import ExitCode
-from psirt.model.finding import Finding
+from psirt.core.errors import ExitCode
+from psirt.core.finding import Finding
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.rules.registry import RULES, RuleRegistry, load_all
 

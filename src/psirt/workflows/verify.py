@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from psirt.compute.post import BlogPost, SecurityEntry
+from psirt.core.records import MergeRequest
+from psirt.core.versions import versions_in
 from psirt.knowledge.cvss import same_vector
 from psirt.model.merge_requests import (
     is_reverted,
@@ -18,11 +21,8 @@ from psirt.model.merge_requests import (
     without_reverts,
 )
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
-from psirt.model.versions import versions_in
-from psirt.render.blog import BlogPost, SecurityEntry
-from psirt.render.blog_parse import FixSection, ParsedPost, cvss_field, parse_post
-from psirt.render.slug import plain_text
-from psirt.trackers.interface import MergeRequest
+from psirt.parsing.blog_post import FixSection, ParsedPost, cvss_field, parse_post
+from psirt.parsing.slug import plain_text
 
 if TYPE_CHECKING:
     from psirt.session import Session

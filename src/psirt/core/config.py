@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from psirt.errors import WorkspaceError
+from psirt.core.errors import WorkspaceError
 
 CONFIG_FILE = "psirt.toml"
 

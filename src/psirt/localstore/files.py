@@ -30,10 +30,11 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from psirt.bounty.interface import Activity, Bounty, Report
-from psirt.errors import NotFoundError, WorkspaceError
-from psirt.trackers.interface import (
+from psirt.core.errors import NotFoundError, WorkspaceError
+from psirt.core.records import (
+    Activity,
     AwardEmoji,
+    Bounty,
     Issue,
     IssueLink,
     IssueRef,
@@ -43,6 +44,7 @@ from psirt.trackers.interface import (
     MergeRequestRef,
     MergeRequestState,
     Note,
+    Report,
 )
 
 FENCE = "---"

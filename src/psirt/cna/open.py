@@ -6,8 +6,9 @@ import os
 from collections.abc import Mapping
 
 from psirt.cna.interface import Cna
-from psirt.trackers.interface import IssueRef, Tracker
-from psirt.workspace import Workspace
+from psirt.core.records import IssueRef
+from psirt.core.workspace import Workspace
+from psirt.trackers.interface import Tracker
 
 
 def open_cna(

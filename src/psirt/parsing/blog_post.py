@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from psirt.model.identifiers import cve_id_in
+from psirt.core.identifiers import cve_id_in
+from psirt.parsing.slug import heading_anchor, plain_text
 from psirt.parsing.tables import atx_heading
-from psirt.render.slug import heading_anchor, plain_text
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from psirt.config import CONFIG_FILE, Config, load_config
-from psirt.errors import WorkspaceError
+from psirt.core.config import CONFIG_FILE, Config, load_config
+from psirt.core.errors import WorkspaceError
 
 _PROJECT_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$")
 
