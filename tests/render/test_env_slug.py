@@ -8,14 +8,15 @@ import pytest
 from markdown_it import MarkdownIt
 
 from psirt.core.errors import InputError
-from psirt.parsing.slug import heading_anchor, plain_text, slug
-from psirt.render.env import (
+from psirt.parsing.markdown import (
     escape_html,
     escape_markdown,
     escape_markdown_links,
-    render,
-    yaml_string,
+    heading_anchor,
+    plain_text,
+    slug,
 )
+from psirt.render.env import render, yaml_string
 
 
 def _html(markdown: str) -> str:

@@ -258,12 +258,11 @@ def test_cli_rejects_both_blog_options(
 
 
 def test_demo_ends_with_the_close_dry_run(workspace: Workspace) -> None:
-    from psirt.workflows import close
-    from psirt.workflows.demo import STEPS
+    from psirt.workflows.demo import STEPS, close_step
 
-    assert STEPS[-1] is close.demo_step
+    assert STEPS[-1] is close_step
     before = tree_digest(workspace.root)
-    result = close.demo_step(open_session(workspace))
+    result = close_step(open_session(workspace))
     assert "assuming the blog post is public" in result.lines[0]
     assert any("refused" in line for line in result.lines)
     assert tree_digest(workspace.root) == before

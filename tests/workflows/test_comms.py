@@ -15,7 +15,8 @@ from psirt.core.errors import ExitCode
 from psirt.core.records import Issue
 from psirt.core.workspace import Workspace
 from psirt.session import open_session
-from psirt.workflows.comms import demo_step, findings_left
+from psirt.workflows.comms import findings_left
+from psirt.workflows.demo import comms_step as demo_step
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "comms"
 LABEL = "AppSecWorkType::SecurityReleaseRotation"

@@ -16,7 +16,8 @@ from psirt.core.records import IssueRef, IssueUpdate
 from psirt.core.workspace import Workspace
 from psirt.parsing.cve_yaml import find_yaml_block
 from psirt.session import open_session
-from psirt.workflows.update_cves import demo_step, plan_update_cves
+from psirt.workflows.demo import update_cves_step as demo_step
+from psirt.workflows.update_cves import plan_update_cves
 from tests.compute.builders import COMPLETE_YAML, DESCRIPTION, security_issue, snapshot
 
 VALIDATED = "description::validated"

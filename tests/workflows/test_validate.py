@@ -182,7 +182,7 @@ def test_resolved_issue_gets_its_comment_updated() -> None:
 
 
 def test_demo_step_prints_the_summary(demo: Path) -> None:
-    from psirt.workflows.validate import demo_step
+    from psirt.workflows.demo import validate_step as demo_step
 
     result = demo_step(open_session(Workspace(demo)))
     assert result.title == "validation"

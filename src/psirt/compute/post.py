@@ -19,8 +19,7 @@ from psirt.knowledge.policy import version_phrase
 from psirt.model.merge_requests import reverted_fix_merge_requests, reverted_merge_requests
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.details import Details
-from psirt.parsing.slug import heading_anchor
-from psirt.render.env import escape_markdown
+from psirt.parsing.markdown import escape_markdown, heading_anchor
 
 CVE_URL = "https://www.cve.org/CVERecord?id={cve_id}"
 

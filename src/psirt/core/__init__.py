@@ -1,1 +1,3 @@
-"""The ground floor: records, versions, identifiers, findings, configuration and errors; it imports nothing else from psirt."""
+"""The ground floor: records, versions, identifiers, findings, configuration and errors.
+
+It imports nothing else from psirt."""

@@ -1,1 +1,1 @@
-"""The local workspace's file format, read and written by the local tracker and the local bounty platform."""
+"""The local workspace's file format, shared by the local tracker and the local bounty."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from psirt.core.identifiers import cve_id_in
-from psirt.parsing.slug import heading_anchor, plain_text
+from psirt.parsing.markdown import heading_anchor, plain_text
 from psirt.parsing.tables import atx_heading
 
 _FENCE = re.compile(r"^\s*(```|~~~)")

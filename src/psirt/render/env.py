@@ -15,51 +15,15 @@ or plain text, not HTML, so templates escape what came from an issue explicitly:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from psirt.parsing.markdown import escape_html, escape_markdown, escape_markdown_links
+
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^(\s*)([-+>=#]|\d+[.)])")
-_SAFE_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((https?://[^\s()<>\"']{1,500})\)")
-
-
-def escape_html(text: object) -> str:
-    """``&``, ``<``, ``>`` and quotes as entities: no tag, no attribute can be opened."""
-    value = "" if text is None else str(text)
-    return (
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
-
-
-def _escape_inline(value: str) -> str:
-    value = escape_html(value).replace("&quot;", '"')
-    return _MD_SPECIAL.sub(r"\\\1", value)
-
-
-def escape_markdown(text: object) -> str:
-    """Inline Markdown that renders as the literal text, on one line."""
-    value = " ".join(("" if text is None else str(text)).split())
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _escape_inline(value))
-
-
-def escape_markdown_links(text: object) -> str:
-    """Escaped like :func:`escape_markdown`, keeping http(s) links of the ``[text](url)`` form."""
-    value = " ".join(("" if text is None else str(text)).split())
-    parts: list[str] = []
-    last = 0
-    for match in _SAFE_LINK.finditer(value):
-        parts.append(_escape_inline(value[last : match.start()]))
-        parts.append(f"[{_escape_inline(match.group(1))}]({match.group(2)})")
-        last = match.end()
-    parts.append(_escape_inline(value[last:]))
-    joined = "".join(parts)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), joined)
 
 
 def yaml_string(text: object) -> str:

@@ -22,9 +22,8 @@ from psirt.core.versions import Version, versions_in
 from psirt.knowledge.cvss import SEVERITY_NAMES, VECTOR_IN_TEXT, parse_vector, severity_from_score
 from psirt.knowledge.policy import RANGE_CONNECTIVE
 from psirt.parsing.blog_post import FixSection, ParsedPost, cvss_field
-from psirt.parsing.slug import plain_text
-from psirt.rules.cve import find_title_overshare
-from psirt.rules.overshare import find_overshare, summarize
+from psirt.parsing.markdown import plain_text
+from psirt.rules.overshare import find_overshare, find_title_overshare, summarize
 from psirt.rules.registry import RULES
 
 KIND = "blog post"

@@ -26,9 +26,14 @@ from psirt.knowledge.cwe import load_catalog, normalize_cwe_id, same_cwe_name
 from psirt.knowledge.policy import AffectedRange, fixed_versions, solution_text, version_phrase
 from psirt.model.release import CveRequest, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.cve_yaml import CveDocument
-from psirt.rules.cve_record import CREDIT_WORDS
 from psirt.rules.issue import council_score
-from psirt.rules.overshare import Overshare, find_overshare, summarize
+from psirt.rules.overshare import (
+    CREDIT_WORDS,
+    CVE_TITLE,
+    find_overshare,
+    find_title_overshare,
+    summarize,
+)
 from psirt.rules.registry import RULES
 
 KIND = "CVE request"
@@ -244,8 +249,6 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "credit",
     "references",
 )
-#: A CVE request title: ``<CWE name> issue in <component> impacts <product> <edition>``.
-CVE_TITLE = re.compile(r"^(?P<cwe>.+?) issue in (?P<component>.+?) impacts (?P<product>.+)$")
 _CREDITING = re.compile(rf"{CREDIT_WORDS}|(?<![\w/])@[A-Za-z0-9_][\w.-]*", re.IGNORECASE)
 
 
@@ -568,15 +571,6 @@ def check_references(cve: CveSubject) -> Iterator[Finding]:
             f"references: the HackerOne report {report_id} is missing",
             hint=f"Add {cve.snapshot.config.bounty.report_url.format(id=report_id)} to references.",
         )
-
-
-def find_title_overshare(title: str) -> list[Overshare]:
-    """Oversharing in a CVE title. The leading CWE name is MITRE's own wording and may hold a
-    path ("Path Traversal: '/dir/../filename'"), so only what follows it is checked."""
-    match = CVE_TITLE.match(title)
-    if match is not None and load_catalog().by_name(match["cwe"]) is not None:
-        return find_overshare(title[match.end("cwe") :])
-    return find_overshare(title)
 
 
 def check_title(cve: CveSubject) -> Iterator[Finding]:

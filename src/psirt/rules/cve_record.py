@@ -16,7 +16,7 @@ from psirt.core.finding import Finding
 from psirt.core.versions import Version, versions_in
 from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import RANGE_CONNECTIVE
-from psirt.rules.overshare import find_overshare, summarize
+from psirt.rules.overshare import CREDIT_WORDS, find_overshare, summarize
 from psirt.rules.registry import RULES
 
 KIND = "CVE record"
@@ -105,9 +105,6 @@ R_PLACEHOLDER = RULES.declare(
     "replace it with the real text or version",
 )
 
-#: Words that credit someone; a description must not (the credit has its own field). A pattern,
-#: for use with ``re.IGNORECASE``; the CVE request check (rules.cve) adds @handles to it.
-CREDIT_WORDS = r"\b(?:thanks?\b|reported\s+by|discovered\s+by|found\s+by|credit(?:s|ed)?\s+to)"
 _CREDIT_IN_RECORD = re.compile(rf"{CREDIT_WORDS}|hackerone\.com/", re.I)
 _RANGE_PAIR = re.compile(
     rf"(\d+\.\d+(?:\.\d+)?)\s+{RANGE_CONNECTIVE}\s+(\d+\.\d+(?:\.\d+)?)(?![.\w])"
@@ -265,7 +262,7 @@ def check_description_versions(record: Any, subject: str) -> Iterator[Finding]:
 @RULES.check(KIND)
 def check_overshare(record: Any, subject: str) -> Iterator[Finding]:
     """The same test validate runs on CVE requests, for records from any CNA."""
-    from psirt.rules.cve import find_title_overshare
+    from psirt.rules.overshare import find_title_overshare
 
     cna = _cna(record)
     found = find_overshare(_description(cna))

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from psirt.knowledge.cwe import load_catalog
+
 _HTTP_VERBS: Final = r"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)"
 _CODE_EXTENSIONS: Final = r"(?:rb|go|js|ts|tsx|vue|py|haml|erb|rake|yml|yaml|json|sh|graphql|c|h)"
 _SOURCE_ROOTS: Final = r"(?:app|lib|ee|config|spec|db|vendor|public|workhorse|internal|cmd|scripts)"
@@ -151,3 +153,21 @@ def summarize(found: list[Overshare], limit: int = 6) -> str:
     shown = ", ".join(seen[:limit])
     more = len(seen) - limit
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+#: Words that credit someone; a description must not (the credit has its own field). A pattern,
+#: for use with ``re.IGNORECASE``; the CVE request check (rules.cve) adds @handles to it.
+CREDIT_WORDS = r"\b(?:thanks?\b|reported\s+by|discovered\s+by|found\s+by|credit(?:s|ed)?\s+to)"
+
+
+#: A CVE request title: ``<CWE name> issue in <component> impacts <product> <edition>``.
+CVE_TITLE = re.compile(r"^(?P<cwe>.+?) issue in (?P<component>.+?) impacts (?P<product>.+)$")
+
+
+def find_title_overshare(title: str) -> list[Overshare]:
+    """Oversharing in a CVE title. The leading CWE name is MITRE's own wording and may hold a
+    path ("Path Traversal: '/dir/../filename'"), so only what follows it is checked."""
+    match = CVE_TITLE.match(title)
+    if match is not None and load_catalog().by_name(match["cwe"]) is not None:
+        return find_overshare(title[match.end("cwe") :])
+    return find_overshare(title)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from psirt.core.finding import Finding
 from psirt.core.records import IssueRef
 from psirt.model.release import ReleaseSnapshot
-from psirt.rules.cve import CVE_TITLE
+from psirt.rules.overshare import CVE_TITLE
 from psirt.rules.registry import RULES
 
 KIND = "release"

@@ -14,7 +14,6 @@ from psirt.render.blog import render_post
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot
     from psirt.session import Session
-    from psirt.workflows.demo import StepResult
 
 OUT_DIR = "out"
 POST_FILE = "blog.md"
@@ -92,33 +91,3 @@ def summarize(findings: list[Finding]) -> str:
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-
-
-def demo_step(session: Session) -> StepResult:
-    """Write ``out/blog.md`` and ``out/cves/*.json`` into the demo workspace, then lint both."""
-    from psirt.workflows.cve_export import export
-    from psirt.workflows.demo import StepResult
-
-    snapshot = session.snapshot()
-    post = expected_post(session, snapshot)
-    text = render_post(post, session.config, session.workspace.templates_dir)
-    path = default_post_path(session)
-    write_text(path, text)
-    findings = lint_text(text, path.name, post)
-    root = session.workspace.root
-    lines = [f"blog post written to {path.relative_to(root)}: {summarize(findings)}"]
-    lines += held_back_lines(post)
-    lines += [f"  {f.code} {f.level}: {f.message}" for f in findings]
-    exported = export(session, root / OUT_DIR / "cves", snapshot=snapshot, blog_url=post.url)
-    record_findings = [f for item in exported for f in item.findings]
-    lines.append(
-        f"{len(exported)} CVE records written to {OUT_DIR}/cves: {summarize(record_findings)}"
-    )
-    lines += [f"  {f.code} {f.subject}: {f.message}" for f in record_findings if f.is_error]
-    from psirt.parsing.blog_post import parse_post
-    from psirt.workflows.verify import compare
-
-    differences = compare(parse_post(text), post, snapshot)
-    lines.append(f"verify-fixes: {len(differences)} differences between the post and the release")
-    lines += [f"  [{d.kind}] {d.message}" for d in differences]
-    return StepResult("blog post and CVE records", tuple(lines))

@@ -38,8 +38,7 @@ from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
 
 if TYPE_CHECKING:
-    from psirt.session import Session
-    from psirt.workflows.demo import StepResult
+    pass
 
 BLOG_TIMEOUT = 3.0
 CLOSE_ISSUES, PUBLISH_CVES, NOTIFY_HACKERONE = "close-issues", "publish-cves", "notify-hackerone"
@@ -586,26 +585,3 @@ def run_close(
 
 
 # -- the demo ----------------------------------------------------------------------------------
-
-
-def demo_step(session: Session) -> StepResult:
-    """The dry-run plan of ``close`` for the demo release. The demo's blog post is not online,
-    so the step assumes it public (as ``--blog-published`` would) and says so."""
-    from psirt.workflows.demo import StepResult
-
-    result = run_close(
-        session.workspace, CloseOptions(blog_published=True), live=False, session=session
-    )
-    counts: dict[str, int] = {}
-    for action in result.plan:
-        counts[action.kind] = counts.get(action.kind, 0) + 1
-    lines = [
-        "dry run, assuming the blog post is public (as --blog-published would; the demo post "
-        "is not online)",
-        f"{len(result.plan)} actions ("
-        + ", ".join(f"{kind}: {n}" for kind, n in counts.items())
-        + f"), {len(result.refusals)} refused, {len(result.unpaid)} reports without a bounty",
-        *(f"refused [{r.step}] {r.subject}: {r.reason}" for r in result.refusals),
-        "the whole plan: psirt close (add --live to apply)",
-    ]
-    return StepResult("close plan (dry run)", tuple(lines))

@@ -15,13 +15,12 @@ from psirt.actions.executor import Outcome, execute
 from psirt.actions.plan import ExecutionContext, Plan
 from psirt.actions.tracker_actions import CreateIssue
 from psirt.core.errors import InputError
-from psirt.knowledge.cvss import SEVERITY_NAMES
 from psirt.model.release import ReleaseSnapshot
 from psirt.render import messages
 from psirt.session import Session
 
 if TYPE_CHECKING:
-    from psirt.workflows.demo import StepResult
+    pass
 
 
 def blog_url(snapshot: ReleaseSnapshot) -> str | None:
@@ -151,24 +150,3 @@ def email(session: Session, *, release_issue: int | None = None) -> messages.Ren
 def thanks_text(session: Session, *, release_issue: int | None = None) -> str:
     snapshot = session.snapshot(release_issue)
     return messages.render_thanks(messages.build_thanks(snapshot), session.workspace.templates_dir)
-
-
-def demo_step(session: Session) -> StepResult:
-    """The demo's comms summary: who is told, what the e-mail says, who is thanked."""
-    from psirt.workflows.demo import StepResult
-
-    snapshot = session.snapshot()
-    level = messages.highest_severity(snapshot)
-    pings = messages.pings_for(level or 4, snapshot.config)
-    mail = messages.build_email(snapshot)
-    thanks = messages.build_thanks(snapshot)
-    status = messages.release_status(snapshot, findings_left(snapshot))
-    counts = ", ".join(f"{count} {name.lower()}" for name, count in mail.counts)
-    lines = (
-        f"status: {status.line()}",
-        f"notify ({SEVERITY_NAMES.get(level or 0, 'unknown')}): "
-        + ", ".join(ping.key for ping in pings),
-        f"e-mail: {mail.subject!r}, {mail.total} fixes ({counts}), {mail.blog_url}",
-        f"thanks: {len(messages.names_in(thanks.groups))} people",
-    )
-    return StepResult("comms", lines)

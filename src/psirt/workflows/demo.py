@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from psirt.core.workspace import Workspace
-from psirt.knowledge.cvss import severity_from_labels
+from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
+from psirt.parsing.blog_post import parse_post
+from psirt.render import messages
+from psirt.render.blog import render_post
 from psirt.session import Session, open_session
-from psirt.workflows import blog, close, comms, update_cves, validate
+from psirt.workflows import blog, close, comms, cve_export, update_cves, verify
+from psirt.workflows.validate import validate
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,100 @@ def summary_step(session: Session) -> StepResult:
     return StepResult("release", tuple(lines))
 
 
-# Later steps (validation, update-cves dry run, blog post, close plan) append themselves here.
-STEPS: list[Step] = [summary_step, validate.demo_step, update_cves.demo_step, blog.demo_step]
-STEPS.append(comms.demo_step)
-STEPS.append(close.demo_step)  # last: what finishing the release would do
+def validate_step(session: Session) -> StepResult:
+    """The demo's validation summary: counts by level, and the codes found on each issue."""
+    report = validate(session.snapshot())
+    return StepResult("validation", tuple(report.summary_lines()))
+
+
+def update_cves_step(session: Session) -> StepResult:
+    """The demo's update-cves dry run: how many requests would change, and the conflicts."""
+    result = update_cves.plan_update_cves(session.snapshot())
+    lines = [
+        f"{len(result.plan)} of {len(result.updates)} CVE requests would change "
+        f"({', '.join(str(u.ref) for u in result.changed) or 'none'})",
+        f"{len(result.unvalidated)} would lose ~{result.validated_label!r} "
+        "(their description text changes)",
+        f"{len(result.conflicts)} conflicts" + (":" if result.conflicts else ""),
+    ]
+    lines += [f"  {c.line()}" for c in result.conflicts]
+    lines += [f"could not compute: {p}" for p in result.problems]
+    return StepResult("update-cves (dry run)", tuple(lines))
+
+
+def blog_step(session: Session) -> StepResult:
+    """Write ``out/blog.md`` and ``out/cves/*.json`` into the demo workspace, then lint both."""
+    snapshot = session.snapshot()
+    post = blog.expected_post(session, snapshot)
+    text = render_post(post, session.config, session.workspace.templates_dir)
+    path = blog.default_post_path(session)
+    blog.write_text(path, text)
+    findings = blog.lint_text(text, path.name, post)
+    root = session.workspace.root
+    lines = [f"blog post written to {path.relative_to(root)}: {blog.summarize(findings)}"]
+    lines += blog.held_back_lines(post)
+    lines += [f"  {f.code} {f.level}: {f.message}" for f in findings]
+    exported = cve_export.export(
+        session, root / blog.OUT_DIR / "cves", snapshot=snapshot, blog_url=post.url
+    )
+    record_findings = [f for item in exported for f in item.findings]
+    summary = blog.summarize(record_findings)
+    lines.append(f"{len(exported)} CVE records written to {blog.OUT_DIR}/cves: {summary}")
+    lines += [f"  {f.code} {f.subject}: {f.message}" for f in record_findings if f.is_error]
+    differences = verify.compare(parse_post(text), post, snapshot)
+    lines.append(f"verify-fixes: {len(differences)} differences between the post and the release")
+    lines += [f"  [{d.kind}] {d.message}" for d in differences]
+    return StepResult("blog post and CVE records", tuple(lines))
+
+
+def comms_step(session: Session) -> StepResult:
+    """The demo's comms summary: who is told, what the e-mail says, who is thanked."""
+    snapshot = session.snapshot()
+    level = messages.highest_severity(snapshot)
+    pings = messages.pings_for(level or 4, snapshot.config)
+    mail = messages.build_email(snapshot)
+    thanks = messages.build_thanks(snapshot)
+    status = messages.release_status(snapshot, comms.findings_left(snapshot))
+    counts = ", ".join(f"{count} {name.lower()}" for name, count in mail.counts)
+    lines = (
+        f"status: {status.line()}",
+        f"notify ({SEVERITY_NAMES.get(level or 0, 'unknown')}): "
+        + ", ".join(ping.key for ping in pings),
+        f"e-mail: {mail.subject!r}, {mail.total} fixes ({counts}), {mail.blog_url}",
+        f"thanks: {len(messages.names_in(thanks.groups))} people",
+    )
+    return StepResult("comms", lines)
+
+
+def close_step(session: Session) -> StepResult:
+    """The dry-run plan of ``close`` for the demo release. The demo's blog post is not online,
+    so the step assumes it public (as ``--blog-published`` would) and says so."""
+    result = close.run_close(
+        session.workspace, close.CloseOptions(blog_published=True), live=False, session=session
+    )
+    counts: dict[str, int] = {}
+    for action in result.plan:
+        counts[action.kind] = counts.get(action.kind, 0) + 1
+    lines = [
+        "dry run, assuming the blog post is public (as --blog-published would; the demo post "
+        "is not online)",
+        f"{len(result.plan)} actions ("
+        + ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+        + f"), {len(result.refusals)} refused, {len(result.unpaid)} reports without a bounty",
+        *(f"refused [{r.step}] {r.subject}: {r.reason}" for r in result.refusals),
+        "the whole plan: psirt close (add --live to apply)",
+    ]
+    return StepResult("close plan (dry run)", tuple(lines))
+
+
+STEPS: tuple[Step, ...] = (
+    summary_step,
+    validate_step,
+    update_cves_step,
+    blog_step,
+    comms_step,
+    close_step,  # last: what finishing the release would do
+)
 
 
 def run_demo(folder: Path) -> list[StepResult]:

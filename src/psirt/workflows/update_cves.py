@@ -19,7 +19,7 @@ from psirt.parsing.cve_yaml import replace_yaml_block
 from psirt.session import Session
 
 if TYPE_CHECKING:
-    from psirt.workflows.demo import StepResult
+    pass
 
 
 @dataclass(frozen=True)
@@ -154,20 +154,3 @@ def result_json(result: UpdateCvesResult, *, live: bool) -> dict[str, Any]:
             for o in result.outcomes
         ],
     }
-
-
-def demo_step(session: Session) -> StepResult:
-    """The demo's update-cves dry run: how many requests would change, and the conflicts."""
-    from psirt.workflows.demo import StepResult
-
-    result = plan_update_cves(session.snapshot())
-    lines = [
-        f"{len(result.plan)} of {len(result.updates)} CVE requests would change "
-        f"({', '.join(str(u.ref) for u in result.changed) or 'none'})",
-        f"{len(result.unvalidated)} would lose ~{result.validated_label!r} "
-        "(their description text changes)",
-        f"{len(result.conflicts)} conflicts" + (":" if result.conflicts else ""),
-    ]
-    lines += [f"  {c.line()}" for c in result.conflicts]
-    lines += [f"could not compute: {p}" for p in result.problems]
-    return StepResult("update-cves (dry run)", tuple(lines))

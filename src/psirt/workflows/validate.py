@@ -22,8 +22,7 @@ from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.rules.registry import RULES, RuleRegistry, load_all
 
 if TYPE_CHECKING:
-    from psirt.session import Session
-    from psirt.workflows.demo import StepResult
+    pass
 
 COMMENT_MARKER = "validate"  # the note carries <!-- psirt:validate -->
 RESOLVED_BODY = "The PSIRT validation finds nothing left to fix on this issue. Thank you!"
@@ -231,11 +230,3 @@ def all_rules() -> RuleRegistry:
     """The registry with every rule module loaded (``psirt rules``)."""
     load_all()
     return RULES
-
-
-def demo_step(session: Session) -> StepResult:
-    """The demo's validation summary: counts by level, and the codes found on each issue."""
-    from psirt.workflows.demo import StepResult
-
-    report = validate(session.snapshot())
-    return StepResult("validation", tuple(report.summary_lines()))

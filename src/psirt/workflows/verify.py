@@ -22,7 +22,7 @@ from psirt.model.merge_requests import (
 )
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.parsing.blog_post import FixSection, ParsedPost, cvss_field, parse_post
-from psirt.parsing.slug import plain_text
+from psirt.parsing.markdown import plain_text
 
 if TYPE_CHECKING:
     from psirt.session import Session

@@ -1,4 +1,5 @@
-"""The one heading-slug function, and the plain text of an inline Markdown heading.
+"""Inline Markdown both ways: escaping text so it renders as itself, the one heading-slug
+function, and the plain text of an inline Markdown heading.
 
 The blog's table links to each fix by the anchor the site generator gives its heading: lower
 case, punctuation dropped, each space a hyphen (so `` - `` becomes ``---`` and ``CE/EE``
@@ -47,3 +48,45 @@ def plain_text(markdown: str) -> str:
 def heading_anchor(markdown: str) -> str:
     """The anchor of a Markdown heading line's text (without the leading ``#``)."""
     return slug(plain_text(markdown))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+_LINE_START = re.compile(r"^(\s*)([-+>=#]|\d+[.)])")
+
+
+_SAFE_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((https?://[^\s()<>\"']{1,500})\)")
+
+
+def escape_html(text: object) -> str:
+    """``&``, ``<``, ``>`` and quotes as entities: no tag, no attribute can be opened."""
+    value = "" if text is None else str(text)
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _escape_inline(value: str) -> str:
+    value = escape_html(value).replace("&quot;", '"')
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def escape_markdown(text: object) -> str:
+    """Inline Markdown that renders as the literal text, on one line."""
+    value = " ".join(("" if text is None else str(text)).split())
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _escape_inline(value))
+
+
+def escape_markdown_links(text: object) -> str:
+    """Escaped like :func:`escape_markdown`, keeping http(s) links of the ``[text](url)`` form."""
+    value = " ".join(("" if text is None else str(text)).split())
+    parts: list[str] = []
+    last = 0
+    for match in _SAFE_LINK.finditer(value):
+        parts.append(_escape_inline(value[last : match.start()]))
+        parts.append(f"[{_escape_inline(match.group(1))}]({match.group(2)})")
+        last = match.end()
+    parts.append(_escape_inline(value[last:]))
+    joined = "".join(parts)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), joined)
