@@ -1,29 +1,110 @@
-"""Open the trackers a workspace is configured for, and load its release snapshot."""
+"""Open the adapters a workspace is configured for, and load its release snapshot.
+
+One table per port names every adapter by kind (``[tracker] kind``, ``[bounty] kind``,
+``[cna] kind`` in psirt.toml, whose model admits only these kinds); a new adapter is one
+function and one row here. Each opener imports its adapter when called, so a command pays only
+for the clients it uses.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
 
-from psirt.bounty.interface import BountyPlatform
 from psirt.core.config import Config
 from psirt.core.workspace import Workspace
-from psirt.model.release import ReleaseSnapshot
-from psirt.trackers.interface import Tracker
+
+if TYPE_CHECKING:
+    from psirt.bounty.interface import BountyPlatform
+    from psirt.cna.interface import Cna
+    from psirt.model.release import ReleaseSnapshot
+    from psirt.trackers.interface import Tracker
+
+Env = Mapping[str, str]
+
+
+def _local_tracker(workspace: Workspace, env: Env) -> Tracker:
+    from psirt.trackers.local import LocalTracker
+
+    return LocalTracker(workspace.root, base_url=workspace.config.tracker.url)
+
+
+def _gitlab_tracker(workspace: Workspace, env: Env) -> Tracker:
+    from psirt.trackers.gitlab import GitLabTracker
+
+    return GitLabTracker.from_config(workspace.config, env)
+
+
+def _local_bounty(workspace: Workspace, env: Env) -> BountyPlatform:
+    from psirt.bounty.local import LocalBounty
+
+    return LocalBounty(workspace.root, report_url=workspace.config.bounty.report_url)
+
+
+def _hackerone(workspace: Workspace, env: Env) -> BountyPlatform:
+    from psirt.bounty.hackerone import HackerOneClient
+
+    return HackerOneClient.from_env(workspace.config.bounty, env)
+
+
+def _local_cna(session: Session) -> Cna:
+    from psirt.cna.local import LocalCna
+
+    return LocalCna(session.workspace.root)
+
+
+def _gitlab_cves(session: Session) -> Cna:
+    from psirt.cna.gitlab_cves import GitLabCvesCna
+
+    return GitLabCvesCna(session.tracker, session.config)
+
+
+def _cve_services(session: Session) -> Cna:
+    from psirt.cna.cve_services import CveServicesCna
+
+    return CveServicesCna.from_env(session.config.cna, session.env)
+
+
+TRACKERS: Final[dict[str, Callable[[Workspace, Env], Tracker]]] = {
+    "local": _local_tracker,
+    "gitlab": _gitlab_tracker,
+}
+BOUNTY_PLATFORMS: Final[dict[str, Callable[[Workspace, Env], BountyPlatform]]] = {
+    "local": _local_bounty,
+    "hackerone": _hackerone,
+}
+#: A CNA may work through the tracker (gitlab-cves), so it opens from the session.
+CNAS: Final[dict[str, Callable[[Session], Cna]]] = {
+    "local": _local_cna,
+    "gitlab-cves": _gitlab_cves,
+    "cve-services": _cve_services,
+}
 
 
 @dataclass
 class Session:
-    """One command's connection to the outside world, as ``psirt.toml`` configures it."""
+    """One command's connection to the outside world, as ``psirt.toml`` configures it.
+
+    The tracker and bounty platform open with the session; the CNA when a command first needs
+    it (only ``close --publish-cves`` does), so no other command asks for CNA credentials.
+    """
 
     workspace: Workspace
     tracker: Tracker
     bounty: BountyPlatform
+    env: Env = field(default_factory=lambda: os.environ, repr=False)
+    _cna: Cna | None = field(default=None, repr=False)
 
     @property
     def config(self) -> Config:
         return self.workspace.config
+
+    def cna(self) -> Cna:
+        if self._cna is None:
+            self._cna = CNAS[self.config.cna.kind](self)
+        return self._cna
 
     def snapshot(self, release_issue: int | None = None) -> ReleaseSnapshot:
         from psirt.snapshot import load_snapshot
@@ -31,27 +112,9 @@ class Session:
         return load_snapshot(self.tracker, self.config, self.bounty, release_issue=release_issue)
 
 
-def open_tracker(workspace: Workspace, env: Mapping[str, str] | None = None) -> Tracker:
+def open_session(workspace: Workspace, env: Env | None = None) -> Session:
+    env = os.environ if env is None else env
     config = workspace.config
-    if config.tracker.kind == "gitlab":
-        from psirt.trackers.gitlab import GitLabTracker
-
-        return GitLabTracker.from_config(config, os.environ if env is None else env)
-    from psirt.trackers.local import LocalTracker
-
-    return LocalTracker(workspace.root, base_url=config.tracker.url)
-
-
-def open_bounty(workspace: Workspace, env: Mapping[str, str] | None = None) -> BountyPlatform:
-    config = workspace.config
-    if config.bounty.kind == "hackerone":
-        from psirt.bounty.hackerone import HackerOneClient
-
-        return HackerOneClient.from_env(config.bounty, os.environ if env is None else env)
-    from psirt.bounty.local import LocalBounty
-
-    return LocalBounty(workspace.root, report_url=config.bounty.report_url)
-
-
-def open_session(workspace: Workspace, env: Mapping[str, str] | None = None) -> Session:
-    return Session(workspace, open_tracker(workspace, env), open_bounty(workspace, env))
+    tracker = TRACKERS[config.tracker.kind](workspace, env)
+    bounty = BOUNTY_PLATFORMS[config.bounty.kind](workspace, env)
+    return Session(workspace, tracker, bounty, env)

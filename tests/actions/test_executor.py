@@ -16,7 +16,7 @@ from psirt.actions.journal import Journal
 from psirt.actions.plan import ExecutionContext, Plan
 from psirt.actions.tracker_actions import CloseIssue, EditDescription, UpsertNote
 from psirt.bounty.local import LocalBounty
-from psirt.cna.gitlab_cves import GitLabCvesCna, publication_edit, request_publication
+from psirt.cna.gitlab_cves import GitLabCvesCna, request_publication
 from psirt.cna.interface import PUBLISHED, RESERVED
 from psirt.cna.local import LocalCna
 from psirt.core.config import Config
@@ -86,7 +86,9 @@ def test_tick_is_skipped_when_ticked_and_refused_when_the_issue_changed(
     context: ExecutionContext,
 ) -> None:
     issue = context.tracker.get_issue(REQUEST)
-    tick = publication_edit(issue, "CVE-2026-0009", "shipped")
+    ticked = GitLabCvesCna(context.tracker, Config()).publication_edit(issue)
+    assert ticked is not None
+    tick = EditDescription(REQUEST, issue.description, ticked, "shipped")
     assert "+* [x] Publish immediately" in (tick.diff() or "")
     assert run(context, tick) == ["applied"]
     assert context.tracker.get_issue(REQUEST).description == request_publication(

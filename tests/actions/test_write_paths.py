@@ -38,9 +38,8 @@ ALLOWED_WRITERS = {
     "actions/bounty_actions.py",
     "actions/cna_actions.py",
 }
-#: Who may call ``Action.apply``: the executor, and the gitlab-cves port, whose ``publish`` is
-#: itself called only from ``PublishCve.apply``.
-ALLOWED_APPLIERS = {"actions/executor.py", "cna/gitlab_cves.py"}
+#: Who may call ``Action.apply``: the executor alone.
+ALLOWED_APPLIERS = {"actions/executor.py"}
 
 
 def _calls(names: frozenset[str]) -> dict[str, set[str]]:
@@ -61,8 +60,9 @@ def _calls(names: frozenset[str]) -> dict[str, set[str]]:
 
 def _own(path: str) -> bool:
     """The back ends themselves call their own helpers (``self.save_report`` in the local
-    bounty, ``self._tracker`` in the gitlab-cves port); those files implement the port."""
-    return path.startswith(("trackers/", "bounty/", "cna/local.py", "cna/cve_services.py"))
+    bounty, ``self._tracker`` in the gitlab-cves port, whose ``publish`` is itself called only
+    from ``PublishCve.apply``); those files implement the port."""
+    return path.startswith(("trackers/", "bounty/", "cna/"))
 
 
 def test_only_actions_call_a_write_method() -> None:

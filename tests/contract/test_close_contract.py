@@ -149,7 +149,7 @@ class CloseRun:
 
 
 def run_close_twice(side: Side) -> CloseRun:
-    before = build_close_plan(side.snapshot(), OPTIONS, None)
+    before = build_close_plan(side.snapshot(), OPTIONS, None, side.session.cna())
     run_update_cves(side.session, live=True)
     snapshot = side.snapshot()
     refs = release_refs(snapshot)

@@ -185,7 +185,7 @@ def test_blog_url_defaults_to_the_posts_canonical_url(workspace: Workspace) -> N
     )
     assert asked == [post_url(snapshot.release, snapshot.config)]
     assert not gate.public and "503" in gate.reason
-    plan = build_close_plan(snapshot, CloseOptions(), gate)
+    plan = build_close_plan(snapshot, CloseOptions(), gate, open_session(workspace).cna())
     assert plan.blocked and "503" in str(plan.blocked_error())
 
 
@@ -269,17 +269,12 @@ def test_demo_ends_with_the_close_dry_run(workspace: Workspace) -> None:
 
 
 def test_a_record_that_breaks_the_schema_is_refused_in_the_plan(workspace: Workspace) -> None:
-    """With CVE Services, a bad record is found while planning, not half way through a run."""
-    from dataclasses import replace
-
+    """With a CNA that takes records, a bad one is found while planning, not half way through
+    a run."""
     from psirt.actions.cna_actions import PublishCve
     from psirt.workflows.close import BlogGate, build_close_plan, record_builder
 
     snapshot = open_session(workspace).snapshot()
-    config = snapshot.config.model_copy(
-        update={"cna": snapshot.config.cna.model_copy(update={"kind": "cve-services"})}
-    )
-    snapshot = replace(snapshot, config=config)
     good = record_builder(snapshot, "https://blog.test/post")
 
     def broken_for_4101(item: object) -> dict[str, object]:
@@ -290,7 +285,10 @@ def test_a_record_that_breaks_the_schema_is_refused_in_the_plan(workspace: Works
 
     options = CloseOptions(close_issues=False, notify_hackerone=False, blog_published=True)
     gate = BlogGate("https://blog.test/post", True, "--blog-published")
-    result = build_close_plan(snapshot, options, gate, broken_for_4101)
+    from psirt.cna.local import LocalCna
+
+    cna = LocalCna(workspace.root)  # a CNA that takes the record, as CVE Services does
+    result = build_close_plan(snapshot, options, gate, cna, broken_for_4101)
     refused = {r.subject: r.reason for r in result.refusals}
     assert "breaks the schema" in refused["CVE-2026-4101"]
     published = {a.cve_id for a in result.plan if isinstance(a, PublishCve)}

@@ -1,13 +1,14 @@
 """Actions on a CNA: publish a CVE record through whichever back end psirt.toml configures.
 
-The gitlab-cves back end is planned as a description edit instead (see ``cna/gitlab_cves.py``),
-so the dry run shows the ticked box as a diff; this action serves cve-services and local.
+A CNA that publishes from the request issue (gitlab-cves) is planned as that issue's description
+edit instead (``Cna.publication_edit``), so the dry run shows the ticked box as a diff; this
+action serves the CNAs that take the record (cve-services, local).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from psirt.actions.plan import Action, ExecutionContext
 from psirt.cna.interface import PUBLISHED, REJECTED, Cna
@@ -18,7 +19,7 @@ from psirt.core.records import IssueRef
 def _cna(context: ExecutionContext) -> Cna:
     if context.cna is None:
         raise PsirtError("no CNA back end is open (check [cna] kind in psirt.toml)")
-    return cast(Cna, context.cna)
+    return context.cna
 
 
 @dataclass

@@ -10,11 +10,12 @@ import difflib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from psirt.actions.journal import Journal
     from psirt.bounty.interface import BountyPlatform
+    from psirt.cna.interface import Cna
     from psirt.trackers.interface import Tracker
 
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 class ExecutionContext:
     tracker: Tracker
     bounty: BountyPlatform | None = None
-    cna: Any = None  # psirt.cna.interface.Cna; typed loosely to keep this module light
+    cna: Cna | None = None
     journal: Journal | None = None
 
 

@@ -24,6 +24,7 @@ from cvelib.cve_api import CveApi, CveRecord, CveRecordValidationError
 from psirt.cna.interface import PUBLISHED, REJECTED, RESERVED, PublishResult, record_cve_id
 from psirt.core.config import CnaConfig
 from psirt.core.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
+from psirt.core.records import Issue
 from psirt.core.remote import RetryPolicy, Transient, retrying, write_once
 
 ENV_USER = "CVE_USER"
@@ -43,6 +44,11 @@ T = TypeVar("T")
 
 class CveServicesCna:
     """The ``Cna`` port over CVE Services."""
+
+    updates_published = True  # a changed record is sent again; CVE Services updates it
+
+    def publication_edit(self, request: Issue) -> str | None:
+        return None  # the record itself is sent
 
     def __init__(
         self,

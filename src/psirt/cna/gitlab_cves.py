@@ -2,8 +2,9 @@
 
 Publication there is a request, not a push: the engineer ticks ``Publish immediately`` and unticks
 ``Wait to publish`` in the CVE request issue, and the CNA bot publishes the YAML of that issue.
-So the close plan shows this as an ordinary description edit (with its diff), and the same edit
-is what ``GitLabCvesCna.publish`` applies when the port is used directly.
+So the port answers ``publication_edit`` with the ticked description, which the close plan shows
+as an ordinary description edit (with its diff); ``GitLabCvesCna.publish`` writes the same edit
+when the port is used directly.
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from psirt.actions.plan import ExecutionContext
-from psirt.actions.tracker_actions import EditDescription
 from psirt.cna.interface import PUBLISHED, RESERVED, PublishResult, record_cve_id
 from psirt.core.config import Config
 from psirt.core.errors import InputError, NotFoundError, RemoteError
 from psirt.core.identifiers import cve_id_in
-from psirt.core.records import Issue, IssueRef
+from psirt.core.records import Issue, IssueRef, IssueUpdate
 from psirt.parsing.tasklist import find_task, set_task
 from psirt.trackers.interface import Tracker
 
@@ -47,23 +46,14 @@ def request_publication(description: str, *, where: str) -> str:
     return after
 
 
-def publication_edit(issue: Issue, cve_id: str | None, why: str) -> EditDescription:
-    """The plan's action for one CVE request: tick the box, shown as a diff in the dry run."""
-    name = cve_id or str(issue.ref)
-    return EditDescription(
-        ref=issue.ref,
-        before=issue.description,
-        after=request_publication(issue.description, where=str(issue.ref)),
-        why=f"request publication of {name}: {why}",
-    )
-
-
 class GitLabCvesCna:
     """The ``Cna`` port over CVE request issues in ``config.projects.cve_requests``.
 
     ``requests`` maps CVE ids to their request issues when the caller already knows them (the
     snapshot does); otherwise the project's issues are searched for the id.
     """
+
+    updates_published = False  # the CNA bot owns a published record; psirt only requests
 
     def __init__(
         self,
@@ -85,6 +75,9 @@ class GitLabCvesCna:
                 return issue
         return None
 
+    def publication_edit(self, request: Issue) -> str | None:
+        return request_publication(request.description, where=str(request.ref))
+
     def publication_state(self, cve_id: str) -> str | None:
         issue = self._issue(cve_id)
         if issue is None:
@@ -100,10 +93,9 @@ class GitLabCvesCna:
             raise NotFoundError(f"no CVE request issue in {self._project} names it", where=cve_id)
         if publication_requested(issue.description):
             return PublishResult(cve_id, "unchanged", f"{issue.ref}: publication already requested")
-        action = publication_edit(issue, cve_id, "close --publish-cves")
-        context = ExecutionContext(tracker=self._tracker)
-        if action.check(context) is None:
-            action.apply(context)
-            if not action.verify(context):
-                raise RemoteError(f"{issue.ref}: the box did not stay ticked", where=cve_id)
+        after = request_publication(issue.description, where=str(issue.ref))
+        update = IssueUpdate(description=after, expected_description=issue.description)
+        self._tracker.update_issue(issue.ref, update)
+        if not publication_requested(self._tracker.get_issue(issue.ref).description):
+            raise RemoteError(f"{issue.ref}: the box did not stay ticked", where=cve_id)
         return PublishResult(cve_id, "published", f"{issue.ref}: ticked '{PUBLISH_TASK}'")

@@ -17,7 +17,10 @@ and answers ``"unchanged"``; so an interrupted ``close --live`` is finished by r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from psirt.core.records import Issue
 
 PublishAction = Literal["published", "updated", "unchanged"]
 
@@ -47,7 +50,20 @@ class PublishResult:
 
 
 class Cna(Protocol):
-    """The two operations the close workflow needs from a CVE Numbering Authority."""
+    """What the close workflow needs from a CVE Numbering Authority.
+
+    ``updates_published``: whether a record already public is sent again so the CNA can update
+    it (cve-services compares and writes only a changed record); otherwise a public id is done.
+    """
+
+    updates_published: bool
+
+    def publication_edit(self, request: Issue) -> str | None:
+        """The request issue's description once publication is asked for, when this CNA
+        publishes from the request issue (gitlab-cves ticks ``Publish immediately``): the plan
+        then shows the request as that edit, with its diff. ``None`` when the CNA takes the
+        record itself (cve-services, local). Raises ``InputError`` when the issue cannot ask.
+        """
 
     def publication_state(self, cve_id: str) -> str | None:
         """``"PUBLISHED"``, ``"RESERVED"`` (or ``"REJECTED"``), ``None`` when the id is unknown.

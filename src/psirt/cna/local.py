@@ -16,6 +16,7 @@ from typing import Any
 from psirt.cna.interface import PUBLISHED, RESERVED, PublishResult, record_cve_id
 from psirt.core.errors import InputError, WorkspaceError
 from psirt.core.identifiers import is_cve_id
+from psirt.core.records import Issue
 from psirt.core.workspace import safe_join
 
 PUBLISHED_DIR = ("cna", "published")
@@ -33,6 +34,11 @@ def _render(record: dict[str, Any]) -> str:
 
 class LocalCna:
     """The ``Cna`` port over ``<root>/cna/published``."""
+
+    updates_published = False
+
+    def publication_edit(self, request: Issue) -> str | None:
+        return None  # the record itself is sent
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)

@@ -28,7 +28,7 @@ from psirt.actions.bounty_actions import CommentOnReport, ResolveReport
 from psirt.actions.cna_actions import PublishCve
 from psirt.actions.executor import Outcome
 from psirt.actions.plan import Action, Plan
-from psirt.actions.tracker_actions import CloseIssue, UpsertNote
+from psirt.actions.tracker_actions import CloseIssue, EditDescription, UpsertNote
 from psirt.core.config import Config
 from psirt.core.errors import InputError, RefusedError
 from psirt.core.finding import Finding
@@ -38,6 +38,10 @@ from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
 
 if TYPE_CHECKING:
+    from psirt.cna.interface import Cna
+    from psirt.core.workspace import Workspace
+    from psirt.session import Session
+
     pass
 
 BLOG_TIMEOUT = 3.0
@@ -379,6 +383,7 @@ def _publish_actions(
     item: SecurityIssue,
     snapshot: ReleaseSnapshot,
     refusals: list[Refusal],
+    cna: Cna,
     record_for: RecordBuilder | None,
     errors: Mapping[str, Sequence[Finding]],
 ) -> list[Action]:
@@ -391,15 +396,14 @@ def _publish_actions(
     request = item.cve_request
     assert request is not None and request.cve_id is not None
     why = f"fixed in {version_words(fixed_versions(item, snapshot))}"
-    kind = config.cna.kind
-    if kind == "gitlab-cves":
-        from psirt.cna.gitlab_cves import publication_edit
-
-        try:
-            return [publication_edit(request.issue, request.cve_id, why)]
-        except InputError as exc:
-            refusals.append(Refusal(PUBLISH_CVES, subject, exc.message))
-            return []
+    try:
+        edited = cna.publication_edit(request.issue)
+    except InputError as exc:
+        refusals.append(Refusal(PUBLISH_CVES, subject, exc.message))
+        return []
+    if edited is not None:  # the CNA publishes from the request issue: show the edit
+        why = f"request publication of {request.cve_id}: {why}"
+        return [EditDescription(request.ref, request.issue.description, edited, why)]
     if record_for is None:
         refusals.append(Refusal(PUBLISH_CVES, subject, "no CVE record exporter"))
         return []
@@ -422,7 +426,7 @@ def _publish_actions(
             request.ref,
             record,
             why,
-            update_published=kind == "cve-services",
+            update_published=cna.updates_published,
         )
     ]
 
@@ -481,9 +485,13 @@ def build_close_plan(
     snapshot: ReleaseSnapshot,
     options: CloseOptions,
     blog: BlogGate | None,
+    cna: Cna | None = None,
     record_for: RecordBuilder | None = None,
 ) -> ClosePlan:
-    """The plan (pure): close-issue actions first, then publications, then notifications."""
+    """The plan (pure): close-issue actions first, then publications, then notifications.
+
+    ``cna`` is needed only with ``publish_cves``: it says how it publishes (an edit of the
+    request issue, or the record sent to it)."""
     result = ClosePlan(options, snapshot.release, blog)
     shipped: list[SecurityIssue] = []
     for item in snapshot.issues:
@@ -507,9 +515,11 @@ def build_close_plan(
         for item in shipped:
             result.plan.extend(_close_actions(item, snapshot, result.refusals))
     if options.publish_cves:
+        if cna is None:
+            raise ValueError("publishing CVEs is planned with the CNA that will publish them")
         for item in shipped:
             result.plan.extend(
-                _publish_actions(item, snapshot, result.refusals, record_for, errors)
+                _publish_actions(item, snapshot, result.refusals, cna, record_for, errors)
             )
     if options.notify_hackerone:
         for item in shipped:
@@ -539,14 +549,14 @@ def record_builder(snapshot: ReleaseSnapshot, blog_url: str | None) -> RecordBui
 
 
 def run_close(
-    workspace: Any,
+    workspace: Workspace,
     options: CloseOptions,
     *,
     live: bool,
     env: Mapping[str, str] | None = None,
     get: HttpGet = http_get,
-    session: Any = None,
-    cna: Any = None,
+    session: Session | None = None,
+    cna: Cna | None = None,
 ) -> ClosePlan:
     """Load the release, plan, and (dry run) check or (``live``) apply the plan.
 
@@ -562,18 +572,14 @@ def run_close(
     session = session or open_session(workspace, env)
     snapshot = session.snapshot(options.release_issue)
     blog = check_blog(options, snapshot.release, snapshot.config, get)
-    builder = None
-    if options.publish_cves and snapshot.config.cna.kind != "gitlab-cves":
-        builder = record_builder(snapshot, blog.url if blog else None)
-    result = build_close_plan(snapshot, options, blog, builder)
+    if options.publish_cves and cna is None:
+        cna = session.cna()
+    builder = record_builder(snapshot, blog.url if blog else None)
+    result = build_close_plan(snapshot, options, blog, cna, builder)
     if result.blocked:
         if live:
             raise result.blocked_error()
         return result
-    if cna is None and any(isinstance(a, PublishCve) for a in result.plan):
-        from psirt.cna.open import open_cna
-
-        cna = open_cna(session.workspace, session.tracker, env)
     context = ExecutionContext(
         tracker=session.tracker,
         bounty=session.bounty,
