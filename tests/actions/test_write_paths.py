@@ -23,11 +23,13 @@ WRITES = frozenset(
         "update_note",
         "link_issues",
         "unlink_issues",
+        "set_confidential",
         # BountyPlatform
         "add_comment",
         "change_state",
         # Cna
         "publish",
+        "update_cna_container",
     }
 )
 #: Whole-record seeding of the local back ends: only the demo generator may call them.

@@ -3,7 +3,10 @@
 ``publish`` validates the record's CNA container against the schema cvelib ships before any
 request, so a bad record never half-reaches the CNA. It then looks at the id: a RESERVED id is
 published (``POST /cve/{id}/cna``), a PUBLISHED one is compared with what CVE Services holds and
-updated (``PUT``) only when the content differs, so a rerun writes nothing.
+updated (``PUT``) only when the content differs, so a rerun writes nothing. After publication,
+``published_record`` reads the record as CVE Services serves it (``GET /cve/{id}``, ADP containers
+included) and ``update_cna_container`` sends a new CNA container alone (``PUT /cve/{id}/cna``):
+CVE Services replaces that container and keeps the others.
 
 cvelib itself does not retry. Reads and a 429 are retried here; a write that ends in a 5xx or a
 lost connection is not repeated blindly: the state is read again first, since the write may have
@@ -26,6 +29,7 @@ from psirt.core.config import CnaConfig
 from psirt.core.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
 from psirt.core.records import Issue
 from psirt.core.remote import RetryPolicy, Transient, retrying, write_once
+from psirt.parsing.published_record import same_container
 
 ENV_USER = "CVE_USER"
 ENV_ORG = "CVE_ORG"
@@ -35,9 +39,6 @@ ENV_API_URL = "CVE_API_URL"  # the variable cvelib's own CLI reads for a URL ove
 
 #: CVE Services' default address when run from its repository (``npm start``).
 LOCAL_URL = "http://127.0.0.1:3000/api/"
-
-#: Fields CVE Services manages itself; they never make two containers different for us.
-_SERVER_FIELDS = ("x_generator",)
 
 T = TypeVar("T")
 
@@ -139,6 +140,32 @@ class CveServicesCna:
         self._write(cve_id, "update", container, self._api.update_published)
         return PublishResult(cve_id, "updated", "published record updated in CVE Services")
 
+    def published_record(self, cve_id: str) -> dict[str, Any] | None:
+        try:
+            answer = self._read(
+                cve_id, "show CVE record", lambda: self._api.show_cve_record(cve_id)
+            )
+        except NotFoundError:
+            return None
+        if not isinstance(answer, dict):
+            raise RemoteError("CVE Services answered a record that is not an object", where=cve_id)
+        return answer
+
+    def update_cna_container(self, cve_id: str, container: dict[str, Any]) -> PublishResult:
+        if not isinstance(container, dict) or "adp" in container:
+            raise InputError("expected a CNA container (and only that)", where=cve_id)
+        checked = self._checked(cve_id, container)
+        state = self.publication_state(cve_id)
+        if state != PUBLISHED:
+            raise NotFoundError(
+                f"the record is not published (CVE Services says {state or 'unknown id'})",
+                where=cve_id,
+            )
+        if self._same_as_published(cve_id, checked):
+            return PublishResult(cve_id, "unchanged", "CVE Services already has this container")
+        self._write(cve_id, "update", checked, self._api.update_published)
+        return PublishResult(cve_id, "updated", "CNA container updated in CVE Services")
+
     # -- validation (no request) -------------------------------------------------------------
 
     def validated_container(self, cve_id: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -160,6 +187,9 @@ class CveServicesCna:
         cna = containers.get("cna") if isinstance(containers, dict) else None
         if not isinstance(cna, dict):
             raise InputError("record has no containers.cna object", where=cve_id)
+        return self._checked(cve_id, cna)
+
+    def _checked(self, cve_id: str, cna: dict[str, Any]) -> dict[str, Any]:
         container = copy.deepcopy(cna)
         container.setdefault("providerMetadata", {"orgId": self._org_id})
         try:
@@ -177,7 +207,7 @@ class CveServicesCna:
     def _same_as_published(self, cve_id: str, container: dict[str, Any]) -> bool:
         current = self._read(cve_id, "show CVE record", lambda: self._api.show_cve_record(cve_id))
         held = (current.get("containers") or {}).get("cna") if isinstance(current, dict) else None
-        return isinstance(held, dict) and _comparable(held) == _comparable(container)
+        return isinstance(held, dict) and same_container(held, container)
 
     def _write(
         self,
@@ -250,6 +280,12 @@ class CveServicesCna:
             return NotFoundError(
                 f"CVE Services answered 404 to {what}: {self._detail(response)}", where=cve_id
             )
+        if status == 403 and _error_code(response) == "CVEID_ORG_DOES_NOT_MATCH":
+            return RefusedError(
+                f"CVE Services refused {what}: the id belongs to another CNA "
+                f"({self._detail(response)})",
+                where=cve_id,
+            )
         if status in (401, 403) and _is_auth_error(response):
             return RemoteError(
                 f"CVE Services refused the credentials ({status}) for {what}: check "
@@ -280,15 +316,6 @@ class CveServicesCna:
         return text.replace(key, "***") if key else text
 
 
-def _comparable(container: dict[str, Any]) -> dict[str, Any]:
-    """The container minus what CVE Services stamps on it (dates, short name, generator)."""
-    result = {k: v for k, v in container.items() if k not in _SERVER_FIELDS}
-    provider = container.get("providerMetadata")
-    if isinstance(provider, dict):
-        result["providerMetadata"] = {"orgId": provider.get("orgId")}
-    return result
-
-
 def _schema_errors(exc: CveRecordValidationError, limit: int = 3) -> str:
     errors = list(getattr(exc, "errors", None) or [])
     if not errors:
@@ -301,12 +328,18 @@ def _schema_errors(exc: CveRecordValidationError, limit: int = 3) -> str:
     return "; ".join(parts) + more
 
 
+def _error_code(response: Any) -> str | None:
+    """The ``error`` code of a CVE Services error body (``CVE_RECORD_DNE`` ...)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("error") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
+
+
 def _is_auth_error(response: Any) -> bool:
     """401 always; 403 only when CVE Services says the credentials are wrong, not the action."""
     if getattr(response, "status_code", None) == 401:
         return True
-    try:
-        body = response.json()
-    except ValueError:
-        return False
-    return isinstance(body, dict) and body.get("error") in ("UNAUTHORIZED", "NOT_ALLOWED")
+    return _error_code(response) in ("UNAUTHORIZED", "NOT_ALLOWED")

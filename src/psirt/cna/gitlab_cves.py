@@ -5,6 +5,9 @@ Publication there is a request, not a push: the engineer ticks ``Publish immedia
 So the port answers ``publication_edit`` with the ticked description, which the close plan shows
 as an ordinary description edit (with its diff); ``GitLabCvesCna.publish`` writes the same edit
 when the port is used directly.
+
+The bot also owns the published record: psirt can neither read it back through this back end nor
+update it (``cve sync`` and the ADP part of ``cve status`` need ``[cna] kind = "cve-services"``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from psirt.cna.interface import PUBLISHED, RESERVED, PublishResult, record_cve_id
 from psirt.core.config import Config
-from psirt.core.errors import InputError, NotFoundError, RemoteError
+from psirt.core.errors import InputError, NotFoundError, RefusedError, RemoteError
 from psirt.core.identifiers import cve_id_in
 from psirt.core.records import Issue, IssueRef, IssueUpdate
 from psirt.parsing.tasklist import find_task, set_task
@@ -99,3 +102,13 @@ class GitLabCvesCna:
         if not publication_requested(self._tracker.get_issue(issue.ref).description):
             raise RemoteError(f"{issue.ref}: the box did not stay ticked", where=cve_id)
         return PublishResult(cve_id, "published", f"{issue.ref}: ticked '{PUBLISH_TASK}'")
+
+    def published_record(self, cve_id: str) -> dict[str, Any] | None:
+        return None  # the CNA bot publishes; the request issue does not hold the record
+
+    def update_cna_container(self, cve_id: str, container: dict[str, Any]) -> PublishResult:
+        raise RefusedError(
+            "GitLab's CNA bot owns published records: correct the CVE request's YAML and ask "
+            'the CNA team to republish it, or set [cna] kind = "cve-services"',
+            where=cve_id,
+        )

@@ -12,6 +12,10 @@ Back ends differ in how far "publish" goes, and the port says so rather than hid
 
 Every back end is idempotent: asked twice for the same content, the second call writes nothing
 and answers ``"unchanged"``; so an interrupted ``close --live`` is finished by running it again.
+
+After publication, ``published_record`` reads a record back as the CNA serves it (with the ADP
+and CVE Program containers others added), and ``update_cna_container`` replaces its CNA
+container, and only that: the ADP containers stay as they are.
 """
 
 from __future__ import annotations
@@ -79,6 +83,21 @@ class Cna(Protocol):
         Raises ``InputError`` for a record that is not valid for publication (before anything
         is sent), ``NotFoundError`` for an id the CNA does not know, ``RefusedError`` for an id
         that cannot be published (rejected), ``RemoteError`` when the CNA fails.
+        """
+
+    def published_record(self, cve_id: str) -> dict[str, Any] | None:
+        """The full record as the CNA serves it now (``cveMetadata`` with its dates, the CNA
+        container, ``adp`` containers), or ``None`` when there is none (the id is reserved or
+        unknown, or this back end cannot read records: gitlab-cves)."""
+
+    def update_cna_container(self, cve_id: str, container: dict[str, Any]) -> PublishResult:
+        """Replace the CNA container of a published record with ``container``; nothing else of
+        the record is sent, so the ADP containers stay. ``"unchanged"`` (and nothing sent) when
+        the CNA already holds the same container (``parsing.published_record.same_container``).
+
+        Raises ``InputError`` for a container that is not valid (before anything is sent),
+        ``NotFoundError`` when the record is not published, ``RefusedError`` when this CNA
+        cannot update it (another CNA's record; gitlab-cves, whose bot owns the record).
         """
 
 

@@ -421,6 +421,18 @@ class GitLabTracker:
             raise RemoteError(f"update did not take: {'; '.join(problems)}", where=str(ref))
         return after
 
+    def set_confidential(self, ref: IssueRef, confidential: bool) -> Issue:
+        """Idempotent (the same value twice is one state), so python-gitlab may retry it."""
+        with self._remote("set confidential" if confidential else "make public", str(ref)):
+            self._project(ref.project).issues.update(
+                ref.iid, {"confidential": confidential}, **self._retry
+            )
+        after = self.get_issue(ref)
+        if after.confidential != confidential:
+            state = "confidential" if after.confidential else "public"
+            raise RemoteError(f"update did not take: the issue is still {state}", where=str(ref))
+        return after
+
     def create_note(self, ref: IssueRef, body: str, *, internal: bool = False) -> Note:
         """Not idempotent: a retry token in the body tells, after a lost answer, whether it
         landed."""

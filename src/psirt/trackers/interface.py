@@ -68,6 +68,10 @@ class Tracker(Protocol):
 
     def update_issue(self, ref: IssueRef, update: IssueUpdate) -> Issue: ...
 
+    def set_confidential(self, ref: IssueRef, confidential: bool) -> Issue:
+        """Make the issue confidential or public (one field, nothing else sent); idempotent.
+        Returns the issue as re-read after the write."""
+
     def create_note(self, ref: IssueRef, body: str, *, internal: bool = False) -> Note: ...
 
     def update_note(self, ref: IssueRef, note_id: int, body: str) -> Note: ...

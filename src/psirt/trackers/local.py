@@ -343,6 +343,15 @@ class LocalTracker:
         with self._lock:
             return self._edit(ref, change).issue
 
+    def set_confidential(self, ref: IssueRef, confidential: bool) -> Issue:
+        def change(front: CommentedMap, record: files.IssueRecord) -> None:
+            if record.issue.confidential != confidential:
+                after = "state" if "state" in front else "title"
+                self._set(front, "confidential", confidential, after=after)
+
+        with self._lock:
+            return self._edit(ref, change).issue
+
     def create_note(self, ref: IssueRef, body: str, *, internal: bool = False) -> Note:
         """A note with the next id of the issue file (max + 1)."""
         created: list[Note] = []
