@@ -1,4 +1,5 @@
-"""``psirt cve export`` (the release's CVE JSON 5 records) and ``psirt cve lint`` (any CNA's)."""
+"""``psirt cve export`` (the release's CVE JSON 5 records), ``psirt cve lint`` (any CNA's), and
+after publication ``psirt cve sync`` (correct published records) and ``psirt cve status``."""
 
 from __future__ import annotations
 
@@ -7,11 +8,20 @@ from typing import Annotated
 
 import typer
 
-from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, command_group
+from psirt.cli.common import (
+    FormatOption,
+    LiveOption,
+    OutputFormat,
+    ReleaseIssueOption,
+    command_group,
+)
+from psirt.cli.validate import FindingsFormat
 
 
 def register(app: typer.Typer) -> None:
-    cve_app = command_group("CVE JSON 5 records: export the release's, lint anyone's.")
+    cve_app = command_group(
+        "CVE JSON 5 records: export the release's, lint anyone's, sync and watch published ones."
+    )
 
     @cve_app.command("export")
     def export(
@@ -59,5 +69,73 @@ def register(app: typer.Typer) -> None:
         print_findings(findings, output, f"{len(records)} records")
         failed = any(f.is_error for f in findings)
         raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+    @cve_app.command("sync")
+    def sync(
+        ctx: typer.Context,
+        live: LiveOption = False,
+        release_issue: ReleaseIssueOption = None,
+        blog_url: Annotated[
+            str | None,
+            typer.Option(
+                "--blog-url",
+                metavar="URL",
+                help="The post's public URL (default: computed from [blog] in psirt.toml).",
+            ),
+        ] = None,
+        output: FormatOption = OutputFormat.text,
+    ) -> int:
+        """Compare each published CVE record of the release with psirt's export (fields the
+        CVE Program sets aside) and show the differences; --live updates the records that
+        differ, sending their CNA container only. Exit 1 when a dry run finds differences."""
+        from psirt.actions.executor import ExecutionStopped
+        from psirt.cli.common import echo_json, state
+        from psirt.core.errors import InputError
+        from psirt.workflows.cve_sync import run_sync
+
+        if blog_url is not None and not blog_url.startswith(("https://", "http://")):
+            raise InputError(f"--blog-url {blog_url!r}: expected the post's http(s) URL")
+        session = state(ctx).session()
+        try:
+            result = run_sync(session, live=live, release_issue=release_issue, blog_url=blog_url)
+        except ExecutionStopped as stopped:
+            for outcome in stopped.outcomes:
+                typer.echo(outcome.line())
+            raise
+        if output is OutputFormat.json:
+            echo_json(result.to_json())
+        else:
+            typer.echo(result.render(live=live))
+        return int(result.exit_code(live=live))
+
+    @cve_app.command("status")
+    def status(
+        ctx: typer.Context,
+        release_issue: ReleaseIssueOption = None,
+        output: Annotated[
+            FindingsFormat,
+            typer.Option(
+                "--format",
+                "-f",
+                help="text for people, json for scripts, codequality for a GitLab CI report.",
+            ),
+        ] = FindingsFormat.text,
+    ) -> int:
+        """Each CVE's state and dates at the CNA, what ADP containers add (SSVC, KEV, CVSS,
+        CWE), and findings: not published in time, exploited in the wild (with who to tell),
+        disagreements. Exit 1 when any finding is an error."""
+        from psirt.cli.common import echo_json, state
+        from psirt.render.findings import to_codequality
+        from psirt.workflows.cve_status import run_status
+
+        report = run_status(state(ctx).session(), release_issue=release_issue)
+        if output is FindingsFormat.json:
+            echo_json(report.to_json())
+        elif output is FindingsFormat.codequality:
+            typer.echo(to_codequality(report.findings))
+        else:
+            for line in report.lines():
+                typer.echo(line)
+        return int(report.exit_code)
 
     app.add_typer(cve_app, name="cve")

@@ -7,6 +7,7 @@ This module is the one place that knows label names and project paths.
 from __future__ import annotations
 
 import tomllib
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -126,6 +127,29 @@ class BlogConfig(_Section):
     image_title: str = "/images/blogimages/security-cover-new.png"
 
 
+class DisclosureConfig(_Section):
+    """What happens after the release, and when.
+
+    ``issues_public_after_days``: the release's issues are made public this many days after the
+    release. GitLab's policy as its patch release posts state it is 30 ("the issues detailing
+    each vulnerability are made public on our issue tracker 30 days after the release in which
+    they were patched", e.g. the 18.3.1 post of 2025-08-27); docs/release.md names the sources.
+
+    ``cves_published_within_days``: a CVE of a released fix that is not PUBLISHED this many days
+    after the release is reported by ``psirt cve status``; the CNA rules ask for publication
+    within 72 hours of public disclosure, and the blog post is the disclosure.
+    """
+
+    issues_public_after_days: int = Field(default=30, ge=0, le=3650)
+    cves_published_within_days: int = Field(default=3, ge=0, le=365)
+
+    def issues_public_on(self, released: date) -> date:
+        return released + timedelta(days=self.issues_public_after_days)
+
+    def cves_published_by(self, released: date) -> date:
+        return released + timedelta(days=self.cves_published_within_days)
+
+
 class Config(_Section):
     tracker: TrackerConfig = TrackerConfig()
     bounty: BountyConfig = BountyConfig()
@@ -135,6 +159,7 @@ class Config(_Section):
     labels: LabelsConfig = LabelsConfig()
     people: PeopleConfig = PeopleConfig()
     blog: BlogConfig = BlogConfig()
+    disclosure: DisclosureConfig = DisclosureConfig()
 
 
 def load_config(path: Path) -> Config:

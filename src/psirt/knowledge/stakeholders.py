@@ -46,3 +46,24 @@ def stakeholders_for(highest_severity: int) -> list[Stakeholder]:
     if highest_severity == 1:
         people.extend(_CRITICAL)
     return people
+
+
+_EXPLOITED = (
+    Stakeholder(
+        "field_security", "customers ask about a vulnerability that is exploited in the wild"
+    ),
+    Stakeholder("support", "self-managed customers who have not upgraded need help now"),
+    Stakeholder("dedicated", "GitLab Dedicated instances must be confirmed patched"),
+    Stakeholder(
+        "corporate_communications",
+        "approves any further customer communication about active exploitation",
+    ),
+    Stakeholder("comms_channel", "communications must hear of active exploitation at once"),
+)
+
+
+def stakeholders_for_exploitation() -> list[Stakeholder]:
+    """Everyone to tell when a released vulnerability is exploited in the wild (an ADP says
+    SSVC ``Exploitation: active``, or CISA lists it in KEV): as for a critical release, less
+    the pre-release reviewers, each with the reason that applies after publication."""
+    return list(_EXPLOITED)
