@@ -290,3 +290,42 @@ class CreateIssue(Action):
 
     def verify(self, context: ExecutionContext) -> bool:
         return self.existing(context) is not None
+
+
+@dataclass
+class SetConfidential(Action):
+    """Make an issue public (or confidential); skipped when it already is. Refused when the
+    issue carries ``keep_label`` by the time it runs (someone asked to keep it confidential
+    after the plan was made)."""
+
+    ref: IssueRef
+    confidential: bool
+    why: str
+    keep_label: str | None = None
+    kind: ClassVar[str] = "confidentiality"
+
+    @property
+    def subject(self) -> str:  # type: ignore[override]
+        return str(self.ref)
+
+    def describe(self) -> str:
+        what = "make confidential" if self.confidential else "make public"
+        return f"{what} {self.ref}: {self.why}"
+
+    def check(self, context: ExecutionContext) -> str | None:
+        issue = context.tracker.get_issue(self.ref)
+        if issue.confidential == self.confidential:
+            return "already confidential" if self.confidential else "already public"
+        if not self.confidential and self.keep_label and self.keep_label in issue.labels:
+            raise RefusedError(
+                f"the issue is labelled ~{self.keep_label!r}; it stays confidential",
+                where=str(self.ref),
+            )
+        return None
+
+    def apply(self, context: ExecutionContext) -> str:
+        context.tracker.set_confidential(self.ref, self.confidential)
+        return "confidential" if self.confidential else "public"
+
+    def verify(self, context: ExecutionContext) -> bool:
+        return context.tracker.get_issue(self.ref).confidential == self.confidential

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "psirt.cli.verify",
     "psirt.cli.cve",
     "psirt.cli.close",
+    "psirt.cli.disclose",
     "psirt.cli.comms",
     "psirt.cli.knowledge",
 )
