@@ -258,9 +258,10 @@ def test_cli_rejects_both_blog_options(
 
 
 def test_demo_ends_with_the_close_dry_run(workspace: Workspace) -> None:
-    from psirt.workflows.demo import STEPS, close_step
+    from psirt.workflows.demo import STEPS, close_step, cve_status_step, disclose_step
 
-    assert STEPS[-1] is close_step
+    # close finishes the release; what comes after it (cve status, disclose) follows
+    assert STEPS[-3:] == (close_step, cve_status_step, disclose_step)
     before = tree_digest(workspace.root)
     result = close_step(open_session(workspace))
     assert "assuming the blog post is public" in result.lines[0]

@@ -169,6 +169,7 @@ class Checklist:
     severity: int | None
     severity_name: str
     pings: tuple[Ping, ...]
+    disclosure_date: str = ""  # when the release's issues become public ([disclosure])
 
 
 def pings_for(level: int, config: Config) -> tuple[Ping, ...]:
@@ -202,6 +203,9 @@ def build_checklist(snapshot: ReleaseSnapshot, *, unplanned: bool = False) -> Ch
         severity=level,
         severity_name=SEVERITY_NAMES.get(level or 0, "unknown"),
         pings=pings_for(level or 4, config),
+        disclosure_date=(
+            str(config.disclosure.issues_public_on(release.due_date)) if release.due_date else ""
+        ),
     )
 
 

@@ -17,7 +17,16 @@ from psirt.parsing.blog_post import parse_post
 from psirt.render import messages
 from psirt.render.blog import render_post
 from psirt.session import Session, open_session
-from psirt.workflows import blog, close, comms, cve_export, update_cves, verify
+from psirt.workflows import (
+    blog,
+    close,
+    comms,
+    cve_export,
+    cve_status,
+    disclose,
+    update_cves,
+    verify,
+)
 from psirt.workflows.validate import validate
 
 
@@ -140,13 +149,53 @@ def close_step(session: Session) -> StepResult:
     return StepResult("close plan (dry run)", tuple(lines))
 
 
+def cve_status_step(session: Session) -> StepResult:
+    """``cve status`` against the workspace's local CNA (``cna/published``): the demo publishes
+    nothing, so every CVE of a released fix is still RESERVED, days after the release."""
+    from psirt.cna.local import LocalCna
+
+    report = cve_status.run_status(session, cna=LocalCna(session.workspace.root))
+    states: Counter[str] = Counter(s.watch.state or "unknown" for s in report.cves)
+    codes: Counter[str] = Counter(f.code for f in report.findings)
+    lines = [
+        "read from the local CNA (cna/published in the workspace)",
+        f"{len(report.cves)} CVEs: "
+        + ", ".join(f"{state} {count}" for state, count in sorted(states.items())),
+        f"{len(report.findings)} findings"
+        + (": " + ", ".join(f"{code} x{n}" for code, n in sorted(codes.items())) if codes else ""),
+    ]
+    first = next(iter(report.findings), None)
+    if first is not None:
+        lines.append(f"  e.g. {first.subject}: {first.message}")
+    lines.append("the whole report: psirt cve status")
+    return StepResult("cve status (after the release)", tuple(lines))
+
+
+def disclose_step(session: Session) -> StepResult:
+    """The dry-run plan of ``disclose``: which canonical issues would become public, and why
+    the others stay confidential."""
+    result = disclose.run_disclose(session, live=False)
+    state = "not yet reached" if result.blocked else "reached"
+    lines = [
+        f"released {result.released_on}; issues public from {result.disclose_on} ({state})",
+        f"{len(result.plan)} actions, {len(result.refusals)} refused",
+        *(f"refused {r.subject}: {r.reason}" for r in result.refusals[:4]),
+    ]
+    if len(result.refusals) > 4:
+        lines.append(f"... and {len(result.refusals) - 4} more")
+    lines.append("the whole plan: psirt disclose (add --live to apply)")
+    return StepResult("disclose (dry run)", tuple(lines))
+
+
 STEPS: tuple[Step, ...] = (
     summary_step,
     validate_step,
     update_cves_step,
     blog_step,
     comms_step,
-    close_step,  # last: what finishing the release would do
+    close_step,  # what finishing the release would do
+    cve_status_step,  # then, after the release: the CVEs at the CNA
+    disclose_step,  # and making the issues public
 )
 
 
