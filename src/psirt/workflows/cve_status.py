@@ -165,8 +165,6 @@ def cve_status(
     ``export(cve_id)`` is psirt's record of a CVE now, to tell whether the published one
     differs; without it that is not checked.
     """
-    import psirt.rules.published  # noqa: F401  (declares the PUB rules and their check)
-
     config = snapshot.config
     release = snapshot.release
     report = StatusReport(

@@ -55,10 +55,6 @@ class SyncResult:
     outcomes: list[Outcome] = field(default_factory=list)
 
     @property
-    def differing(self) -> list[SyncItem]:
-        return [item for item in self.items if item.status == "differs"]
-
-    @property
     def refused(self) -> list[SyncItem]:
         return [item for item in self.items if item.refusal is not None]
 
@@ -97,7 +93,7 @@ class SyncResult:
                 lines += ["", f"{item.cve_id} differs but is not updated ({item.refusal}):"]
                 lines.extend("     " + line for line in diff.rstrip("\n").splitlines())
         if not self.plan.actions and not self.refused:
-            lines += ["", "nothing to update: every published record says what psirt exports"]
+            lines += ["", "nothing to update: no published record differs from psirt's export"]
         elif not live and self.plan.actions:
             lines += ["", "dry run: nothing was sent; add --live to update these records."]
         return "\n".join(lines)
