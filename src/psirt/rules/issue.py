@@ -1,7 +1,7 @@
 """Security implementation issue rules (``ISS``): Details, severity, council vote, MRs, links.
 
 Each check takes one ``SecurityIssue`` and the snapshot it belongs to, and reports on the issue
-itself (subject: its reference); the CVE request's own fields are in ``psirt.rules.cve``.
+itself (subject: its reference); the CVE request's own fields are in ``psirt.rules.cve_request``.
 """
 
 from __future__ import annotations
