@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from psirt.core.workspace import Workspace
-from psirt.demo.build import build_demo
 from psirt.model.release import ReleaseSnapshot
 from psirt.render import messages
 from psirt.session import open_session
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> ReleaseSnapshot:
-    root = tmp_path_factory.mktemp("thanks") / "demo"
-    build_demo(root)
-    return open_session(Workspace(root)).snapshot()
+def demo(demo_template: Path) -> ReleaseSnapshot:
+    return open_session(Workspace(demo_template)).snapshot()
 
 
 def _with_thanks(demo: ReleaseSnapshot, cell: str) -> ReleaseSnapshot:

@@ -21,20 +21,15 @@ from psirt.core.workspace import Workspace
 from psirt.session import open_session
 from psirt.trackers.local import LocalTracker
 from psirt.workflows.close import BlogAnswer, CloseOptions, build_close_plan, check_blog, run_close
-from tests.actions.closing import blog_server, copy_demo, demo_template
+from tests.actions.closing import blog_server
 
 PUBLIC = CloseOptions(blog_published=True)
 MARKER = "psirt:close:18.10.1/18.9.3/18.8.7"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory.mktemp("demo"))
-
-
 @pytest.fixture
-def workspace(template: Path, tmp_path: Path) -> Workspace:
-    return copy_demo(template, tmp_path / "ws")
+def workspace(demo_root: Path) -> Workspace:
+    return Workspace(demo_root)
 
 
 def tree_digest(root: Path) -> str:
