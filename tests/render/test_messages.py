@@ -47,12 +47,15 @@ def fix(snapshot: ReleaseSnapshot, iid: int) -> SecurityIssue:
 
 
 def with_severity(item: SecurityIssue, label_level: int, vector: str | None) -> SecurityIssue:
+    """The fix rated only by ``label_level`` and a council vote of ``vector``: its CVE request
+    (and the request's own vector) is left out."""
     labels = tuple(lbl for lbl in item.issue.labels if not lbl.startswith("severity::"))
     council = CouncilVote(1, "ivan-appsec", vector, ("julia-appsec",), None) if vector else None
     return replace(
         item,
         issue=replace(item.issue, labels=(*labels, f"severity::{label_level}")),
         council=council,
+        cve_request=None,
     )
 
 
@@ -159,17 +162,6 @@ def test_checklist_label_names_come_from_the_config(demo: ReleaseSnapshot) -> No
 # -- severity and stakeholders --------------------------------------------------------------
 
 
-def test_the_worse_of_council_vector_and_label_decides(demo: ReleaseSnapshot) -> None:
-    config = demo.config
-    item = demo.issues[0]
-    assert messages.fix_severity(with_severity(item, 4, HIGH_VECTOR), config) == 2
-    assert messages.fix_severity(with_severity(item, 1, LOW_VECTOR), config) == 1
-    assert messages.fix_severity(with_severity(item, 3, None), config) == 3
-    unlabelled = replace(item, issue=replace(item.issue, labels=()), council=None)
-    assert messages.fix_severity(unlabelled, config) is None
-    assert messages.highest_severity(replace(demo, issues=(unlabelled,))) is None
-
-
 @pytest.mark.parametrize(
     ("vector", "label", "expected"),
     [
@@ -211,7 +203,12 @@ def test_notify_names_the_missing_handle(demo: ReleaseSnapshot) -> None:
 
 
 def test_notify_needs_a_severity(demo: ReleaseSnapshot) -> None:
-    item = replace(demo.issues[0], issue=replace(demo.issues[0].issue, labels=()), council=None)
+    item = replace(
+        demo.issues[0],
+        issue=replace(demo.issues[0].issue, labels=()),
+        council=None,
+        cve_request=None,
+    )
     with pytest.raises(InputError, match="no fix of the release has a severity"):
         messages.build_notifications(replace(demo, issues=(item,)), None)
 

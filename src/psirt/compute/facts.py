@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from psirt.compute.cve_fields import issue_ranges
+from psirt.compute.severity import SeverityPolicy, order_key, severity_sources, severity_title
 from psirt.core.config import Config
 from psirt.core.errors import InputError
 from psirt.core.versions import Version
-from psirt.knowledge.cvss import CvssScore, parse_vector
+from psirt.knowledge.cvss import CvssScore
 from psirt.knowledge.policy import AffectedRange, fixed_versions, solution_text
 from psirt.model.release import Release, SecurityIssue
 
@@ -32,26 +33,23 @@ class CveFacts:
     ranges: tuple[AffectedRange, ...]
     ranges_computed: bool  # True when the YAML ranges were placeholders and policy filled them
     fixed: tuple[Version, ...]
-    score: CvssScore | None
+    score: CvssScore | None  # the CVE's vector (see ``compute.severity.cve_vector``)
     vector_error: str | None
+    severity: int | None  # 1 critical .. 4 low, as the publication policy rates the fix
     solution: str
     credit: str
     references: tuple[str, ...]
 
     @property
-    def severity_level(self) -> int | None:
-        """1 critical .. 4 low, from the vector; None without a scored vector (the blog then
-        falls back to the issue's ``severity::N`` label)."""
-        if self.score is not None and self.score.base_score > 0:
-            return self.score.gitlab_severity
-        return None
+    def severity_name(self) -> str:
+        """``Critical`` .. ``Low`` as the post and the e-mail write it, "" when unrated."""
+        return severity_title(self.severity)
 
     @property
     def sort_key(self) -> tuple[int, float, str]:
-        """Critical first, then the higher score, then the id, so the order is stable."""
-        level = self.severity_level or 5
-        score = self.score.base_score if self.score else 0.0
-        return (level, -score, self.cve_id or str(self.issue.ref))
+        """Where the fix is listed (see ``order_key``)."""
+        score = self.score.base_score if self.score else None
+        return order_key(self.severity, score, self.cve_id or str(self.issue.ref))
 
 
 def _ranges(texts: list[str]) -> list[AffectedRange] | None:
@@ -91,22 +89,7 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
     if not solution and fixed:
         solution = solution_text(fixed)
 
-    vector_text = get("impact").strip()
-    score: CvssScore | None = None
-    vector_error: str | None = None
-    if vector_text:
-        try:
-            score = parse_vector(vector_text)
-        except InputError as exc:
-            vector_error = exc.message
-    elif item.council is not None and item.council.vector:
-        try:
-            score = parse_vector(item.council.vector)
-        except InputError as exc:
-            vector_error = exc.message
-    else:
-        vector_error = "no CVSS vector"
-
+    sources = severity_sources(item, config.labels)
     return CveFacts(
         issue=item,
         cve_id=request.cve_id if request else None,
@@ -117,8 +100,9 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
         ranges=tuple(ranges or ()),
         ranges_computed=computed,
         fixed=tuple(fixed),
-        score=score,
-        vector_error=vector_error,
+        score=sources.vector,
+        vector_error=sources.vector_error,
+        severity=sources.level(SeverityPolicy.PUBLICATION),
         solution=solution,
         credit=" ".join(get("credit").split()),
         references=tuple(r.strip() for r in listing("references") if r.strip()),

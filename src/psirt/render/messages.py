@@ -15,10 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from psirt.compute.severity import (
+    SEVERITY_TITLES,
+    SeverityPolicy,
+    fix_severity,
+    release_severity,
+)
 from psirt.core.config import Config
 from psirt.core.errors import InputError
 from psirt.core.records import IssueRef, MergeRequestRef
-from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
+from psirt.knowledge.cvss import SEVERITY_NAMES
 from psirt.knowledge.stakeholders import stakeholders_for
 from psirt.model.merge_requests import without_reverts
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
@@ -32,39 +38,8 @@ EMAIL_TEXT_TEMPLATE = "email.txt.j2"
 EMAIL_HTML_TEMPLATE = "email.html.j2"
 THANKS_TEMPLATE = "thanks.md.j2"
 
-SEVERITY_ORDER = ("Critical", "High", "Medium", "Low")
-
 
 # --- shared facts ------------------------------------------------------------------------
-
-
-def _council_level(item: SecurityIssue) -> int | None:
-    if item.council is None or not item.council.vector:
-        return None
-    from psirt.knowledge.cvss import parse_vector
-
-    try:
-        score = parse_vector(item.council.vector)
-    except InputError:
-        return None
-    return score.gitlab_severity if score.base_score > 0 else None
-
-
-def fix_severity(item: SecurityIssue, config: Config) -> int | None:
-    """1 critical .. 4 low: the worse of the council's vector and the ``severity::N`` label.
-
-    When the two disagree (validate reports it), the worse one decides who is told: telling a
-    team too much is a smaller mistake than not telling it of a critical fix."""
-    label_level = severity_from_labels(item.issue.labels, config.labels)
-    levels = [lvl for lvl in (_council_level(item), label_level) if lvl is not None]
-    return min(levels) if levels else None
-
-
-def highest_severity(snapshot: ReleaseSnapshot) -> int | None:
-    """The release's worst fix, None when no fix has a severity yet."""
-    levels = [fix_severity(item, snapshot.config) for item in snapshot.issues]
-    known = [level for level in levels if level is not None]
-    return min(known) if known else None
 
 
 def issue_url(ref: IssueRef, config: Config) -> str:
@@ -187,7 +162,7 @@ def pings_for(level: int, config: Config) -> tuple[Ping, ...]:
 def build_checklist(snapshot: ReleaseSnapshot, *, unplanned: bool = False) -> Checklist:
     """The checklist; an unplanned release is critical (S1) whatever its fixes say so far."""
     config, release = snapshot.config, snapshot.release
-    level = 1 if unplanned else highest_severity(snapshot)
+    level = 1 if unplanned else release_severity(snapshot)
     versions = release.version_list
     links = _links_of(release, config)
     return Checklist(
@@ -339,7 +314,7 @@ def severity_counts(levels: Iterable[int | None]) -> tuple[tuple[str, int], ...]
 
 def build_notifications(snapshot: ReleaseSnapshot, blog_url: str | None) -> Notifications:
     config, release = snapshot.config, snapshot.release
-    level = highest_severity(snapshot)
+    level = release_severity(snapshot)
     if level is None:
         raise InputError(
             "no fix of the release has a severity (council vector or severity label) yet",
@@ -352,7 +327,10 @@ def build_notifications(snapshot: ReleaseSnapshot, blog_url: str | None) -> Noti
         due_date=str(release.due_date) if release.due_date else "",
         severity=level,
         severity_name=SEVERITY_NAMES[level],
-        counts=severity_counts(fix_severity(item, config) for item in snapshot.issues),
+        counts=severity_counts(
+            fix_severity(item, config.labels, SeverityPolicy.NOTIFICATION)
+            for item in snapshot.issues
+        ),
         blog_url=blog_url,
         communications=links.communications,
         checklist=_web_url(task.ref, task.web_url, config) if task is not None else None,
@@ -397,7 +375,7 @@ def build_email(snapshot: ReleaseSnapshot) -> Email:
 
     post = build_post(snapshot)
     counted = Counter(entry.severity for entry in post.table)
-    counts = tuple((name, counted[name]) for name in SEVERITY_ORDER if counted[name])
+    counts = tuple((name, counted[name]) for name in SEVERITY_TITLES if counted[name])
     if counted[""]:
         counts = (*counts, ("Unrated", counted[""]))
     day = post.release_date
