@@ -110,9 +110,8 @@ def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEnt
     facts = resolve(item, release, config)
     ranges = facts.ranges  # the YAML's, else the computed ones (resolve)
     versions = f"all versions {version_phrase(ranges)}" if ranges else "TODO"
-    has_cve = facts.cve_id is not None
-    title = facts.title if has_cve else item.title.strip()
-    if has_cve:
+    title = facts.title
+    if facts.cve_id is not None:
         link = f"[{facts.cve_id}]({CVE_URL.format(cve_id=facts.cve_id)})"
         heading = f"{link} - {escape_markdown(title)}"
     else:
@@ -125,7 +124,7 @@ def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEnt
         heading=heading,
         anchor=heading_anchor(heading),
         severity=facts.severity_name,
-        description=facts.description if has_cve else "",
+        description=facts.description,
         versions=versions,
         edition=facts.edition,
         cvss=f"{score.base_score} ({score.vector})" if score else "",
