@@ -202,6 +202,27 @@ def test_notify_names_the_missing_handle(demo: ReleaseSnapshot) -> None:
         messages.build_notifications(replace(demo, config=config), None)
 
 
+def test_notify_counts_the_shipped_fixes_as_published_and_tells_by_the_worst_source(
+    demo: ReleaseSnapshot,
+) -> None:
+    """A low fix labelled critical: the post and the e-mail rate it low, and so do notify's
+    counts; who is told follows the label (telling too many is the smaller mistake)."""
+    lone = replace(demo, issues=(with_severity(demo.issues[0], 1, LOW_VECTOR),))
+    notes = messages.build_notifications(lone, None)
+    assert notes.counts == (("low", 1),)
+    assert [e.severity for e in messages.build_email(lone).fixes] == ["Low"]
+    assert notes.severity_name == "critical"
+    assert "dedicated" in [p.key for p in notes.pings]
+
+
+def test_notify_leaves_out_a_held_back_fix(demo: ReleaseSnapshot) -> None:
+    post = build_post(demo)
+    held = {entry.ref for entry in post.held_back}
+    assert held, "the demo holds a fix back"
+    counted = sum(n for _name, n in messages.build_notifications(demo, None).counts)
+    assert counted == len(post.table) == len(demo.issues) - len(held)
+
+
 def test_notify_needs_a_severity(demo: ReleaseSnapshot) -> None:
     item = replace(
         demo.issues[0],

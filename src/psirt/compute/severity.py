@@ -28,6 +28,7 @@ from enum import Enum
 from psirt.core.config import LabelsConfig
 from psirt.core.errors import InputError
 from psirt.knowledge.cvss import SEVERITY_NAMES, CvssScore, parse_vector, severity_from_labels
+from psirt.model.merge_requests import shipped_fixes
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 
 #: What the post's table, the e-mail and notify call the levels, worst first.
@@ -125,12 +126,11 @@ def fix_severity(item: SecurityIssue, labels: LabelsConfig, policy: SeverityPoli
 
 
 def release_severity(snapshot: ReleaseSnapshot) -> int | None:
-    """The release's worst fix, as the notification policy rates it: what decides who is told.
-    None when no fix has a severity yet."""
-    labels = snapshot.config.labels
-    return worst(
-        fix_severity(item, labels, SeverityPolicy.NOTIFICATION) for item in snapshot.issues
-    )
+    """The release's worst shipped fix, as the notification policy rates it: what decides who
+    is told. A held-back fix (a reverted MR) does not go out, so it does not count. None when
+    no fix has a severity yet."""
+    labels, policy = snapshot.config.labels, SeverityPolicy.NOTIFICATION
+    return worst(fix_severity(item, labels, policy) for item in shipped_fixes(snapshot))
 
 
 def severity_title(level: int | None) -> str:

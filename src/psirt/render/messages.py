@@ -26,7 +26,7 @@ from psirt.core.errors import InputError
 from psirt.core.records import IssueRef, MergeRequestRef
 from psirt.knowledge.cvss import SEVERITY_NAMES
 from psirt.knowledge.stakeholders import stakeholders_for
-from psirt.model.merge_requests import without_reverts
+from psirt.model.merge_requests import shipped_fixes, without_reverts
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.links import link_target
 from psirt.render.env import render
@@ -300,7 +300,7 @@ class Notifications:
     due_date: str
     severity: int
     severity_name: str
-    counts: tuple[tuple[str, int], ...]  # ("critical", 2) ... worst first, only non-zero
+    counts: tuple[tuple[str, int], ...]  # ("critical", 2) ... worst first, non-zero, as published
     blog_url: str | None
     communications: str | None
     checklist: str | None
@@ -313,6 +313,9 @@ def severity_counts(levels: Iterable[int | None]) -> tuple[tuple[str, int], ...]
 
 
 def build_notifications(snapshot: ReleaseSnapshot, blog_url: str | None) -> Notifications:
+    """Who is told follows the notification policy (the worst source of each shipped fix); the
+    counts are the shipped fixes as the blog post and the e-mail rate them, so no stakeholder
+    reads a number or a severity the post does not state."""
     config, release = snapshot.config, snapshot.release
     level = release_severity(snapshot)
     if level is None:
@@ -328,8 +331,8 @@ def build_notifications(snapshot: ReleaseSnapshot, blog_url: str | None) -> Noti
         severity=level,
         severity_name=SEVERITY_NAMES[level],
         counts=severity_counts(
-            fix_severity(item, config.labels, SeverityPolicy.NOTIFICATION)
-            for item in snapshot.issues
+            fix_severity(item, config.labels, SeverityPolicy.PUBLICATION)
+            for item in shipped_fixes(snapshot)
         ),
         blog_url=blog_url,
         communications=links.communications,
