@@ -15,8 +15,11 @@ from psirt.compute.severity import SeverityPolicy, fix_severity, release_severit
 from psirt.core.workspace import Workspace
 from psirt.knowledge.cvss import SEVERITY_NAMES
 from psirt.parsing.blog_post import parse_post
-from psirt.render import messages
 from psirt.render.blog import render_post
+from psirt.render.email import build_email
+from psirt.render.handover import release_status
+from psirt.render.pings import pings_for
+from psirt.render.thanks import build_thanks, names_in
 from psirt.session import Session, open_session
 from psirt.workflows import blog, close, comms, cve_export, update_cves, verify
 from psirt.workflows.validate import validate
@@ -107,17 +110,17 @@ def comms_step(session: Session) -> StepResult:
     """The demo's comms summary: who is told, what the e-mail says, who is thanked."""
     snapshot = session.snapshot()
     level = release_severity(snapshot)
-    pings = messages.pings_for(level or 4, snapshot.config)
-    mail = messages.build_email(snapshot)
-    thanks = messages.build_thanks(snapshot)
-    status = messages.release_status(snapshot, comms.findings_left(snapshot))
+    pings = pings_for(level or 4, snapshot.config)
+    mail = build_email(snapshot)
+    thanks = build_thanks(snapshot)
+    status = release_status(snapshot, comms.findings_left(snapshot))
     counts = ", ".join(f"{count} {name.lower()}" for name, count in mail.counts)
     lines = (
         f"status: {status.line()}",
         f"notify ({SEVERITY_NAMES.get(level or 0, 'unknown')}): "
         + ", ".join(ping.key for ping in pings),
         f"e-mail: {mail.subject!r}, {mail.total} fixes ({counts}), {mail.blog_url}",
-        f"thanks: {len(messages.names_in(thanks.groups))} people",
+        f"thanks: {len(names_in(thanks.groups))} people",
     )
     return StepResult("comms", lines)
 
