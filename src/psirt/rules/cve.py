@@ -16,6 +16,7 @@ from typing import Any
 from psirt.compute.cve_fields import issue_ranges
 from psirt.compute.description import DESCRIPTION_OPENING
 from psirt.compute.placeholders import find_placeholders
+from psirt.compute.severity import council_score
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding, Rule
 from psirt.core.records import IssueRef
@@ -26,7 +27,6 @@ from psirt.knowledge.cwe import load_catalog, normalize_cwe_id, same_cwe_name
 from psirt.knowledge.policy import AffectedRange, fixed_versions, solution_text, version_phrase
 from psirt.model.release import CveRequest, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.cve_yaml import CveDocument
-from psirt.rules.issue import council_score
 from psirt.rules.overshare import (
     CREDIT_WORDS,
     CVE_TITLE,
