@@ -9,7 +9,7 @@ import pytest
 
 from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot
-from psirt.render import messages
+from psirt.render.thanks import build_thanks, names_in
 from psirt.session import open_session
 
 
@@ -40,12 +40,12 @@ def test_an_author_credited_in_a_thanks_cell_is_thanked_once_by_name(
 ) -> None:
     # Dana Diaz (dana-dev) authored fixes of the release; the internal find's Thanks cell names
     # her by display name, by a link to her profile or by handle.
-    names = messages.names_in(messages.build_thanks(_with_thanks(demo, cell)).groups)
+    names = names_in(build_thanks(_with_thanks(demo, cell)).groups)
     assert names.count("Dana Diaz") == 1
     assert [n for n in names if "dana" in n.lower()] == ["Dana Diaz"]
 
 
 def test_an_unknown_finder_is_thanked_by_the_name_written(demo: ReleaseSnapshot) -> None:
-    thanks = messages.build_thanks(_with_thanks(demo, "[Olga Novak](https://gitlab.com/olga)"))
+    thanks = build_thanks(_with_thanks(demo, "[Olga Novak](https://gitlab.com/olga)"))
     groups = {group.role: group.names for group in thanks.groups}
     assert "Olga Novak" in groups["reporters"]

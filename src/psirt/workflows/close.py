@@ -29,6 +29,7 @@ from psirt.actions.cna_actions import PublishCve
 from psirt.actions.executor import Outcome
 from psirt.actions.plan import Action, Plan
 from psirt.actions.tracker_actions import CloseIssue, EditDescription, UpsertNote
+from psirt.compute.facts import shipped_versions
 from psirt.core.config import Config
 from psirt.core.errors import InputError, RefusedError
 from psirt.core.finding import Finding
@@ -253,19 +254,6 @@ def check_blog(
 # -- facts per fix ---------------------------------------------------------------------------
 
 
-def fixed_versions(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[Version]:
-    """The release versions that carry the fix, newest first, as its CVE ranges say (fewer
-    with reduced backports); all of the release when they cannot be computed."""
-    from psirt.compute.cve_fields import issue_ranges
-    from psirt.knowledge.policy import fixed_versions as fixed_of
-
-    release = snapshot.release
-    try:
-        return sorted(fixed_of(issue_ranges(item, release, snapshot.config)), reverse=True)
-    except InputError:
-        return list(release.versions)
-
-
 def version_words(versions: Sequence[Version]) -> str:
     names = [str(v) for v in versions]
     if len(names) <= 1:
@@ -315,7 +303,7 @@ def _close_actions(
             )
         )
         return []
-    versions = fixed_versions(item, snapshot)
+    versions = shipped_versions(item, snapshot.release, snapshot.config)
     body = (
         f"The fix for this issue was released in {snapshot.config.product.name} "
         f"{version_words(versions)} (security patch release {snapshot.release.version_list})."
@@ -395,7 +383,7 @@ def _publish_actions(
         return []
     request = item.cve_request
     assert request is not None and request.cve_id is not None
-    why = f"fixed in {version_words(fixed_versions(item, snapshot))}"
+    why = f"fixed in {version_words(shipped_versions(item, snapshot.release, snapshot.config))}"
     try:
         edited = cna.publication_edit(request.issue)
     except InputError as exc:
@@ -456,7 +444,7 @@ def _notify_actions(
         )
         return []
     config = snapshot.config
-    versions = version_words(fixed_versions(item, snapshot))
+    versions = version_words(shipped_versions(item, snapshot.release, snapshot.config))
     # name the CVE only when this release publishes it (not while it is invalid or unvalidated)
     publishable = _publication_refusal(item, config, errors) is None
     cve_id = item.cve_request.cve_id if item.cve_request and publishable else None

@@ -12,7 +12,7 @@ from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
-from psirt.model.merge_requests import reverted_fix_merge_requests
+from psirt.model.merge_requests import shipped_fixes
 from psirt.render.cve_record import build_record, dump_record
 
 if TYPE_CHECKING:
@@ -39,9 +39,8 @@ def records(snapshot: ReleaseSnapshot, blog_url: str | None = None) -> list[dict
             blog_url = None
     built = [
         build_record(facts, config, blog_url)
-        for item in snapshot.issues
-        if not reverted_fix_merge_requests(item, snapshot)
-        and (facts := resolve(item, release, config)).cve_id is not None
+        for item in shipped_fixes(snapshot)
+        if (facts := resolve(item, release, config)).cve_id is not None
     ]
     return sorted(built, key=lambda r: str(r["cveMetadata"]["cveId"]))
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from psirt.compute.severity import council_score
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.knowledge.cvss import parse_vector, same_vector
 from psirt.rules.cve_request.subject import KIND, CveSubject, is_empty, per_request
-from psirt.rules.issue import council_score
 from psirt.rules.registry import RULES
 
 IMPACT_INVALID = RULES.declare(
