@@ -31,8 +31,12 @@ class Action(ABC):
     """One write to the outside world."""
 
     kind: ClassVar[str]
-    subject: str
     why: str
+
+    @property
+    @abstractmethod
+    def subject(self) -> str:
+        """What the action writes to (an issue, a report, a CVE id), as the journal names it."""
 
     def describe(self) -> str:
         return f"{self.kind} {self.subject}: {self.why}"
