@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from psirt.compute.post import BlogPost, build_post
 from psirt.core.errors import InputError
+from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.render.blog import render_post
 
@@ -81,10 +82,7 @@ def lint_file(
 
 
 def write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    atomic_write(path, text)
 
 
 def summarize(findings: list[Finding]) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
 from psirt.core.errors import InputError
+from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.render.cve_record import build_record, dump_record
@@ -62,9 +63,7 @@ def export(
     for record in records(snapshot, blog_url):
         cve_id = str(record["cveMetadata"]["cveId"])
         path = out_dir / f"{cve_id}.json"
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(dump_record(record), encoding="utf-8")
-        temporary.replace(path)
+        atomic_write(path, dump_record(record))
         exported.append(ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id))))
     return exported
 
