@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, echo_json
+
+if TYPE_CHECKING:
+    from psirt.session import Session
+    from psirt.workflows.validate import ValidationReport
 
 
 class FindingsFormat(StrEnum):
@@ -100,15 +104,10 @@ def _print_report(report: object, output: FindingsFormat) -> None:
     render_text(groups, Console(highlight=False, soft_wrap=True), summary=summary)
 
 
-def _comment(session: object, report: object, *, live: bool, to_stderr: bool) -> None:
-    from psirt.actions.executor import execute
-    from psirt.actions.journal import Journal
-    from psirt.actions.plan import ExecutionContext
-    from psirt.session import Session
-    from psirt.workflows.validate import ValidationReport, comment_plan
+def _comment(session: Session, report: ValidationReport, *, live: bool, to_stderr: bool) -> None:
+    from psirt.workflows.validate import post_comments
 
-    assert isinstance(session, Session) and isinstance(report, ValidationReport)
-    planned = comment_plan(report)
+    planned, outcomes = post_comments(session, report, live=live)
 
     def echo(text: str) -> None:
         typer.echo(text, err=to_stderr)
@@ -116,12 +115,6 @@ def _comment(session: object, report: object, *, live: bool, to_stderr: bool) ->
     echo("")
     for reason in planned.skipped:
         echo(f"skipped: {reason}")
-    context = ExecutionContext(
-        tracker=session.tracker,
-        bounty=session.bounty,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    outcomes = execute(planned.plan, context, live=live)
     if not live:
         echo(planned.plan.render())
         echo("")

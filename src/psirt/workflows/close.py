@@ -564,9 +564,7 @@ def run_close(
     post is not public; a live run that stops half way raises ``ExecutionStopped`` and is
     finished by running it again.
     """
-    from psirt.actions.executor import execute
-    from psirt.actions.journal import Journal
-    from psirt.actions.plan import ExecutionContext
+    from psirt.actions.run import run_plan
     from psirt.session import open_session
 
     session = session or open_session(workspace, env)
@@ -580,13 +578,7 @@ def run_close(
         if live:
             raise result.blocked_error()
         return result
-    context = ExecutionContext(
-        tracker=session.tracker,
-        bounty=session.bounty,
-        cna=cna,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    result.outcomes = execute(result.plan, context, live=live)
+    result.outcomes = run_plan(session, result.plan, live, cna=cna)
     return result
 
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from psirt.actions.executor import Outcome, execute
-from psirt.actions.plan import ExecutionContext, Plan
+from psirt.actions.executor import Outcome
+from psirt.actions.plan import Plan
+from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import CreateIssue
 from psirt.core.errors import InputError
 from psirt.model.release import ReleaseSnapshot
 from psirt.render import messages
-from psirt.session import Session
 
 if TYPE_CHECKING:
-    pass
+    from psirt.session import Session
 
 
 def blog_url(snapshot: ReleaseSnapshot) -> str | None:
@@ -101,14 +101,7 @@ def run_checklist(
     plan = plan_checklist(snapshot, checklist, body)
     if not create:
         return ChecklistResult(checklist, body, plan)
-    from psirt.actions.journal import Journal
-
-    context = ExecutionContext(
-        tracker=session.tracker,
-        bounty=session.bounty,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    outcomes = execute(plan, context, live=live)
+    outcomes = run_plan(session, plan, live)
     return ChecklistResult(checklist, body, plan, tuple(outcomes))
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from psirt.actions.executor import Outcome, execute
-from psirt.actions.plan import ExecutionContext, Plan
+from psirt.actions.executor import Outcome
+from psirt.actions.plan import Plan
+from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import EditDescription
 from psirt.compute.cve_fields import Conflict, CveUpdate, compute_updates
 from psirt.model.release import ReleaseSnapshot
 from psirt.parsing.cve_yaml import replace_yaml_block
-from psirt.session import Session
 
 if TYPE_CHECKING:
-    pass
+    from psirt.session import Session
 
 
 @dataclass(frozen=True)
@@ -85,15 +85,8 @@ def run_update_cves(
     session: Session, *, release_issue: int | None = None, live: bool = False
 ) -> UpdateCvesResult:
     """Plan from a fresh snapshot, then check (dry run) or apply (live) each action."""
-    from psirt.actions.journal import Journal
-
     result = plan_update_cves(session.snapshot(release_issue))
-    context = ExecutionContext(
-        tracker=session.tracker,
-        bounty=session.bounty,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    outcomes = execute(result.plan, context, live=live)
+    outcomes = run_plan(session, result.plan, live)
     return UpdateCvesResult(
         result.updates, result.plan, result.unvalidated, result.validated_label, tuple(outcomes)
     )

@@ -14,7 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from psirt.actions.executor import Outcome
 from psirt.actions.plan import Plan
+from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import UpsertNote, find_marked_note
 from psirt.core.errors import ExitCode
 from psirt.core.finding import Finding
@@ -22,7 +24,7 @@ from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.rules.registry import RULES, RuleRegistry, load_all
 
 if TYPE_CHECKING:
-    pass
+    from psirt.session import Session
 
 COMMENT_MARKER = "validate"  # the note carries <!-- psirt:validate -->
 RESOLVED_BODY = "The PSIRT validation finds nothing left to fix on this issue. Thank you!"
@@ -224,6 +226,14 @@ def comment_plan(report: ValidationReport) -> CommentPlan:
             )
         )
     return CommentPlan(plan, tuple(skipped))
+
+
+def post_comments(
+    session: Session, report: ValidationReport, *, live: bool
+) -> tuple[CommentPlan, list[Outcome]]:
+    """``validate --comment``: the comment plan, checked (dry run) or posted (``live``)."""
+    planned = comment_plan(report)
+    return planned, run_plan(session, planned.plan, live)
 
 
 def all_rules() -> RuleRegistry:
