@@ -105,6 +105,7 @@ def _print_report(report: object, output: FindingsFormat) -> None:
 
 
 def _comment(session: Session, report: ValidationReport, *, live: bool, to_stderr: bool) -> None:
+    from psirt.render.plan import render_plan
     from psirt.workflows.validate import post_comments
 
     planned, outcomes = post_comments(session, report, live=live)
@@ -116,7 +117,7 @@ def _comment(session: Session, report: ValidationReport, *, live: bool, to_stder
     for reason in planned.skipped:
         echo(f"skipped: {reason}")
     if not live:
-        echo(planned.plan.render())
+        echo(render_plan(planned.plan))
         echo("")
     for outcome in outcomes:
         echo(outcome.line())

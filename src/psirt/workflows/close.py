@@ -36,6 +36,7 @@ from psirt.core.records import CLOSED_UNRESOLVED, Note, Report
 from psirt.core.versions import Version
 from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
+from psirt.render.plan import plan_json, plan_lines
 
 if TYPE_CHECKING:
     from psirt.cna.interface import Cna
@@ -139,19 +140,10 @@ class ClosePlan:
             lines.append(
                 f"blog post {self.blog.url or '(unknown URL)'}: {state} ({self.blog.reason})"
             )
-        status = {id(o.action): o for o in self.outcomes}
         lines.append("")
         lines.append("actions:" if self.plan.actions else "actions: none")
-        for number, action in enumerate(self.plan, 1):
-            outcome = status.get(id(action))
-            tag = ""
-            if outcome is not None:
-                detail = f": {outcome.detail}" if outcome.detail else ""
-                tag = f" [{outcome.outcome}{detail}]"
-            lines.append(f"{number}. {action.describe()}{tag}")
-            diff = action.diff() if diffs else None
-            if diff and (outcome is None or outcome.outcome != "skipped"):
-                lines.extend("     " + line for line in diff.rstrip("\n").splitlines())
+        if self.plan.actions:
+            lines += plan_lines(self.plan, self.outcomes, diffs=diffs)
         if self.refusals:
             lines.append("")
             lines.append("refused (not in the plan):")
@@ -166,7 +158,6 @@ class ClosePlan:
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        status = {id(o.action): o for o in self.outcomes}
         return {
             "release": self.release.version_list,
             "steps": list(self.options.steps),
@@ -174,18 +165,7 @@ class ClosePlan:
             if self.blog is None
             else {"url": self.blog.url, "public": self.blog.public, "reason": self.blog.reason},
             "blocked": self.blocked,
-            "actions": [
-                {
-                    "kind": action.kind,
-                    "subject": action.subject,
-                    "what": action.describe(),
-                    "why": action.why,
-                    "diff": action.diff(),
-                    "outcome": status[id(action)].outcome if id(action) in status else None,
-                    "detail": status[id(action)].detail if id(action) in status else None,
-                }
-                for action in self.plan
-            ],
+            "actions": plan_json(self.plan, self.outcomes),
             "refused": [r.__dict__ for r in self.refusals],
             "unpaid": [{"id": r.id, "reporter": r.reporter, "url": r.url} for r in self.unpaid],
         }

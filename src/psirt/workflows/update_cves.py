@@ -17,6 +17,7 @@ from psirt.actions.tracker_actions import EditDescription
 from psirt.compute.cve_fields import Conflict, CveUpdate, compute_updates
 from psirt.model.release import ReleaseSnapshot
 from psirt.parsing.cve_yaml import replace_yaml_block
+from psirt.render.plan import plan_json, plan_lines
 
 if TYPE_CHECKING:
     from psirt.session import Session
@@ -106,7 +107,7 @@ def report_lines(result: UpdateCvesResult, *, live: bool, diffs: bool = True) ->
         lines.append(
             f"{len(result.plan)} of {total} CVE requests would change (dry run; --live applies):"
         )
-        lines += result.plan.render(diffs=diffs).splitlines()
+        lines += plan_lines(result.plan, diffs=diffs)
     verb = "removed" if live else "would be removed"
     for ref in result.unvalidated:
         lines.append(
@@ -142,8 +143,5 @@ def result_json(result: UpdateCvesResult, *, live: bool) -> dict[str, Any]:
             }
             for u in result.updates
         ],
-        "outcomes": [
-            {"action": o.action.describe(), "outcome": o.outcome, "detail": o.detail}
-            for o in result.outcomes
-        ],
+        "actions": plan_json(result.plan, result.outcomes),
     }
