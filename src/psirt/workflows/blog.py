@@ -11,6 +11,7 @@ from psirt.core.errors import InputError
 from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.render.blog import render_post
+from psirt.render.findings import FindingsReport, by_subject, counts
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot
@@ -72,13 +73,14 @@ def read_post(path: Path) -> str:
 
 def lint_file(
     path: Path, session: Session | None, release_issue: int | None = None
-) -> list[Finding]:
+) -> FindingsReport:
     """Lint a post; with a session, also against what the release contains now."""
     text = read_post(path)
     expected = None
     if session is not None:
         expected = expected_post(session, session.snapshot(release_issue))
-    return lint_text(text, path.name, expected)
+    findings = lint_text(text, path.name, expected)
+    return by_subject(findings, f"{path}: {counts(findings)}")
 
 
 def write_text(path: Path, text: str) -> None:

@@ -21,6 +21,7 @@ from psirt.actions.tracker_actions import UpsertNote, find_marked_note
 from psirt.core.errors import ExitCode
 from psirt.core.finding import Finding
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
+from psirt.render.findings import FindingGroup, FindingsReport
 from psirt.rules.registry import RULES, RuleRegistry, load_all
 
 if TYPE_CHECKING:
@@ -60,6 +61,23 @@ class ValidationReport:
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.FINDINGS if self.errors else ExitCode.OK
+
+    def findings_report(self) -> FindingsReport:
+        """The findings grouped by security issue (titled), the release's last."""
+        groups = tuple(
+            FindingGroup(
+                group.subject,
+                group.item.title if group.item is not None else "release",
+                group.findings,
+            )
+            for group in self.groups
+        )
+        release = self.snapshot.release
+        summary = (
+            f"{release.version_list or 'release'}: {len(self.snapshot.issues)} security issues "
+            f"checked, {self.errors} errors, {self.warnings} warnings"
+        )
+        return FindingsReport(groups, summary)
 
     def codes_by_issue(self) -> dict[str, list[str]]:
         return {group.subject: group.codes for group in self.groups}
