@@ -4,6 +4,7 @@ publications, then notifications; and what is refused, and the reports nobody ha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from psirt.actions.executor import Outcome
@@ -58,11 +59,13 @@ def build_close_plan(
     blog: BlogGate | None,
     cna: Cna | None = None,
     record_for: RecordBuilder | None = None,
+    templates_dir: Path | None = None,
 ) -> ClosePlan:
     """The plan (pure): close-issue actions first, then publications, then notifications.
 
     ``cna`` is needed only with ``publish_cves``: it says how it publishes (an edit of the
-    request issue, or the record sent to it)."""
+    request issue, or the record sent to it). ``templates_dir``: the workspace's templates,
+    which override the texts of the notes and messages."""
     result = ClosePlan(options, snapshot.release, blog)
     shipped: list[SecurityIssue] = []
     for item in snapshot.issues:
@@ -84,7 +87,9 @@ def build_close_plan(
     errors = request_errors(snapshot) if options.discloses else {}
     if options.close_issues:
         for item in shipped:
-            result.plan.extend(close_actions(item, snapshot, result.refusals))
+            result.plan.extend(
+                close_actions(item, snapshot, result.refusals, blog_url, templates_dir)
+            )
     if options.publish_cves:
         if cna is None:
             raise ValueError("publishing CVEs is planned with the CNA that will publish them")
@@ -94,7 +99,9 @@ def build_close_plan(
             )
     if options.notify_hackerone:
         for item in shipped:
-            result.plan.extend(notify_actions(item, snapshot, result.refusals, blog_url, errors))
+            result.plan.extend(
+                notify_actions(item, snapshot, result.refusals, blog_url, errors, templates_dir)
+            )
     if options.close_issues or options.notify_hackerone:
         result.unpaid = [
             item.report

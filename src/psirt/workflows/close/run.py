@@ -40,7 +40,8 @@ def run_close(
     if options.publish_cves and cna is None:
         cna = session.cna()
     builder = record_builder(snapshot, blog.url if blog else None)
-    result = build_close_plan(snapshot, options, blog, cna, builder)
+    templates = session.workspace.templates_dir
+    result = build_close_plan(snapshot, options, blog, cna, builder, templates)
     if result.blocked:
         if live:
             raise result.blocked_error()

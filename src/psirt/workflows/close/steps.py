@@ -1,9 +1,14 @@
-"""The actions of each step of close for one fix, or the refusal that keeps it out of the plan."""
+"""The actions of each step of close for one fix, or the refusal that keeps it out of the plan.
+
+The texts the actions write are templates (``psirt.render.notes``), rendered from the
+workspace's ``templates/`` folder when it has its own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from psirt.actions.bounty_actions import CommentOnReport, ResolveReport
@@ -14,6 +19,13 @@ from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.records import CLOSED_UNRESOLVED
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
+from psirt.render.notes import (
+    Shipped,
+    bounty_reminder,
+    canonical_note,
+    reporter_comment,
+    resolve_message,
+)
 from psirt.workflows.close.facts import (
     bounty_marker,
     fixed_versions,
@@ -39,8 +51,33 @@ class Refusal:
     reason: str
 
 
+def shipped(
+    item: SecurityIssue,
+    snapshot: ReleaseSnapshot,
+    *,
+    blog_url: str | None = None,
+    cve_id: str | None = None,
+) -> Shipped:
+    """What close's texts may say about a shipped fix."""
+    config = snapshot.config
+    return Shipped(
+        product=config.product.name,
+        vendor=config.product.vendor,
+        versions=version_words(fixed_versions(item, snapshot)),
+        release=snapshot.release.version_list,
+        report_id=item.report_id,
+        reporter=item.report.reporter if item.report is not None else None,
+        blog_url=blog_url,
+        cve_id=cve_id,
+    )
+
+
 def close_actions(
-    item: SecurityIssue, snapshot: ReleaseSnapshot, refusals: list[Refusal]
+    item: SecurityIssue,
+    snapshot: ReleaseSnapshot,
+    refusals: list[Refusal],
+    blog_url: str | None = None,
+    templates_dir: Path | None = None,
 ) -> list[Action]:
     """A public note naming the fixed versions, an internal bounty reminder when one fits, and
     the close. The canonical issue becomes public 30 days after the release, and an internal
@@ -60,19 +97,17 @@ def close_actions(
             )
         )
         return []
-    versions = fixed_versions(item, snapshot)
-    body = (
-        f"The fix for this issue was released in {snapshot.config.product.name} "
-        f"{version_words(versions)} (security patch release {snapshot.release.version_list})."
-    )
-    why = f"the fix shipped in {version_words(versions)}"
+    # the note does not name the CVE: it may not be published by this release
+    facts = shipped(item, snapshot, blog_url=blog_url)
+    body = canonical_note(facts, templates_dir)
+    why = f"the fix shipped in {facts.versions}"
     actions: list[Action] = [UpsertNote(canonical, marker(snapshot.release), body, why)]
     if item.report_id is not None and (item.report is None or not item.report.has_bounty):
         actions.append(
             UpsertNote(
                 canonical,
                 bounty_marker(snapshot.release),
-                f"Reminder: HackerOne report {item.report_id} has no bounty yet; please award it.",
+                bounty_reminder(facts, templates_dir),
                 "the report has no bounty yet (internal note)",
                 internal=True,
             )
@@ -139,6 +174,7 @@ def notify_actions(
     refusals: list[Refusal],
     blog_url: str | None,
     errors: Mapping[str, Sequence[Finding]],
+    templates_dir: Path | None = None,
 ) -> list[Action]:
     if item.report_id is None:
         return []  # an internal find: nobody to notify
@@ -157,27 +193,17 @@ def notify_actions(
             )
         )
         return []
-    config = snapshot.config
-    versions = version_words(fixed_versions(item, snapshot))
     # name the CVE only when this release publishes it (not while it is invalid or unvalidated)
-    publishable = publication_refusal(item, config, errors) is None
+    publishable = publication_refusal(item, snapshot.config, errors) is None
     cve_id = item.cve_request.cve_id if item.cve_request and publishable else None
-    lines = [
-        f"Hi @{item.report.reporter},",
-        "",
-        f"The fix for this report was released in {config.product.name} {versions}.",
-    ]
-    if blog_url:
-        lines.append(f"Details are in the release blog post: {blog_url}")
-    if cve_id:
-        lines.append(f"This vulnerability is tracked as {cve_id}.")
-    lines += ["", f"Thank you for reporting it to the {config.product.vendor} bug bounty program."]
-    why = f"the fix shipped in {versions}"
+    facts = shipped(item, snapshot, blog_url=blog_url, cve_id=cve_id)
+    why = f"the fix shipped in {facts.versions}"
     return [
-        CommentOnReport(item.report_id, marker(snapshot.release), "\n".join(lines), why),
-        ResolveReport(
+        CommentOnReport(
             item.report_id,
-            f"Fixed in {config.product.name} {versions}.",
+            marker(snapshot.release),
+            reporter_comment(facts, templates_dir),
             why,
         ),
+        ResolveReport(item.report_id, resolve_message(facts, templates_dir), why),
     ]
