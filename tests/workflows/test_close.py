@@ -20,7 +20,14 @@ from psirt.core.records import IssueRef
 from psirt.core.workspace import Workspace
 from psirt.session import open_session
 from psirt.trackers.local import LocalTracker
-from psirt.workflows.close import BlogAnswer, CloseOptions, build_close_plan, check_blog, run_close
+from psirt.workflows.close import (
+    BlogAnswer,
+    CloseOptions,
+    build_close_plan,
+    check_blog,
+    render_close,
+    run_close,
+)
 from tests.actions.closing import blog_server
 
 PUBLIC = CloseOptions(blog_published=True)
@@ -61,7 +68,7 @@ def test_dry_run_plans_the_release_and_writes_nothing(workspace: Workspace) -> N
     assert set(kinds[first_edit:first_comment]) == {EditDescription}
     assert set(kinds[first_comment:]) == {CommentOnReport, ResolveReport}
     assert {o.outcome for o in result.outcomes} == {"would apply"}
-    text = result.render()
+    text = render_close(result)
     assert "+* [x] Publish immediately" in text and "-* [x] Wait to publish" in text
     assert "dry run: nothing was written" in text
 

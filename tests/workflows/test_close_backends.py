@@ -13,7 +13,7 @@ from psirt.cna.cve_services import ENV_API_KEY, ENV_API_URL, ENV_ORG, ENV_USER
 from psirt.cna.local import LocalCna
 from psirt.core.config import CnaConfig
 from psirt.core.workspace import Workspace
-from psirt.workflows.close import CloseOptions, run_close
+from psirt.workflows.close import CloseOptions, render_close, run_close
 from tests.actions.closing import copy_demo
 from tests.fakes.cve_services_server import FakeCveServices
 from tests.fakes.hackerone_server import FakeHackerOne
@@ -135,7 +135,7 @@ def test_hackerone_comment_resolve_and_unpaid_list(
     assert hackerone.reports["3100004"].state == "triaged"  # reverted fix: not announced
     assert hackerone.reports["3100004"].comments() == []
     assert {r.id for r in result.unpaid} == {"3100001"}
-    assert "reports still without a bounty" in result.render(live=True)
+    assert "reports still without a bounty" in render_close(result, live=True)
     # reports the fake does not know are refused by the snapshot, not written to
     refused = {r.subject for r in result.refusals if r.step == "notify-hackerone"}
     assert "report 3100003" in refused

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from psirt.core.errors import NotFoundError, WorkspaceError
-from psirt.localstore.atomic import atomic_write
+from psirt.core.files import atomic_write
 
 _T = TypeVar("_T")
 

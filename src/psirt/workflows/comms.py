@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from psirt.actions.executor import Outcome, execute
-from psirt.actions.plan import ExecutionContext, Plan
+from psirt.actions.executor import Outcome
+from psirt.actions.plan import Plan
+from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import CreateIssue
 from psirt.core.errors import InputError
 from psirt.model.release import ReleaseSnapshot
@@ -21,10 +22,9 @@ from psirt.render.email import RenderedEmail, build_email, render_email
 from psirt.render.handover import build_handover, render_handover
 from psirt.render.notify import build_notifications, render_notifications
 from psirt.render.thanks import build_thanks, render_thanks
-from psirt.session import Session
 
 if TYPE_CHECKING:
-    pass
+    from psirt.session import Session
 
 
 def blog_url(snapshot: ReleaseSnapshot) -> str | None:
@@ -105,14 +105,7 @@ def run_checklist(
     plan = plan_checklist(snapshot, checklist, body)
     if not create:
         return ChecklistResult(checklist, body, plan)
-    from psirt.actions.journal import Journal
-
-    context = ExecutionContext(
-        tracker=session.tracker,
-        bounty=session.bounty,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    outcomes = execute(plan, context, live=live)
+    outcomes = run_plan(session, plan, live)
     return ChecklistResult(checklist, body, plan, tuple(outcomes))
 
 
