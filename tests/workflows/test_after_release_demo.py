@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from psirt.core.workspace import Workspace
-from psirt.render import messages
+from psirt.render.checklist import build_checklist, render_checklist
 from psirt.session import open_session
 from psirt.workflows.demo import STEPS, cve_status_step, disclose_step
 from tests.conftest import tree_digest
@@ -33,5 +33,5 @@ def test_checklist_names_the_disclosure_date_from_the_config(demo_root: Path) ->
         encoding="utf-8",
     )
     snapshot = open_session(Workspace(demo_root)).snapshot()
-    text = messages.render_checklist(messages.build_checklist(snapshot), snapshot.config)
+    text = render_checklist(build_checklist(snapshot), snapshot.config)
     assert "- [ ] On 2026-06-23, make the release's issues public: `psirt disclose`" in text

@@ -21,12 +21,13 @@ from psirt.cna.local import LocalCna
 from psirt.compute.post import post_url
 from psirt.core.errors import ExitCode
 from psirt.core.workspace import Workspace
+from psirt.render.findings import TextFormat
 from psirt.rules.published import WatchedCve, check_published
 from psirt.session import open_session
 from psirt.workflows.cve_export import records
 from psirt.workflows.cve_status import cve_status
 from tests import factories
-from tests.actions.closing import copy_demo, demo_template, keep_only
+from tests.actions.closing import copy_demo, keep_only
 from tests.cna.test_published_records import cisa_adp
 from tests.parsing.test_published_record import real
 
@@ -34,16 +35,11 @@ EXPLOITED, RESERVED_ID = "CVE-2026-4101", "CVE-2026-4103"
 DIRECTOR = "@gitlab-com/gl-infra/gitlab-dedicated"  # one of the handles to notify
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory.mktemp("demo"))
-
-
 @pytest.fixture
-def workspace(template: Path, tmp_path: Path) -> Workspace:
+def workspace(demo_template: Path, tmp_path: Path) -> Workspace:
     """Two fixes of the demo release, a local CNA: 4101 published with CISA's ADP container
     saying Exploitation active (and KEV), 4103 still RESERVED long after the release."""
-    workspace = copy_demo(template, tmp_path / "ws", cna="local")
+    workspace = copy_demo(demo_template, tmp_path / "ws", cna="local")
     keep_only(workspace, {1101, 1103})
     snapshot = open_session(workspace).snapshot()
     record = next(
@@ -74,28 +70,30 @@ def test_reports_the_reserved_cve_and_the_active_exploitation(
 ) -> None:
     code, out = run(workspace, capsys)
     assert code == ExitCode.FINDINGS
-    assert f"{RESERVED_ID}: RESERVED" in out
-    assert "PUB001 error: state: RESERVED" in out and "after the release of 2026-03-25" in out
-    assert f"{EXPLOITED}: PUBLISHED (reserved 2026-03-01, published 2026-03-25" in out
-    assert "CISA-ADP: SSVC Exploitation active, Automatable yes" in out
-    assert "PUB002 error: adp.ssvc.Exploitation: CISA-ADP says 'active'" in out
+    lines = out.splitlines()
+    assert f"{RESERVED_ID}  RESERVED" in lines
+    assert "  error   PUB001 state: RESERVED " in out and "after the release of 2026-03-25" in out
+    assert f"{EXPLOITED}  PUBLISHED (reserved 2026-03-01, published 2026-03-25" in out
+    assert "  CISA-ADP: SSVC Exploitation active, Automatable yes" in out
+    assert "  error   PUB002 adp.ssvc.Exploitation: CISA-ADP says 'active'" in out
     assert DIRECTOR in out and "#comms-team-security" in out
-    assert "PUB003 error: adp.kev: CISA-ADP lists it as known exploited on 2024-05-01" in out
+    assert "  error   PUB003 adp.kev: CISA-ADP lists it as known exploited on 2024-05-01" in out
     assert "PUB007" not in out  # the published record is psirt's export
+    assert lines[-1].startswith("CVEs of 18.10.1, 18.9.3, 18.8.7 (released 2026-03-25), as of ")
+    assert lines[-1].endswith(": 2 CVEs, 3 errors, 0 warnings")
 
 
 def test_json_and_codequality(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    """The findings, as every findings command lists them for scripts and for GitLab CI."""
     code, out = run(workspace, capsys, "--format", "json")
     assert code == ExitCode.FINDINGS
-    report = json.loads(out)
-    by_id = {c["cve_id"]: c for c in report["cves"]}
-    assert by_id[RESERVED_ID]["state"] == RESERVED
-    assert [f["code"] for f in by_id[RESERVED_ID]["findings"]] == ["PUB001"]
-    exploited = by_id[EXPLOITED]
-    assert exploited["dates"]["published"] == "2026-03-25T16:00:00.000Z"
-    assert exploited["adp"][1]["ssvc"]["Exploitation"] == "active"
-    assert exploited["adp"][1]["kev"][0]["date_added"] == "2024-05-01"
-    assert [f["code"] for f in exploited["findings"]] == ["PUB002", "PUB003"]
+    findings = json.loads(out)  # nothing else on standard output
+    assert [(f["subject"], f["code"], f["field"]) for f in findings] == [
+        (EXPLOITED, "PUB002", "adp.ssvc.Exploitation"),
+        (EXPLOITED, "PUB003", "adp.kev"),
+        (RESERVED_ID, "PUB001", "state"),
+    ]
+    assert "2024-05-01" in findings[1]["message"]
 
     code, out = run(workspace, capsys, "--format", "codequality")
     entries = json.loads(out)
@@ -111,7 +109,7 @@ def test_an_edited_record_is_reported_as_differing(
     record["containers"]["cna"]["references"].pop()
     path.write_text(json.dumps(record), encoding="utf-8")
     _, out = run(workspace, capsys)
-    assert "PUB007 warning: containers.cna: the published record differs" in out
+    assert "  warning PUB007 containers.cna: the published record differs" in out
 
 
 # -- the rules, on values ----------------------------------------------------------------------
@@ -209,4 +207,15 @@ def test_status_over_a_snapshot_with_a_held_back_fix() -> None:
         ("CVE-2026-4102", False),
     ]
     assert [f.subject for f in report.findings] == ["CVE-2026-4101"]
-    assert "fix held back" in "\n".join(report.lines())
+    text = TextFormat().format(report.findings_report())
+    assert "CVE-2026-4102  RESERVED (fix held back: not released)" in text.splitlines()
+
+
+def test_every_published_rule_triggers_on_its_fixture_alone() -> None:
+    from psirt.rules.registry import load_all
+    from tests.rules.broken_published import BROKEN, watched
+
+    assert check_published(watched(), factories.CONFIG) == []
+    assert {rule.code for rule in load_all() if rule.code.startswith("PUB")} == set(BROKEN)
+    for code, broken in sorted(BROKEN.items()):
+        assert codes(broken()) == [code]

@@ -26,7 +26,7 @@ from psirt.core.workspace import Workspace
 from psirt.session import Session, open_session
 from psirt.workflows.cve_export import records
 from psirt.workflows.cve_sync import plan_sync, run_sync
-from tests.actions.closing import copy_demo, demo_template
+from tests.actions.closing import copy_demo
 from tests.cna.test_published_records import cisa_adp
 from tests.fakes.cve_services_server import FakeCveServices
 
@@ -59,14 +59,9 @@ def without_blog(record: dict[str, Any], blog_url: str) -> dict[str, Any]:
     return record
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory.mktemp("demo"))
-
-
 @pytest.fixture
-def world(template: Path, tmp_path: Path) -> Iterator[World]:
-    workspace = copy_demo(template, tmp_path / "ws", cna="cve-services")
+def world(demo_template: Path, tmp_path: Path) -> Iterator[World]:
+    workspace = copy_demo(demo_template, tmp_path / "ws", cna="cve-services")
     with FakeCveServices(org_id=ORG_ID) as fake:
         env = {**CVE_ENV, ENV_API_URL: fake.url}
         session = open_session(workspace, env)

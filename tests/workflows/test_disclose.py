@@ -20,7 +20,7 @@ from psirt.session import open_session
 from psirt.trackers.local import LocalTracker
 from psirt.workflows.close import CloseOptions, run_close
 from psirt.workflows.disclose import run_disclose
-from tests.actions.closing import copy_demo, demo_template, keep_only
+from tests.actions.closing import copy_demo, keep_only
 from tests.conftest import tree_digest
 
 RELEASED = date(2026, 3, 25)  # the demo's due date
@@ -34,15 +34,10 @@ def canonical(iid: int) -> IssueRef:
     return IssueRef("gitlab-org/gitlab", iid)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory.mktemp("demo"))
-
-
 @pytest.fixture
-def workspace(template: Path, tmp_path: Path) -> Workspace:
+def workspace(demo_template: Path, tmp_path: Path) -> Workspace:
     """Three fixes of the demo (one held back), closed as ``close --close-issues`` does."""
-    workspace = copy_demo(template, tmp_path / "ws")
+    workspace = copy_demo(demo_template, tmp_path / "ws")
     keep_only(workspace, {1101, 1103, 1104})
     options = CloseOptions(publish_cves=False, notify_hackerone=False, blog_published=True)
     run_close(workspace, options, live=True)

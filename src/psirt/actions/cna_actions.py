@@ -44,7 +44,7 @@ class PublishCve(Action):
     kind: ClassVar[str] = "publish"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return self.cve_id
 
     def describe(self) -> str:
@@ -99,7 +99,7 @@ class UpdatePublishedRecord(Action):
     kind: ClassVar[str] = "update-record"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return self.cve_id
 
     def describe(self) -> str:

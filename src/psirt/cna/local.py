@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 
 from psirt.cna.interface import PUBLISHED, RESERVED, PublishResult, record_cve_id
 from psirt.core.errors import InputError, NotFoundError, WorkspaceError
+from psirt.core.files import atomic_write
 from psirt.core.identifiers import is_cve_id
 from psirt.core.records import Issue
 from psirt.core.workspace import safe_join
@@ -98,7 +97,7 @@ class LocalCna:
         text = _render(record)
         if existing is not None and path.read_text(encoding="utf-8") == text:
             return PublishResult(cve_id, "unchanged", f"{self._shown(path)} already holds it")
-        self._write(path, text)
+        atomic_write(path, text)
         detail = f"wrote {self._shown(path)}"
         if existing is not None:
             return PublishResult(cve_id, "updated", detail)
@@ -130,19 +129,8 @@ class LocalCna:
         if isinstance(metadata, dict):
             metadata["dateUpdated"] = now
         path = self.path(cve_id)
-        self._write(path, _render(record))
+        atomic_write(path, _render(record))
         return PublishResult(cve_id, "updated", f"wrote {self._shown(path)}")
-
-    def _write(self, path: Path, text: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
 
     def _shown(self, path: Path) -> str:
         return str(path.relative_to(self.root))

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from psirt.core.errors import ExitCode, InputError
 from psirt.core.finding import Finding
-from psirt.model.merge_requests import reverted_fix_merge_requests
+from psirt.model.merge_requests import shipped_fixes
 from psirt.model.release import Release, ReleaseSnapshot
 from psirt.parsing.published_record import PublishedRecord, read_record, same_container
+from psirt.render.findings import FindingGroup, FindingsReport, counts
 from psirt.rules.published import KIND, WatchedCve
 from psirt.rules.registry import RULES
 
@@ -66,49 +67,12 @@ class CveStatus:
             lines.append(f"{adp.provider}: {'; '.join(parts) or 'nothing more'}")
         return lines
 
-    def to_json(self) -> dict[str, Any]:
-        record = self.record
-        return {
-            "cve_id": self.watch.cve_id,
-            "state": self.watch.state,
-            "shipped": self.watch.shipped,
-            "dates": None
-            if record is None
-            else {
-                "reserved": record.date_reserved,
-                "published": record.date_published,
-                "updated": record.date_updated,
-                "rejected": record.date_rejected,
-            },
-            "adp": []
-            if record is None
-            else [
-                {
-                    "provider": adp.provider,
-                    "title": adp.title,
-                    "updated": adp.date_updated,
-                    "ssvc": adp.ssvc,
-                    "kev": [
-                        {"date_added": k.date_added, "reference": k.reference} for k in adp.kev
-                    ],
-                    "cvss": [
-                        {"version": c.key, "vector": c.vector, "score": c.score} for c in adp.cvss
-                    ],
-                    "cwes": list(adp.cwes),
-                }
-                for adp in record.enrichments
-            ],
-            "export_differs": self.watch.export_differs,
-            "findings": [f.to_json() for f in self.findings],
-        }
-
 
 @dataclass
 class StatusReport:
     release: Release
     released_on: date | None
     today: date
-    deadline_days: int
     cves: list[CveStatus] = field(default_factory=list)
 
     @property
@@ -119,38 +83,33 @@ class StatusReport:
     def exit_code(self) -> ExitCode:
         return ExitCode.FINDINGS if any(f.is_error for f in self.findings) else ExitCode.OK
 
-    def lines(self) -> list[str]:
+    def findings_report(self) -> FindingsReport:
+        """One group per CVE: its state and dates as the heading's subtitle, what the ADP
+        containers add under it, then its findings; the summary names the release date."""
+        groups = []
+        for status in self.cves:
+            state = status.watch.state or "unknown to the CNA"
+            dates = f" ({status.dates()})" if status.dates() else ""
+            held = "" if status.watch.shipped else " (fix held back: not released)"
+            groups.append(
+                FindingGroup(
+                    status.watch.cve_id,
+                    f"{state}{dates}{held}",
+                    status.findings,
+                    tuple(status.adp_lines()),
+                )
+            )
         when = (
             f"released {self.released_on}"
             if self.released_on
             else "release date unknown (the tracking issue has no due date): "
             "publication deadlines are not checked"
         )
-        lines = [f"CVEs of {self.release.version_list} ({when}), as of {self.today}:"]
-        for status in self.cves:
-            state = status.watch.state or "unknown to the CNA"
-            held = "" if status.watch.shipped else " (fix held back: not released)"
-            dates = f" ({status.dates()})" if status.dates() else ""
-            lines.append(f"{status.watch.cve_id}: {state}{dates}{held}")
-            lines += [f"    {line}" for line in status.adp_lines()]
-            for finding in status.findings:
-                lines.append(f"    {finding.code} {finding.level}: {finding.message}")
-                if finding.hint:
-                    lines.append(f"        fix: {finding.hint}")
-        errors = sum(1 for f in self.findings if f.is_error)
-        lines.append(
-            f"{len(self.cves)} CVEs: {errors} errors, {len(self.findings) - errors} warnings"
+        summary = (
+            f"CVEs of {self.release.version_list} ({when}), as of {self.today}: "
+            f"{len(self.cves)} CVEs, {counts(self.findings)}"
         )
-        return lines
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "release": self.release.version_list,
-            "released_on": str(self.released_on) if self.released_on else None,
-            "today": str(self.today),
-            "cves_published_within_days": self.deadline_days,
-            "cves": [status.to_json() for status in self.cves],
-        }
+        return FindingsReport(tuple(groups), summary)
 
 
 def cve_status(
@@ -167,9 +126,8 @@ def cve_status(
     """
     config = snapshot.config
     release = snapshot.release
-    report = StatusReport(
-        release, release.due_date, today, config.disclosure.cves_published_within_days
-    )
+    report = StatusReport(release, release.due_date, today)
+    shipped = {item.ref for item in shipped_fixes(snapshot)}
     for item in snapshot.issues:
         request = item.cve_request
         if request is None or request.cve_id is None:
@@ -189,7 +147,7 @@ def cve_status(
             cve_id=cve_id,
             state=state,
             record=record,
-            shipped=not reverted_fix_merge_requests(item, snapshot),
+            shipped=item.ref in shipped,
             released_on=release.due_date,
             today=today,
             export_differs=differs,

@@ -23,7 +23,12 @@ from psirt.actions.executor import Outcome
 from psirt.actions.plan import Plan
 from psirt.core.errors import ExitCode, InputError
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
-from psirt.parsing.published_record import keep_program_fields, same_container
+from psirt.parsing.published_record import (
+    comparable_container,
+    keep_program_fields,
+    same_container,
+)
+from psirt.render.plan import DIFF_INDENT, plan_json, plan_lines
 
 if TYPE_CHECKING:
     from psirt.cna.interface import Cna
@@ -71,27 +76,18 @@ class SyncResult:
             f"blog post {self.blog_url or '(unknown URL)'}"
         ]
         lines += [item.line() for item in self.items]
-        status = {id(o.action): o for o in self.outcomes}
         if self.plan.actions:
             lines += [
                 "",
                 "updates (the CNA container only; the ADP containers stay). The diffs leave out "
                 "what the CVE Program sets and list references by URL:",
             ]
-        for number, action in enumerate(self.plan, 1):
-            outcome = status.get(id(action))
-            tag = ""
-            if outcome is not None:
-                tag = f" [{outcome.outcome}{': ' + outcome.detail if outcome.detail else ''}]"
-            lines.append(f"{number}. {action.describe()}{tag}")
-            diff = action.diff()
-            if diff and (outcome is None or outcome.outcome != "skipped"):
-                lines.extend("     " + line for line in diff.rstrip("\n").splitlines())
+            lines += plan_lines(self.plan, self.outcomes)
         for item in self.refused:
             if item.action is not None:
                 diff = item.action.diff() or ""
                 lines += ["", f"{item.cve_id} differs but is not updated ({item.refusal}):"]
-                lines.extend("     " + line for line in diff.rstrip("\n").splitlines())
+                lines.extend(DIFF_INDENT + line for line in diff.rstrip("\n").splitlines())
         if not self.plan.actions and not self.refused:
             lines += ["", "nothing to update: no published record differs from psirt's export"]
         elif not live and self.plan.actions:
@@ -99,7 +95,8 @@ class SyncResult:
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        status = {id(o.action): o for o in self.outcomes}
+        """Each CVE's state (with the diff of a refused record, which is in no action), then
+        the plan's actions as every plan shows them (with their outcomes once run)."""
         return {
             "release": self.release.version_list,
             "blog_url": self.blog_url,
@@ -110,14 +107,10 @@ class SyncResult:
                     "detail": item.detail,
                     "refused": item.refusal,
                     "diff": item.action.diff() if item.action else None,
-                    "outcome": (
-                        status[id(item.action)].outcome
-                        if item.action is not None and id(item.action) in status
-                        else None
-                    ),
                 }
                 for item in self.items
             ],
+            "actions": plan_json(self.plan, self.outcomes),
         }
 
 
@@ -227,8 +220,6 @@ def plan_sync(snapshot: ReleaseSnapshot, cna: Cna, blog_url: str | None) -> Sync
 
 
 def _changed_keys(published: dict[str, Any], ours: dict[str, Any]) -> str:
-    from psirt.parsing.published_record import comparable_container
-
     first, second = comparable_container(published), comparable_container(ours)
     keys = sorted(k for k in {*first, *second} if first.get(k) != second.get(k))
     return ", ".join(keys)
@@ -244,9 +235,7 @@ def run_sync(
 ) -> SyncResult:
     """Plan, then (dry run) check or (``live``) apply; a live run that stops half way raises
     ``ExecutionStopped`` and is finished by running it again."""
-    from psirt.actions.executor import execute
-    from psirt.actions.journal import Journal
-    from psirt.actions.plan import ExecutionContext
+    from psirt.actions.run import run_plan
     from psirt.compute.post import post_url
 
     snapshot = session.snapshot(release_issue)
@@ -257,10 +246,5 @@ def run_sync(
             blog_url = None
     cna = cna or session.cna()
     result = plan_sync(snapshot, cna, blog_url)
-    context = ExecutionContext(
-        tracker=session.tracker,
-        cna=cna,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    result.outcomes = execute(result.plan, context, live=live)
+    result.outcomes = run_plan(session, result.plan, live, cna=cna)
     return result

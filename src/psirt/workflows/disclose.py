@@ -11,7 +11,7 @@ public now, then the issue's confidential flag is unset. Nothing is done:
 - for an issue labelled ``keep confidential`` (on the canonical or the security issue), an issue
   still open (close the release first), or a canonical issue outside the canonical project.
 
-Dry run by default; ``--live`` applies through the executor, so it is journaled and a rerun
+Dry run by default; ``--live`` applies through ``run_plan``, so it is journaled and a rerun
 skips what is done (the note is found by its marker, a public issue is left as it is).
 """
 
@@ -28,6 +28,7 @@ from psirt.core.errors import ExitCode, InputError, RefusedError
 from psirt.core.records import IssueRef
 from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.model.release import Release, ReleaseSnapshot
+from psirt.render.plan import plan_json, plan_lines
 
 if TYPE_CHECKING:
     from psirt.session import Session
@@ -73,16 +74,8 @@ class DisclosePlan:
             "",
             "actions:" if self.plan.actions else "actions: none",
         ]
-        status = {id(o.action): o for o in self.outcomes}
-        for number, action in enumerate(self.plan, 1):
-            outcome = status.get(id(action))
-            tag = ""
-            if outcome is not None:
-                tag = f" [{outcome.outcome}{': ' + outcome.detail if outcome.detail else ''}]"
-            lines.append(f"{number}. {action.describe()}{tag}")
-            diff = action.diff()
-            if diff and (outcome is None or outcome.outcome != "skipped"):
-                lines.extend("     " + line for line in diff.rstrip("\n").splitlines())
+        if self.plan.actions:
+            lines += plan_lines(self.plan, self.outcomes)
         if self.refusals:
             lines += ["", "refused (not in the plan):"]
             lines += [f"- {r.subject}: {r.reason}" for r in self.refusals]
@@ -93,23 +86,13 @@ class DisclosePlan:
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        status = {id(o.action): o for o in self.outcomes}
         return {
             "release": self.release.version_list,
             "released_on": str(self.released_on),
             "disclose_on": str(self.disclose_on),
             "today": str(self.today),
             "blocked": self.blocked,
-            "actions": [
-                {
-                    "kind": action.kind,
-                    "subject": action.subject,
-                    "what": action.describe(),
-                    "outcome": status[id(action)].outcome if id(action) in status else None,
-                    "detail": status[id(action)].detail if id(action) in status else None,
-                }
-                for action in self.plan
-            ],
+            "actions": plan_json(self.plan, self.outcomes),
             "refused": [{"subject": r.subject, "reason": r.reason} for r in self.refusals],
         }
 
@@ -194,9 +177,7 @@ def run_disclose(
 ) -> DisclosePlan:
     """Plan, then check (dry run) or apply (``live``). Raises ``RefusedError`` before any write
     when the date has not come; a live run stopped half way raises ``ExecutionStopped``."""
-    from psirt.actions.executor import execute
-    from psirt.actions.journal import Journal
-    from psirt.actions.plan import ExecutionContext
+    from psirt.actions.run import run_plan
 
     snapshot = session.snapshot(release_issue)
     released_on = released_on or snapshot.release.due_date
@@ -210,9 +191,5 @@ def run_disclose(
         if live:
             raise result.blocked_error()
         return result
-    context = ExecutionContext(
-        tracker=session.tracker,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    result.outcomes = execute(result.plan, context, live=live)
+    result.outcomes = run_plan(session, result.plan, live)
     return result
