@@ -3,13 +3,16 @@ one overridden by a workspace template of the same name.
 
 close writes the canonical issue's note, the internal bounty reminder, the reporter's HackerOne
 comment and the resolve message; ``validate --comment`` writes its request to a fix's
-assignees, and a note when everything asked is resolved. ``PSIRT_UPDATE_GOLDEN=1`` rewrites the
+assignees, and a note when everything asked is resolved; disclose notes why a canonical issue
+is public now. ``PSIRT_UPDATE_GOLDEN=1`` rewrites the
 golden files instead of comparing (then review the diff).
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +21,10 @@ from psirt.actions.bounty_actions import CommentOnReport, ResolveReport
 from psirt.actions.tracker_actions import UpsertNote
 from psirt.core.records import IssueRef
 from psirt.core.workspace import Workspace
+from psirt.model.release import ReleaseSnapshot
 from psirt.session import open_session
 from psirt.workflows.close import BlogAnswer, CloseOptions, run_close
+from psirt.workflows.disclose import DisclosePlan, build_disclose_plan
 from psirt.workflows.validate import comment_plan, resolved_body, validate
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "texts"
@@ -28,6 +33,7 @@ BLOG = "https://about.gitlab.com/releases/2026/03/25/patch-release-gitlab-18-10-
 CANONICAL = IssueRef("gitlab-org/gitlab", 51001)
 REPORT = "3100001"
 COMMENTED = IssueRef("gitlab-org/security/gitlab", 1108)  # findings on the issue and its request
+RELEASED = date(2026, 3, 25)  # the demo's due date
 
 #: golden file -> the template a workspace overrides it with
 TEMPLATES = {
@@ -37,7 +43,25 @@ TEMPLATES = {
     "resolve_message.md": "close/resolve_message.md.j2",
     "validate_comment.md": "validate/comment.md.j2",
     "validate_resolved.md": "validate/resolved.md.j2",
+    "disclose_note.md": "disclose/canonical_note.md.j2",
 }
+
+
+def disclose_plan(snapshot: ReleaseSnapshot, templates_dir: Path | None) -> DisclosePlan:
+    """disclose's plan for the demo as if close had closed the canonical issue (the demo's
+    issues are still open, and disclose plans nothing for an open one)."""
+    closed = [
+        replace(item, canonical=replace(item.canonical, state="closed"))
+        if item.canonical is not None and item.canonical.ref == CANONICAL
+        else item
+        for item in snapshot.issues
+    ]
+    return build_disclose_plan(
+        replace(snapshot, issues=tuple(closed)),
+        released_on=RELEASED,
+        today=RELEASED + timedelta(days=30),
+        templates_dir=templates_dir,
+    )
 
 
 def texts(root: Path) -> dict[str, str]:
@@ -60,6 +84,11 @@ def texts(root: Path) -> dict[str, str]:
     )
     resolve = next(a for a in result.plan if isinstance(a, ResolveReport) and a.report_id == REPORT)
     planned = comment_plan(validate(session.snapshot()), session.workspace.templates_dir)
+    disclosed = next(
+        a
+        for a in disclose_plan(session.snapshot(), session.workspace.templates_dir).plan
+        if isinstance(a, UpsertNote) and a.ref == CANONICAL
+    )
     asked = next(a for a in planned.plan if isinstance(a, UpsertNote) and a.ref == COMMENTED)
     return {
         "canonical_note.md": notes[CANONICAL, False],
@@ -68,6 +97,7 @@ def texts(root: Path) -> dict[str, str]:
         "resolve_message.md": resolve.message,
         "validate_comment.md": asked.body,
         "validate_resolved.md": resolved_body(session.config, session.workspace.templates_dir),
+        "disclose_note.md": disclosed.body,
     }
 
 

@@ -6,7 +6,8 @@ workspace overrides with a file of the same name under its ``templates/`` folder
 * ``close/reporter_comment.md.j2``: close's comment to the reporter on HackerOne;
 * ``close/resolve_message.md.j2``: the message that resolves the HackerOne report;
 * ``validate/comment.md.j2``: ``validate --comment``'s request to a fix's assignees;
-* ``validate/resolved.md.j2``: its note once every finding asked about is resolved.
+* ``validate/resolved.md.j2``: its note once every finding asked about is resolved;
+* ``disclose/canonical_note.md.j2``: disclose's public note on a canonical issue it makes public.
 
 Each template receives plain values (``product``, ``versions`` ...; see the dataclasses below
 and each template's header). A text is sent without its final newline; the notes carry
@@ -28,6 +29,7 @@ REPORTER_COMMENT = "close/reporter_comment.md.j2"
 RESOLVE_MESSAGE = "close/resolve_message.md.j2"
 VALIDATE_COMMENT = "validate/comment.md.j2"
 VALIDATE_RESOLVED = "validate/resolved.md.j2"
+DISCLOSE_NOTE = "disclose/canonical_note.md.j2"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,20 @@ class Shipped:
     reporter: str | None = None  # the reporter's HackerOne handle
     blog_url: str | None = None
     cve_id: str | None = None  # only when this release publishes it
+
+    def context(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Why disclose makes a canonical issue public now (the context of its note)."""
+
+    product: str  # "GitLab"
+    vendor: str  # "GitLab": whose policy
+    release: str  # the whole release: "18.10.1, 18.9.3, 18.8.7"
+    released_on: str  # YYYY-MM-DD
+    days: int  # [disclosure] issues_public_after_days
 
     def context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -102,3 +118,7 @@ def findings_comment(comment: FindingsComment, templates_dir: Path | None = None
 
 def resolved_note(product: str, templates_dir: Path | None = None) -> str:
     return _text(VALIDATE_RESOLVED, {"product": product}, templates_dir)
+
+
+def disclosure_note(disclosure: Disclosure, templates_dir: Path | None = None) -> str:
+    return _text(DISCLOSE_NOTE, disclosure.context(), templates_dir)

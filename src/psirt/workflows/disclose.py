@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from psirt.actions.executor import Outcome
@@ -28,6 +29,7 @@ from psirt.core.errors import ExitCode, InputError, RefusedError
 from psirt.core.records import IssueRef
 from psirt.model.merge_requests import reverted_fix_merge_requests
 from psirt.model.release import Release, ReleaseSnapshot
+from psirt.render.notes import Disclosure, disclosure_note
 from psirt.render.plan import plan_json, plan_lines
 
 if TYPE_CHECKING:
@@ -101,18 +103,30 @@ def _marker(release: Release) -> str:
     return "disclose:" + "/".join(str(v) for v in release.versions)
 
 
-def note_body(release: Release, released_on: date, days: int, vendor: str) -> str:
-    return (
-        f"This issue is now public. Its fix was released on {released_on} in the security "
-        f"patch release {release.version_list}; {vendor} makes the issues of a security "
-        f"release public {days} days after the release."
+def note_body(
+    snapshot: ReleaseSnapshot, released_on: date, templates_dir: Path | None = None
+) -> str:
+    """The public note (``disclose/canonical_note.md.j2``, which a workspace overrides)."""
+    config = snapshot.config
+    disclosure = Disclosure(
+        product=config.product.name,
+        vendor=config.product.vendor,
+        release=snapshot.release.version_list,
+        released_on=str(released_on),
+        days=config.disclosure.issues_public_after_days,
     )
+    return disclosure_note(disclosure, templates_dir)
 
 
 def build_disclose_plan(
-    snapshot: ReleaseSnapshot, *, released_on: date, today: date
+    snapshot: ReleaseSnapshot,
+    *,
+    released_on: date,
+    today: date,
+    templates_dir: Path | None = None,
 ) -> DisclosePlan:
-    """The plan (pure): per shipped fix, a note then the confidential flag unset."""
+    """The plan (pure): per shipped fix, a note then the confidential flag unset.
+    ``templates_dir``: the workspace's templates, which override the note's text."""
     config = snapshot.config
     release = snapshot.release
     days = config.disclosure.issues_public_after_days
@@ -120,7 +134,7 @@ def build_disclose_plan(
         release, released_on, config.disclosure.issues_public_on(released_on), today
     )
     keep = config.labels.keep_confidential
-    body = note_body(release, released_on, days, config.product.vendor)
+    body = note_body(snapshot, released_on, templates_dir)
     why = f"{days} days have passed since the release on {released_on}"
     seen: set[IssueRef] = set()
     for item in snapshot.issues:
@@ -186,7 +200,12 @@ def run_disclose(
             "the release date is unknown (the tracking issue has no due date); "
             "pass --released-on YYYY-MM-DD"
         )
-    result = build_disclose_plan(snapshot, released_on=released_on, today=today or date.today())
+    result = build_disclose_plan(
+        snapshot,
+        released_on=released_on,
+        today=today or date.today(),
+        templates_dir=session.workspace.templates_dir,
+    )
     if result.blocked:
         if live:
             raise result.blocked_error()
