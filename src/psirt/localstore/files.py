@@ -87,6 +87,7 @@ MR_DEFAULTS: Mapping[str, Any] = {
     "labels": [],
     "merged_at": None,
     "related_issues": [],
+    "merge_commit_sha": "",
 }
 REPORT_DEFAULTS: Mapping[str, Any] = {
     "state": "triaged",
@@ -748,6 +749,7 @@ MR_KEYS = (
     "labels",
     "merged_at",
     "related_issues",
+    "merge_commit_sha",
 )
 
 
@@ -776,6 +778,7 @@ def _merge_request(
         merged_at=fields.moment("merged_at"),
         web_url=f"{web_base}/{project}/-/merge_requests/{iid}",
         related_issues=fields.ref_list("related_issues"),
+        merge_commit_sha=fields.string("merge_commit_sha", ""),
     )
 
 
@@ -791,6 +794,7 @@ def encode_merge_request(mr: MergeRequest) -> dict[str, Any]:
         "labels": list(mr.labels),
         "merged_at": _iso(mr.merged_at),
         "related_issues": [str(ref) for ref in mr.related_issues],
+        "merge_commit_sha": mr.merge_commit_sha,
     }
 
 
