@@ -209,3 +209,12 @@ def test_the_demo_writes_and_checks_both_formats(demo_root: Path) -> None:
         "OSV: 10 records written to out/osv, schema: 0 errors, 0 warnings",
         "left out: CVE-2026-4104 (held back, as in the post)",
     )
+
+
+def test_csaf_options_are_refused_with_osv(
+    demo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(demo_root, "advisory", "export", "-f", "osv", "--provider-metadata") == 2
+    err = capsys.readouterr().err
+    assert "--provider-metadata" in err and "--format csaf" in err
+    assert not (demo_root / "out" / "osv").exists()

@@ -62,6 +62,9 @@ def register(app: typer.Typer) -> None:
         from psirt.core.errors import ExitCode
         from psirt.workflows import advisory
 
+        if kind is AdvisoryFormat.osv and (provider_metadata or status is not DocumentStatus.final):
+            option = "--provider-metadata" if provider_metadata else "--status"
+            raise typer.BadParameter("applies to --format csaf only", param_hint=option)
         session = state(ctx).session()
         folder = out_dir or session.workspace.root / "out" / kind.value
         if kind is AdvisoryFormat.csaf:
