@@ -29,7 +29,13 @@ from psirt.rules.published import check_published
 from psirt.rules.registry import load_all
 from psirt.workflows.validate import run_rules
 from tests import factories
-from tests.rules import broken_posts, broken_published, broken_records, broken_snapshots
+from tests.rules import (
+    broken_advisories,
+    broken_posts,
+    broken_published,
+    broken_records,
+    broken_snapshots,
+)
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "rules.txt"
 UPDATE = os.environ.get("PSIRT_UPDATE_GOLDEN") == "1"
@@ -54,6 +60,8 @@ def fixture_findings(rule: Rule) -> list[Finding]:
     elif rule.subject_kind == "blog post":
         post = parse_post(broken_posts.BROKEN[code](broken_posts.CLEAN))
         found = lint(BlogLintContext(post, "post.md", broken_posts.release_for(code)))
+    elif rule.code.startswith("ADV"):
+        found = broken_advisories.findings(code)
     elif rule.subject_kind == "CVE record":
         record = copy.deepcopy(broken_records.CLEAN)
         broken_records.BROKEN[code](record)

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "psirt.cli.blog",
     "psirt.cli.verify",
     "psirt.cli.cve",
+    "psirt.cli.advisory",
     "psirt.cli.close",
     "psirt.cli.disclose",
     "psirt.cli.comms",

@@ -53,6 +53,10 @@ class ProductConfig(_Section):
     gitlab_path: str = "gitlab-org/gitlab"
     default_branch: str = "master"
     maintained_minors: int = Field(default=3, ge=1, le=10)
+    # The product's package URL without a version; "" when it has none. Advisories name the
+    # product by it (CSAF product helpers, OSV). An OSV package needs an OSV ecosystem, which
+    # only some purl types have (pypi, npm, gem, maven ...).
+    purl: str = "pkg:gitlab/gitlab-org/gitlab"
 
     def edition_label(self, ee_only: bool) -> str:
         """``CE/EE`` or ``EE``, as titles and descriptions name the affected edition."""
@@ -150,6 +154,31 @@ class DisclosureConfig(_Section):
         return released + timedelta(days=self.cves_published_within_days)
 
 
+class AdvisoryConfig(_Section):
+    """Machine-readable advisories (``psirt advisory export``): who publishes them and their ids.
+
+    ``csaf_id`` is formatted with the release date (``year``, ``month``, ``day``), its newest
+    version (``version``: ``18.10.1``) and that version as a slug (``slug``: ``18-10-1``). OSV ids
+    are ``<osv_prefix>-<CVE id>``; the ``x_`` prefix marks a database OSV.dev does not aggregate.
+    """
+
+    publisher: str = "GitLab"
+    publisher_category: Literal[
+        "coordinator", "discoverer", "other", "translator", "user", "vendor"
+    ] = "vendor"
+    namespace: str = "https://about.gitlab.com"
+    contact_details: str = ""
+    csaf_id: str = "gitlab-sa-{year:04d}{month:02d}{day:02d}-{slug}"
+    policy_url: str = "https://about.gitlab.com/security/disclosure/"
+    # Where provider-metadata.json and the CSAF documents (white/<year>/<file>) are served.
+    provider_url: str = "https://about.gitlab.com/.well-known/csaf"
+    # A trusted provider also signs and hashes its documents, which psirt does not do.
+    provider_role: Literal["csaf_publisher", "csaf_provider", "csaf_trusted_provider"] = (
+        "csaf_provider"
+    )
+    osv_prefix: str = "x_GITLAB"
+
+
 class Config(_Section):
     tracker: TrackerConfig = TrackerConfig()
     bounty: BountyConfig = BountyConfig()
@@ -160,6 +189,7 @@ class Config(_Section):
     people: PeopleConfig = PeopleConfig()
     blog: BlogConfig = BlogConfig()
     disclosure: DisclosureConfig = DisclosureConfig()
+    advisory: AdvisoryConfig = AdvisoryConfig()
 
 
 def load_config(path: Path) -> Config:

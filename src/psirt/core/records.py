@@ -134,6 +134,9 @@ class MergeRequest:
     merged_at: datetime | None = None
     web_url: str = ""
     related_issues: tuple[IssueRef, ...] = field(default=())
+    # The commit the merge made in the target branch (GitLab's merge_commit_sha, or the squash
+    # commit); "" when unknown. OSV's GIT ranges name the fix by it.
+    merge_commit_sha: str = ""
 
 
 @dataclass(frozen=True, slots=True)

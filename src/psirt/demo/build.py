@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -43,6 +44,12 @@ TASK_IID = 50001
 COMMS_IID = 412
 _CLOCK = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
 _DUE = date.fromisoformat(DUE_DATE)
+
+
+def _commit(ref: MergeRequestRef) -> str:
+    """A made-up but stable merge commit for a merged demo MR (what GitLab reports as
+    ``merge_commit_sha``)."""
+    return hashlib.sha1(f"psirt demo merge {ref}".encode()).hexdigest()
 
 
 def _at(hours: int) -> datetime:
@@ -315,9 +322,10 @@ def build_demo(root: Path) -> None:
 
     for minor, title, iid in BUG_FIXES:
         series = Version.parse(minor)
+        ref = MergeRequestRef(projects.security, iid)
         tracker.save_merge_request(
             MergeRequest(
-                ref=MergeRequestRef(projects.security, iid),
+                ref=ref,
                 title=title,
                 state="merged",
                 source_branch=f"fix-{iid}",
@@ -325,6 +333,7 @@ def build_demo(root: Path) -> None:
                 author="gus-maint",
                 labels=("type::bug",),
                 merged_at=_at(48),
+                merge_commit_sha=_commit(ref),
             )
         )
 
@@ -388,9 +397,10 @@ def _save_merge_requests(tracker: LocalTracker, fix: DemoFix, security: IssueRef
         if reverted:
             labels = (*labels, config.labels.reverted)
         title = fix.issue_title if offset == 0 else f"[{target}] {fix.issue_title}"
+        ref = MergeRequestRef(config.projects.security, iid + offset)
         tracker.save_merge_request(
             MergeRequest(
-                ref=MergeRequestRef(config.projects.security, iid + offset),
+                ref=ref,
                 title=title,
                 state="merged",
                 source_branch=source,
@@ -401,12 +411,14 @@ def _save_merge_requests(tracker: LocalTracker, fix: DemoFix, security: IssueRef
                 labels=labels,
                 merged_at=_at(24 + offset),
                 related_issues=(security,),
+                merge_commit_sha=_commit(ref),
             )
         )
         if reverted:
+            revert = MergeRequestRef(config.projects.security, iid + 9)
             tracker.save_merge_request(
                 MergeRequest(
-                    ref=MergeRequestRef(config.projects.security, iid + 9),
+                    ref=revert,
                     title=f'Revert "{title}"',
                     state="merged",
                     source_branch=f"revert-{source}",
@@ -420,6 +432,7 @@ def _save_merge_requests(tracker: LocalTracker, fix: DemoFix, security: IssueRef
                     labels=(config.labels.security,),
                     merged_at=_at(60),
                     related_issues=(security,),
+                    merge_commit_sha=_commit(revert),
                 )
             )
 

@@ -1,8 +1,10 @@
-"""The official schemas records are checked against: CVE JSON 5 (as cvelib ships it)."""
+"""The official schemas documents are checked against: CVE JSON 5 (as cvelib ships it), CSAF 2.0
+(with the CVSS schemas it references) and OSV (shipped in ``data/``)."""
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,3 +46,106 @@ def schema_errors(record: Any) -> list[str]:
         where = ".".join(str(p) for p in error.absolute_path) or "record"
         errors.append(f"{where}: {error.message}")
     return errors
+
+
+# --- CSAF 2.0 and OSV: official schemas shipped as package data (data/README.md) ------------
+
+DATA = Path(__file__).parent / "data"
+
+CSAF_SCHEMA_ID = "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json"
+PROVIDER_SCHEMA_ID = "https://docs.oasis-open.org/csaf/csaf/v2.0/provider_json_schema.json"
+_CVSS_SCHEMAS = ("cvss-v2.0", "cvss-v3.0", "cvss-v3.1")
+
+
+def csaf_file_name(tracking_id: str) -> str:
+    """The file name CSAF 2.0 section 5.1 derives from ``/document/tracking/id``: lower case,
+    every run of characters other than ``a-z``, ``0-9``, ``+`` and ``-`` one ``_``, ``.json``."""
+    return re.sub(r"[^+\-a-z0-9]+", "_", tracking_id.lower()) + ".json"
+
+
+def _data(name: str) -> dict[str, Any]:
+    data = json.loads((DATA / name).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+@cache
+def _registry() -> Any:
+    """Every shipped schema under the URL the others reference it by (and its own ``$id``), so
+    no reference is ever fetched from the network."""
+    from referencing import Registry, Resource
+
+    resources: list[tuple[str, Resource[Any]]] = []
+    for name in ("csaf_json_schema", "provider_json_schema", *_CVSS_SCHEMAS):
+        contents = _data(f"csaf/{name}.json")
+        resource = Resource.from_contents(contents)
+        own = str(contents.get("$id") or contents.get("id") or "")
+        urls = {own, own.split("?", 1)[0]} - {""}
+        resources += [(url, resource) for url in sorted(urls)]
+    osv = _data("osv/schema.json")
+    resources.append((str(osv["$id"]), Resource.from_contents(osv)))
+    return Registry().with_resources(resources)
+
+
+def _format_checker() -> Any:
+    """``date-time`` and ``uri`` checked without jsonschema's optional format packages."""
+    from datetime import datetime
+    from urllib.parse import urlsplit
+
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+
+    def date_time(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if not re.fullmatch(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value, re.I
+        ):
+            return False
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        return True
+
+    def uri(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        parts = urlsplit(value)
+        return bool(parts.scheme) and not any(c.isspace() for c in value)
+
+    checker.checks("date-time", raises=ValueError)(date_time)
+    checker.checks("uri")(uri)
+    return checker
+
+
+def _errors(schema_id: str, document: Any) -> list[str]:
+    """Where ``document`` breaks the schema: ``path: message``, sorted by path."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+
+    registry = _registry()
+    schema = registry.contents(schema_id)
+    validator = Draft202012Validator(schema, registry=registry, format_checker=_format_checker())
+    found = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
+    messages: list[str] = []
+    for error in found:
+        if error.context:  # anyOf/oneOf: the branch that came closest says what is wrong
+            error = best_match(error.context)
+        where = "/".join(str(p) for p in error.absolute_path) or "(document)"
+        messages.append(f"{where}: {error.message}")
+    return messages
+
+
+def csaf_errors(document: Any) -> list[str]:
+    """Where a CSAF 2.0 document breaks the official CSAF 2.0 JSON schema; empty when valid.
+    The mandatory tests of section 6.1 are not schema and are not run here."""
+    return _errors(CSAF_SCHEMA_ID, document)
+
+
+def provider_metadata_errors(document: Any) -> list[str]:
+    """Where a ``provider-metadata.json`` breaks the CSAF 2.0 provider metadata schema."""
+    return _errors(PROVIDER_SCHEMA_ID, document)
+
+
+def osv_errors(record: Any) -> list[str]:
+    """Where an OSV record breaks the official OSV schema (``ossf/osv-schema``)."""
+    return _errors(str(_data("osv/schema.json")["$id"]), record)

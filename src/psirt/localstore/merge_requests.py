@@ -24,6 +24,7 @@ MR_KEYS = (
     "labels",
     "merged_at",
     "related_issues",
+    "merge_commit_sha",
 )
 # Left out of a re-saved file when equal to the default and absent (see ISSUE_DEFAULTS).
 MR_DEFAULTS: Mapping[str, Any] = {
@@ -35,6 +36,7 @@ MR_DEFAULTS: Mapping[str, Any] = {
     "labels": [],
     "merged_at": None,
     "related_issues": [],
+    "merge_commit_sha": "",
 }
 
 
@@ -63,6 +65,7 @@ def _merge_request(
         merged_at=fields.moment("merged_at"),
         web_url=f"{web_base}/{project}/-/merge_requests/{iid}",
         related_issues=fields.ref_list("related_issues"),
+        merge_commit_sha=fields.string("merge_commit_sha", ""),
     )
 
 
@@ -78,6 +81,7 @@ def encode_merge_request(mr: MergeRequest) -> dict[str, Any]:
         "labels": list(mr.labels),
         "merged_at": iso(mr.merged_at),
         "related_issues": [str(ref) for ref in mr.related_issues],
+        "merge_commit_sha": mr.merge_commit_sha,
     }
 
 

@@ -1,1 +1,2 @@
-"""The domain model: versions, release, security issues, CVE requests, findings."""
+"""The release as the workflows see it: security issues with their parsed tables, CVE requests,
+canonical issues and reports, and which merge requests ship."""

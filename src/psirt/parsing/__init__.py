@@ -1,1 +1,2 @@
-"""Parsers of GitLab-shaped texts: details and links tables, task lists, the CVE YAML block."""
+"""Texts to values: the Details and Links tables, task lists, the council note, the CVE YAML
+block, the blog post, inline Markdown."""

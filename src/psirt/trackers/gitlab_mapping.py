@@ -168,6 +168,7 @@ def merge_request_from(
         merged_at=parse_datetime(data.get("merged_at")),
         web_url=str(data.get("web_url") or ""),
         related_issues=related_issues,
+        merge_commit_sha=str(data.get("merge_commit_sha") or data.get("squash_commit_sha") or ""),
     )
 
 

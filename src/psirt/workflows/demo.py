@@ -22,6 +22,7 @@ from psirt.render.pings import pings_for
 from psirt.render.thanks import build_thanks, names_in
 from psirt.session import Session, open_session
 from psirt.workflows import (
+    advisory,
     blog,
     close,
     comms,
@@ -115,6 +116,35 @@ def blog_step(session: Session) -> StepResult:
     return StepResult("blog post and CVE records", tuple(lines))
 
 
+def advisory_step(session: Session) -> StepResult:
+    """Write the release's CSAF 2.0 document and OSV records into ``out/``, from the facts the
+    post and the records read, each checked against its official schema."""
+    snapshot = session.snapshot()
+    root = session.workspace.root
+    csaf_export = advisory.export_csaf(session, root / blog.OUT_DIR / "csaf", snapshot=snapshot)
+    osv_export = advisory.export_osv(session, root / blog.OUT_DIR / "osv", snapshot=snapshot)
+    document = csaf_export.written[0]
+    tracking = document.document["document"]["tracking"]
+    count = len(document.document.get("vulnerabilities", []))
+    lines = [
+        f"CSAF 2.0: {document.path.relative_to(root)} ({count} vulnerabilities, version "
+        f"{tracking['version']}, {tracking['status']}), schema: "
+        f"{blog.summarize(list(document.findings))}",
+        f"OSV: {len(osv_export.written)} records written to {blog.OUT_DIR}/osv, schema: "
+        f"{blog.summarize(osv_export.findings)}",
+    ]
+    findings = [*document.findings, *osv_export.findings]
+    lines += [f"  {f.code} {f.subject}: {f.message}" for f in findings if f.is_error]
+    lines += [
+        f"left out: {entry.cve_id or entry.title} (held back, as in the post)"
+        for entry in csaf_export.advisory.held_back
+    ]
+    lines.append(
+        f"check them: psirt advisory lint {blog.OUT_DIR}/csaf/*.json {blog.OUT_DIR}/osv/*.json"
+    )
+    return StepResult("advisories (CSAF 2.0, OSV)", tuple(lines))
+
+
 def comms_step(session: Session) -> StepResult:
     """The demo's comms summary: who is told, what the e-mail says, who is thanked."""
     snapshot = session.snapshot()
@@ -198,6 +228,7 @@ STEPS: tuple[Step, ...] = (
     validate_step,
     update_cves_step,
     blog_step,
+    advisory_step,
     comms_step,
     close_step,  # what finishing the release would do
     cve_status_step,  # then, after the release: the CVEs at the CNA
