@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from psirt.compute.cve_fields import issue_ranges
+from psirt.compute.description import with_connective
 from psirt.core.config import Config
 from psirt.core.errors import InputError
 from psirt.core.versions import Version
@@ -89,7 +90,7 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
     )
     solution = get("solution").strip()
     if not solution and fixed:
-        solution = solution_text(fixed)
+        solution = solution_text(fixed, config.cve.solution)
 
     vector_text = get("impact").strip()
     score: CvssScore | None = None
@@ -111,7 +112,7 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
         issue=item,
         cve_id=request.cve_id if request else None,
         title=request.issue.title.strip() if request else item.title.strip(),
-        description=get("description").strip(),
+        description=with_connective(get("description").strip(), config.cve.connective),
         cwe=get("cwe").strip() or None,
         edition=edition,
         ranges=tuple(ranges or ()),

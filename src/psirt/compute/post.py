@@ -116,7 +116,8 @@ def _severity_of(item: SecurityIssue, facts: CveFacts, config: Config) -> tuple[
 def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEntry:
     facts = resolve(item, release, config)
     ranges = facts.ranges  # the YAML's, else the computed ones (resolve)
-    versions = f"all versions {version_phrase(ranges)}" if ranges else "TODO"
+    connective = config.cve.connective
+    versions = f"all versions {version_phrase(ranges, connective)}" if ranges else "TODO"
     level, severity = _severity_of(item, facts, config)
     has_cve = facts.cve_id is not None
     title = facts.title if has_cve else item.title.strip()

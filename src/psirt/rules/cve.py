@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from psirt.compute.cve_fields import issue_ranges
-from psirt.compute.description import DESCRIPTION_OPENING
+from psirt.compute.description import DESCRIPTION_OPENING, IMPACT_CLAUSE
 from psirt.compute.placeholders import find_placeholders
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding, Rule
@@ -477,14 +477,15 @@ def check_versions(cve: CveSubject) -> Iterator[Finding]:
             f"(expected the release versions {', '.join(want)})",
         )
     solution = document.text_of("solution").strip()
-    if solution and solution != solution_text(fixed_versions(expected)):
+    house = solution_text(fixed_versions(expected), cve.snapshot.config.cve.solution)
+    if solution and solution != house:
         missing = [v for v in want if v not in solution]
         if missing:
             yield cve.finding(
                 SOLUTION,
                 "solution",
                 f"solution: does not name {', '.join(missing)}",
-                hint=f"Write '{solution_text(fixed_versions(expected))}' or leave it empty.",
+                hint=f"Write '{house}' or leave it empty.",
             )
 
 
@@ -528,12 +529,12 @@ def check_credit(cve: CveSubject) -> Iterator[Finding]:
     lowered = credit.lower()
     report = cve.item.report
     if report is not None:
-        if report.reporter.lower() not in lowered:
-            yield cve.finding(
-                CREDIT,
-                "credit",
-                f"credit: does not name the HackerOne reporter {report.reporter}",
-            )
+        for finder in report.finders:
+            if finder.lower() not in lowered:
+                role = "reporter" if finder == report.reporter else "collaborator"
+                yield cve.finding(
+                    CREDIT, "credit", f"credit: does not name the HackerOne {role} {finder}"
+                )
         return
     thanks = cve.item.details.thanks
     if thanks is None:
@@ -650,7 +651,7 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
         or start["versions"] is None
         or start["vendor"] not in (None, product.vendor)
         or start["product"] != product.name
-        or "that could have allowed" not in text
+        or IMPACT_CLAUSE.search(text) is None
     ):
         yield cve.finding(
             DESCRIPTION_TEMPLATE,
@@ -670,7 +671,7 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
             )
     expected_ranges = cve.expected_ranges
     if expected_ranges is not None and not find_placeholders(text):
-        phrase = version_phrase(expected_ranges)
+        phrase = version_phrase(expected_ranges, cve.snapshot.config.cve.connective)
         if phrase not in text:
             yield cve.finding(
                 DESCRIPTION_VERSIONS,
