@@ -127,6 +127,29 @@ BROKEN: dict[str, Callable[[dict[str, Any]], None]] = {
     "REC011": lambda r: _description(r, "16.10 before", "1X.X before"),
     "REC012": _set(("problemTypes", 0, "descriptions", 0, "cweId"), "CWE-862"),
     "REC013": lambda r: _description(r, "view titles.", "view titles via GET /api/v4/issues/:id."),
+    "REC014": lambda r: _description(r, "view titles.", 'view titles."'),
+    "REC015": lambda r: _description(r, "allowed an", "allowed an an"),
+    "REC016": lambda r: _description(r, "18.9 before 18.9.3", "18.9 before 18.9 before 18.9.3"),
+    "REC017": _set(("references", 0, "url"), "gitlab.com/gitlab-org/gitlab/-/issues/1"),
+    "REC018": _set(
+        ("references",), [{"url": "https://a.example/1"}, {"url": "https://a.example/1"}]
+    ),
+    "REC019": _set(("descriptions",), [{"lang": "en", "value": "XSS."}]),
+    "REC020": lambda r: _description(r, "GitLab has", " GitLab has"),
+    "REC021": _set(("affected", 0, "versions"), [{"version": "16.10", "status": "unaffected"}]),
+    "REC022": _set(("affected", 0, "versions", 0, "version"), "n/a"),
+    "REC023": _set(("affected", 0, "vendor"), "n/a"),
+    "REC024": _set(
+        ("references",),
+        [{"url": "https://www.cve.org/CVERecord?id=CVE-2026-0001"}, {"url": "https://a.example"}],
+    ),
+    "REC025": _set(("affected", 0, "versions", 0, "versionType"), "custom"),
+    "REC026": _set(("affected", 0, "packageURL"), "pkg:/gitlab"),
+    "REC027": lambda r: _cna(r)["affected"][0].update(
+        packageURL="pkg:gem/gitlab-foss", packageName="gitlab", collectionURL="https://rubygems.org"
+    ),
+    "REC028": lambda r: r["cveMetadata"].update(cveId="CVE-26-1"),
+    "REC029": lambda r: _description(r, "view titles.", "view caf\\u00e9 titles."),
 }
 
 
@@ -166,3 +189,65 @@ def test_the_record_lint_knows_the_crediting_words_the_request_check_knows(credi
     record = copy.deepcopy(CLEAN)
     _description(record, "view titles.", f"view titles. {credit}")
     assert "REC006" in [f.code for f in lint_record(record, "credit.json")]
+
+
+# -- shapes that are correct and must stay clean (they were false alarms) ---------------------
+
+
+def test_a_range_followed_by_a_full_stop_is_read() -> None:
+    record = copy.deepcopy(CLEAN)
+    _description(
+        record,
+        "18.10.1 that could have allowed an authenticated user to view titles.",
+        "18.10.1. By leveraging this condition, an authenticated user could view titles.",
+    )
+    assert lint_record(record, "r.json") == []
+
+
+def test_markdown_link_text_and_its_url_are_neither_placeholder_nor_overshare() -> None:
+    record = copy.deepcopy(CLEAN)
+    _description(
+        record,
+        "view titles.",
+        "view titles. This was a bypass of [CVE-2023-1111]"
+        "(https://cve.mitre.org/cgi-bin/cvename.cgi?name=CVE-2023-1111).",
+    )
+    assert lint_record(record, "r.json") == []
+
+
+def test_the_victim_is_not_taken_for_the_attacker() -> None:
+    record = copy.deepcopy(CLEAN)
+    metric = _cna(record)["metrics"][0]["cvssV3_1"]
+    metric.update(
+        vectorString="CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N",
+        privilegesRequired="NONE",
+        baseScore=5.3,
+    )
+    _description(
+        record,
+        "an authenticated user to view titles.",
+        "an unauthenticated user to execute mutations on behalf of authenticated users.",
+    )
+    assert lint_record(record, "r.json") == []
+
+
+def test_ranges_the_prose_checks_cannot_read_are_left_alone() -> None:
+    record = copy.deepcopy(CLEAN)
+    versions = _cna(record)["affected"][0]["versions"]
+    versions[0]["lessThanOrEqual"] = versions[0].pop("lessThan")
+    versions[1]["changes"] = [{"at": "18.9.2", "status": "unaffected"}]
+    versions[2]["versionType"] = "custom"
+    assert [f.code for f in lint_record(record, "r.json")] == ["REC025"]
+
+
+def test_a_balanced_closing_quote_after_the_full_stop_is_fine() -> None:
+    record = copy.deepcopy(CLEAN)
+    _description(record, "view titles.", 'view titles named "secret."')
+    assert lint_record(record, "r.json") == []
+
+
+@pytest.mark.parametrize("text", ["that that", "had had"])
+def test_words_doubled_on_purpose_are_not_typos(text: str) -> None:
+    record = copy.deepcopy(CLEAN)
+    _description(record, "view titles.", f"view titles so {text} works.")
+    assert lint_record(record, "r.json") == []
