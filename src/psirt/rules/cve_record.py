@@ -408,6 +408,8 @@ def _published(record: Any) -> bool:
     return not isinstance(metadata, dict) or metadata.get("state") != "REJECTED"
 
 
+# A note in brackets after the last sentence: "... HTML page. (Chromium security severity: High)"
+_CLOSING_NOTE = re.compile(r"\.\s+\([^()]*\)$")
 # What may close a sentence after its full stop: a quote or bracket opened in it.
 _CLOSERS = {'"': '"', ")": "(", "'": "'", "\u201d": "\u201c", "]": "["}
 
@@ -424,7 +426,7 @@ def check_presence(record: Any, subject: str) -> Iterator[Finding]:
     description = _description(cna).strip()
     if not description:
         return
-    if description.endswith("."):
+    if description.endswith(".") or _CLOSING_NOTE.search(description):
         return
     closer = description[-1]
     if description[-2:-1] == "." and closer in _CLOSERS:

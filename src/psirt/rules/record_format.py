@@ -3,8 +3,10 @@ say about a record's references, descriptions, affected products, versions, pack
 the CNA Rules' MUSTs. Each rule's summary names the cvelint rule it covers.
 
 Where cvelint would raise false alarms on correct records, psirt does not follow it: semver
-ranges written ``16.10`` (GitLab's, and most CNAs') are not held to strict semver, and a
-timeline entry is the schema's business (REC001), not ``event``/``eventDate`` (cvelint E019).
+ranges written ``16.10`` (GitLab's, and most CNAs') are not held to strict semver, abbreviated
+git commits (the kernel's) are commits, ``lessThanOrEqual: "*"`` (the kernel's) is a range's open
+end, and a timeline entry is the schema's business (REC001), not ``event``/``eventDate``
+(cvelint E019).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ R_VERSION_STRING = RULES.declare(
     "REC022",
     "error",
     KIND,
-    "a version is not a version string ('n/a', spaces, '<', ',' or a '*' outside lessThan) "
+    "a version is not a version string ('n/a', spaces, '<', ',', a '*' outside a range's end) "
     "(cvelint E007)",
     "write one version per field: version, lessThan, lessThanOrEqual, changes.at",
 )
@@ -117,7 +119,8 @@ R_UNICODE_ESCAPE = RULES.declare(
 
 _PROTOCOL = re.compile(r"^(?:ftps?|https?)://", re.I)
 _VERSION_TEXT = re.compile(r"^(?:\*|[A-Za-z0-9]+[-*_:.A-Za-z0-9+~]*)$")
-_GIT_HASH = re.compile(r"^(?:[a-f0-9]{40}|[a-f0-9]{64})$")
+# A commit, full or abbreviated as the kernel's records write them (``89a4d1a89751``).
+_GIT_HASH = re.compile(r"^[a-f0-9]{7,64}$")
 _PEP440 = re.compile(r"^(?:\d+!)?\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?$", re.I)
 _BAD_NAME = re.compile(r"^(?:-|/|n/a|https?://.*)$")
 _CVE_ID = re.compile(r"^CVE-\d{4}-\d{4,19}$")
@@ -191,7 +194,7 @@ def _version_problem(value: str, version_type: str, field: str) -> str | None:
             return f"not a package URL: {exc.message}"
         return None
     if value == "*":
-        return None if field == "lessThan" else "'*' is allowed in lessThan only"
+        return None if field in ("lessThan", "lessThanOrEqual") else "'*' is no version"
     if not _VERSION_TEXT.match(value):
         return f"{value!r} is not a version"
     if version_type == "git" and not _GIT_HASH.match(value):
