@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from psirt.bounty.local import LocalBounty
 from psirt.cli.app import app
 from psirt.cli.common import run_app
 from psirt.core.config import CONFIG_FILE, Config
 from psirt.core.records import Issue, IssueLink, IssueRef, Note, Report
-from psirt.bounty.local import LocalBounty
 from psirt.trackers.local import LocalTracker
 
 PUBLISHED = Path(__file__).resolve().parents[1] / "data" / "records"
@@ -188,7 +188,8 @@ def _build(root: Path) -> None:
             f"| Thanks | {fix.reporter} | |\n"
         )
         description = (
-            f"## Details\n\n{details}\n## Links\n\n| Description | Link |\n| -------- | -------- |\n"
+            f"## Details\n\n{details}\n## Links\n\n"
+            "| Description | Link |\n| -------- | -------- |\n"
             f"| Canonical issue | {canonical} |\n| CVE request | {cve} |\n"
             f"| HackerOne report | {H1.format(fix.report)} |\n"
         )
