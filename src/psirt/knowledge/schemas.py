@@ -16,7 +16,8 @@ from psirt.core.errors import InputError
 
 SCHEMA_DIR = Path(__file__).with_name("cve_schemas")
 
-#: dataVersion (without a trailing ``.0``) -> the official bundled schema that defines it.
+#: dataVersion (without a trailing ``.0``) -> the official bundled schema that checks it. Only
+#: 5.1.1 ships so far (cve_schemas/README.md): 5.0, 5.1 and 5.2 records are checked against it.
 SCHEMA_FILES: dict[str, str] = {
     "5.0": "CVE_JSON_bundled_5.1.1.json",
     "5.1": "CVE_JSON_bundled_5.1.1.json",
