@@ -1,4 +1,5 @@
-"""The snapshot of the demo release: what it loads, and what it leaves out on purpose."""
+"""The snapshot of the demo release: what it loads, what it leaves out on purpose, and the one-line
+error a corrupted file gives."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from psirt.core.errors import WorkspaceError
 from psirt.core.records import IssueRef
 from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot
@@ -71,3 +73,12 @@ def test_the_report_is_taken_from_the_links_table_only(demo_root: Path) -> None:
     item = snapshot.security_issue(IssueRef("gitlab-org/security/gitlab", 1101))
     assert item is not None
     assert item.report_id is None and item.report is None
+
+
+def test_corrupted_workspace_file_is_a_one_line_error(demo_root: Path) -> None:
+    target = demo_root
+    broken = target / "projects/gitlab-org/security/gitlab/issues/1101.md"
+    broken.write_text(broken.read_text().replace("labels:", "labels: [unclosed", 1))
+    with pytest.raises(WorkspaceError) as caught:
+        open_session(Workspace(target)).snapshot()
+    assert "1101.md" in str(caught.value)

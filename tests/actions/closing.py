@@ -1,5 +1,6 @@
-"""Shared helpers for the close tests: a demo workspace copied per test, the final state of a
-workspace after ``close``, and wrappers that kill the process after the N-th write."""
+"""Shared helpers for the close tests: a copy of the demo workspace (``demo_template``) with a
+chosen CNA, the final state of a workspace after ``close``, and wrappers that kill the process
+after the N-th write."""
 
 from __future__ import annotations
 
@@ -14,25 +15,13 @@ from psirt.bounty.local import LocalBounty
 from psirt.cna.local import LocalCna
 from psirt.core.records import IssueRef
 from psirt.core.workspace import Workspace
-from psirt.demo.build import build_demo
 from psirt.session import Session
 from psirt.trackers.local import LocalTracker
 from tests.fakes.web import serve
 
-_TEMPLATE: dict[str, Path] = {}
-
 TRACKER_WRITES = ("create_note", "update_note", "update_issue", "create_issue")
 BOUNTY_WRITES = ("add_comment", "change_state")
 CNA_WRITES = ("publish",)
-
-
-def demo_template(base: Path) -> Path:
-    """Build the demo once per test session; tests copy it (a copy takes milliseconds)."""
-    if "full" not in _TEMPLATE:
-        folder = base / "demo-template"
-        build_demo(folder)
-        _TEMPLATE["full"] = folder
-    return _TEMPLATE["full"]
 
 
 def copy_demo(template: Path, target: Path, *, cna: str | None = None) -> Workspace:

@@ -28,7 +28,6 @@ from tests.actions.closing import (
     Killed,
     WriteCounter,
     copy_demo,
-    demo_template,
     final_state,
     keep_only,
     killing_session,
@@ -213,11 +212,10 @@ OPTIONS = CloseOptions(blog_published=True)
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo cut down to the ``KEPT`` fixes once (cutting takes longer than copying)."""
-    full = demo_template(tmp_path_factory.mktemp("demo"))
     small = tmp_path_factory.mktemp("kept") / "ws"
-    keep_only(copy_demo(full, small), KEPT)
+    keep_only(copy_demo(demo_template, small), KEPT)
     return small
 
 

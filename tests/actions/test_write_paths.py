@@ -84,3 +84,17 @@ def test_only_the_demo_generator_seeds_records() -> None:
 def test_only_the_executor_applies_actions() -> None:
     calls = _calls(frozenset({"apply"}))
     assert set(calls["apply"]) <= ALLOWED_APPLIERS
+
+
+def test_only_run_plan_builds_an_executor() -> None:
+    """Commands run their plans through ``actions.run.run_plan`` (journal and ``live`` in one
+    place); nobody else calls ``execute`` or builds an ``ExecutionContext``."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in {"execute", "ExecutionContext", "Journal"}:
+                    found[name].add(path.relative_to(SRC).as_posix())
+    assert found["execute"] and found["ExecutionContext"], "the scan would be blind"
+    assert {p for paths in found.values() for p in paths} == {"actions/run.py"}

@@ -6,10 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from psirt.compute.cve_fields import fixed_lines_of, issue_ranges
+from psirt.compute.facts import resolve, shipped_versions
 from psirt.core.records import IssueRef, MergeRequest
+from psirt.core.versions import Version
 from psirt.core.workspace import Workspace
 from psirt.session import open_session
-from psirt.workflows.close import fixed_versions
 from psirt.workflows.validate import validate
 
 REDUCED = IssueRef("gitlab-org/security/gitlab", 1111)  # backported to 18.10 only
@@ -25,7 +26,10 @@ def test_ranges_end_at_the_only_line_that_carries_the_fix(demo_template: Path) -
     assert [str(r) for r in issue_ranges(item, snapshot.release, snapshot.config)] == [
         ">=18.8, <18.10.1"
     ]
-    assert [str(v) for v in fixed_versions(item, snapshot)] == ["18.10.1"]
+    assert [str(v) for v in shipped_versions(item, snapshot.release, snapshot.config)] == [
+        "18.10.1"
+    ]
+    assert resolve(item, snapshot.release, snapshot.config).shipped == (Version.parse("18.10.1"),)
     codes = {f.code for f in validate(snapshot).findings if f.subject == "gitlab-org/cves#3111"}
     assert codes == set()
 

@@ -21,7 +21,6 @@ from psirt.actions.journal import Journal
 from psirt.actions.plan import ExecutionContext
 from psirt.core.config import Config
 from psirt.core.workspace import Workspace
-from psirt.demo.build import build_demo
 from psirt.model.release import ReleaseSnapshot
 from psirt.session import Session, open_session
 from psirt.trackers.gitlab import GitLabTracker
@@ -82,13 +81,6 @@ def open_side(kind: str, template: Path, folder: Path) -> Iterator[Side]:
         )
         with tracker:
             yield Side(kind, Session(session.workspace, tracker, session.bounty), fake)
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("contract-demo") / "ws"
-    build_demo(root)
-    return root
 
 
 @pytest.fixture(params=TRACKERS)

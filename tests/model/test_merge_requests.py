@@ -114,7 +114,7 @@ def test_blog_bug_fixes_leave_out_a_bug_fix_undone_by_a_revert_mr() -> None:
 
 
 def test_thanks_leave_out_the_author_of_a_revert_only() -> None:
-    from psirt.render.messages import build_thanks
+    from psirt.render.thanks import build_thanks
 
     backport = replace(BACKPORT, author="bea-dev")
     revert = replace(_revert(backport), author="rui-dev", title="Undo the backport")

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from psirt.core.workspace import Workspace
-from psirt.demo.build import build_demo
 from psirt.model.release import ReleaseSnapshot
-from psirt.render import messages
+from psirt.render.thanks import build_thanks, names_in
 from psirt.session import open_session
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> ReleaseSnapshot:
-    root = tmp_path_factory.mktemp("thanks") / "demo"
-    build_demo(root)
-    return open_session(Workspace(root)).snapshot()
+def demo(demo_template: Path) -> ReleaseSnapshot:
+    return open_session(Workspace(demo_template)).snapshot()
 
 
 def _with_thanks(demo: ReleaseSnapshot, cell: str) -> ReleaseSnapshot:
@@ -42,13 +40,13 @@ def test_an_author_credited_in_a_thanks_cell_is_thanked_once_by_name(
 ) -> None:
     # Dana Diaz (dana-dev) authored fixes of the release; the internal find's Thanks cell names
     # her by display name, by a link to her profile or by handle.
-    names = messages.names_in(messages.build_thanks(_with_thanks(demo, cell)).groups)
+    names = names_in(build_thanks(_with_thanks(demo, cell)).groups)
     assert names.count("Dana Diaz") == 1
     assert [n for n in names if "dana" in n.lower()] == ["Dana Diaz"]
 
 
 def test_an_unknown_finder_is_thanked_by_the_name_written(demo: ReleaseSnapshot) -> None:
-    thanks = messages.build_thanks(_with_thanks(demo, "[Olga Novak](https://gitlab.com/olga)"))
+    thanks = build_thanks(_with_thanks(demo, "[Olga Novak](https://gitlab.com/olga)"))
     groups = {group.role: group.names for group in thanks.groups}
     assert "Olga Novak" in groups["reporters"]
 
@@ -59,5 +57,5 @@ def test_every_finder_of_a_report_is_thanked(demo: ReleaseSnapshot) -> None:
     report = replace(found.report, collaborators=("second-finder",))
     others = tuple(item for item in demo.issues if item is not found)
     snapshot = replace(demo, issues=(replace(found, report=report), *others))
-    names = messages.names_in(messages.build_thanks(snapshot).groups)
+    names = names_in(build_thanks(snapshot).groups)
     assert {found.report.reporter, "second-finder"} <= {n.split(" ")[0] for n in names}

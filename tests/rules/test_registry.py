@@ -48,3 +48,23 @@ def test_load_all_finds_every_rule_module_with_unique_codes() -> None:
     assert {"ISS001", "CVE006", "REL001"} <= set(codes)
     for rule in registry:
         assert rule.summary and rule.level in ("error", "warning")
+
+
+def test_cve_request_checks_run_in_the_packages_order() -> None:
+    """Findings keep their order: the package imports its modules in a fixed order (not the
+    alphabet's), and importing any one of them runs the package first."""
+    import psirt.rules.cve_request.labels  # noqa: F401
+
+    order = [check.__module__.rsplit(".", 1)[1] for check in load_all().checks("CVE request")]
+    assert order == [
+        "fields",
+        "cwe",
+        "product",
+        "versions",
+        "impact",
+        "credit",
+        "references",
+        "title",
+        "description",
+        "labels",
+    ]

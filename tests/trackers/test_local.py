@@ -17,7 +17,7 @@ from psirt.core.records import (
     MergeRequestRef,
     Note,
 )
-from psirt.localstore import files as local_files
+from psirt.localstore import record_files
 from psirt.trackers.interface import Tracker
 from psirt.trackers.local import LocalTracker
 from tests.ports import missing_or_different
@@ -45,13 +45,13 @@ def tracker(tmp_path: Path) -> LocalTracker:
 def writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every file write, in order."""
     seen: list[Path] = []
-    real = local_files.atomic_write
+    real = record_files.atomic_write
 
     def spy(path: Path, text: str) -> None:
         seen.append(path)
         real(path, text)
 
-    monkeypatch.setattr(local_files, "atomic_write", spy)
+    monkeypatch.setattr(record_files, "atomic_write", spy)
     return seen
 
 

@@ -20,21 +20,23 @@ from psirt.core.records import IssueRef
 from psirt.core.workspace import Workspace
 from psirt.session import open_session
 from psirt.trackers.local import LocalTracker
-from psirt.workflows.close import BlogAnswer, CloseOptions, build_close_plan, check_blog, run_close
-from tests.actions.closing import blog_server, copy_demo, demo_template
+from psirt.workflows.close import (
+    BlogAnswer,
+    CloseOptions,
+    build_close_plan,
+    check_blog,
+    render_close,
+    run_close,
+)
+from tests.actions.closing import blog_server
 
 PUBLIC = CloseOptions(blog_published=True)
 MARKER = "psirt:close:18.10.1/18.9.3/18.8.7"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory.mktemp("demo"))
-
-
 @pytest.fixture
-def workspace(template: Path, tmp_path: Path) -> Workspace:
-    return copy_demo(template, tmp_path / "ws")
+def workspace(demo_root: Path) -> Workspace:
+    return Workspace(demo_root)
 
 
 def tree_digest(root: Path) -> str:
@@ -66,7 +68,7 @@ def test_dry_run_plans_the_release_and_writes_nothing(workspace: Workspace) -> N
     assert set(kinds[first_edit:first_comment]) == {EditDescription}
     assert set(kinds[first_comment:]) == {CommentOnReport, ResolveReport}
     assert {o.outcome for o in result.outcomes} == {"would apply"}
-    text = result.render()
+    text = render_close(result)
     assert "+* [x] Publish immediately" in text and "-* [x] Wait to publish" in text
     assert "dry run: nothing was written" in text
 

@@ -13,8 +13,8 @@ from psirt.cna.cve_services import ENV_API_KEY, ENV_API_URL, ENV_ORG, ENV_USER
 from psirt.cna.local import LocalCna
 from psirt.core.config import CnaConfig
 from psirt.core.workspace import Workspace
-from psirt.workflows.close import CloseOptions, run_close
-from tests.actions.closing import copy_demo, demo_template
+from psirt.workflows.close import CloseOptions, render_close, run_close
+from tests.actions.closing import copy_demo
 from tests.fakes.cve_services_server import FakeCveServices
 from tests.fakes.hackerone_server import FakeHackerOne
 
@@ -24,11 +24,6 @@ NOTIFY = CloseOptions(close_issues=False, publish_cves=False, blog_published=Tru
 VALIDATED = ["CVE-2026-4101", "CVE-2026-4103", "CVE-2026-4109", "CVE-2026-4111"]
 CVE_ENV = {ENV_USER: "psirt@example.com", ENV_ORG: "gitlab", ENV_API_KEY: "cve-secret-api-key"}
 H1_ENV = {"HACKERONE_API_USERNAME": "psirt-api", "HACKERONE_API_TOKEN": "h1-secret-token"}
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory.mktemp("demo"))
 
 
 def configure(workspace: Workspace, section: str, text: str) -> Workspace:
@@ -54,9 +49,9 @@ def cve_services() -> Iterator[FakeCveServices]:
 
 
 def test_cve_services_publishes_validated_records_once(
-    template: Path, tmp_path: Path, cve_services: FakeCveServices
+    demo_template: Path, tmp_path: Path, cve_services: FakeCveServices
 ) -> None:
-    workspace = configure(copy_demo(template, tmp_path / "ws"), "cna", 'kind = "cve-services"')
+    workspace = configure(copy_demo(demo_template, tmp_path / "ws"), "cna", 'kind = "cve-services"')
     env = {**CVE_ENV, ENV_API_URL: cve_services.url}
     result = run_close(workspace, PUBLISH, live=True, env=env)
     assert {o.outcome for o in result.outcomes} == {"applied"}
@@ -75,9 +70,9 @@ def test_cve_services_publishes_validated_records_once(
 
 
 def test_cve_services_dry_run_reads_states_and_sends_nothing(
-    template: Path, tmp_path: Path, cve_services: FakeCveServices
+    demo_template: Path, tmp_path: Path, cve_services: FakeCveServices
 ) -> None:
-    workspace = configure(copy_demo(template, tmp_path / "ws"), "cna", 'kind = "cve-services"')
+    workspace = configure(copy_demo(demo_template, tmp_path / "ws"), "cna", 'kind = "cve-services"')
     env = {**CVE_ENV, ENV_API_URL: cve_services.url}
     result = run_close(workspace, PUBLISH, live=False, env=env)
     assert {o.outcome for o in result.outcomes} == {"would apply"}
@@ -87,8 +82,10 @@ def test_cve_services_dry_run_reads_states_and_sends_nothing(
 # -- local -------------------------------------------------------------------------------------
 
 
-def test_local_cna_writes_one_record_file_per_published_cve(template: Path, tmp_path: Path) -> None:
-    workspace = configure(copy_demo(template, tmp_path / "ws"), "cna", 'kind = "local"')
+def test_local_cna_writes_one_record_file_per_published_cve(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    workspace = configure(copy_demo(demo_template, tmp_path / "ws"), "cna", 'kind = "local"')
     run_close(workspace, PUBLISH, live=True)
     cna = LocalCna(workspace.root)
     assert cna.published() == VALIDATED
@@ -120,9 +117,9 @@ def hackerone_workspace(template: Path, folder: Path, fake: FakeHackerOne) -> Wo
 
 
 def test_hackerone_comment_resolve_and_unpaid_list(
-    template: Path, tmp_path: Path, hackerone: FakeHackerOne
+    demo_template: Path, tmp_path: Path, hackerone: FakeHackerOne
 ) -> None:
-    workspace = hackerone_workspace(template, tmp_path / "ws", hackerone)
+    workspace = hackerone_workspace(demo_template, tmp_path / "ws", hackerone)
     # the first comment lands but its answer is lost: the client must not post it twice
     hackerone.fail("5xx_after_apply", times=1, method="POST", path_contains="activities")
     result = run_close(workspace, NOTIFY, live=True, env=H1_ENV)
@@ -138,7 +135,7 @@ def test_hackerone_comment_resolve_and_unpaid_list(
     assert hackerone.reports["3100004"].state == "triaged"  # reverted fix: not announced
     assert hackerone.reports["3100004"].comments() == []
     assert {r.id for r in result.unpaid} == {"3100001"}
-    assert "reports still without a bounty" in result.render(live=True)
+    assert "reports still without a bounty" in render_close(result, live=True)
     # reports the fake does not know are refused by the snapshot, not written to
     refused = {r.subject for r in result.refusals if r.step == "notify-hackerone"}
     assert "report 3100003" in refused

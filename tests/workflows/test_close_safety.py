@@ -19,25 +19,20 @@ from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot
 from psirt.session import open_session
 from psirt.workflows.close import BlogAnswer, CloseOptions, build_close_plan, check_blog, run_close
-from tests.actions.closing import POST_PAGE, copy_demo, demo_template
+from tests.actions.closing import POST_PAGE
 from tests.fakes.web import serve
 
 POST_PATH = "/releases/2026/03/25/patch-release-gitlab-18-10-1-released/"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_template(tmp_path_factory.mktemp("demo"))
-
-
 @pytest.fixture
-def workspace(template: Path, tmp_path: Path) -> Workspace:
-    return copy_demo(template, tmp_path / "ws")
+def workspace(demo_root: Path) -> Workspace:
+    return Workspace(demo_root)
 
 
 @pytest.fixture(scope="module")
-def snapshot(template: Path) -> ReleaseSnapshot:
-    return open_session(Workspace(template.resolve())).snapshot()
+def snapshot(demo_template: Path) -> ReleaseSnapshot:
+    return open_session(Workspace(demo_template)).snapshot()
 
 
 @contextmanager

@@ -196,7 +196,8 @@ def test_json_output(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "solution",
     ]
     assert by_request["gitlab-org/cves#3101"]["changed_fields"] == []
-    assert [o["outcome"] for o in data["outcomes"]] == ["would apply"] * 5
+    assert [a["outcome"] for a in data["actions"]] == ["would apply"] * 5
+    assert {a["kind"] for a in data["actions"]} == {"edit"}
 
 
 def test_demo_step(demo: Path) -> None:

@@ -56,7 +56,7 @@ class CommentOnReport(Action):
     kind: ClassVar[str] = "report-comment"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return f"HackerOne report {self.report_id}"
 
     @property
@@ -94,7 +94,7 @@ class ResolveReport(Action):
     kind: ClassVar[str] = "report-resolve"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return f"HackerOne report {self.report_id}"
 
     def describe(self) -> str:

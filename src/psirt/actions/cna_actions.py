@@ -39,7 +39,7 @@ class PublishCve(Action):
     kind: ClassVar[str] = "publish"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return self.cve_id
 
     def describe(self) -> str:

@@ -31,8 +31,12 @@ class Action(ABC):
     """One write to the outside world."""
 
     kind: ClassVar[str]
-    subject: str
     why: str
+
+    @property
+    @abstractmethod
+    def subject(self) -> str:
+        """What the action writes to (an issue, a report, a CVE id), as the journal names it."""
 
     def describe(self) -> str:
         return f"{self.kind} {self.subject}: {self.why}"
@@ -71,17 +75,6 @@ class Plan:
 
     def extend(self, actions: Sequence[Action]) -> None:
         self.actions.extend(actions)
-
-    def render(self, *, diffs: bool = True) -> str:
-        if not self.actions:
-            return "nothing to do"
-        lines: list[str] = []
-        for number, action in enumerate(self.actions, 1):
-            lines.append(f"{number}. {action.describe()}")
-            diff = action.diff() if diffs else None
-            if diff:
-                lines.extend("     " + line for line in diff.rstrip("\n").splitlines())
-        return "\n".join(lines)
 
 
 def unified_diff(before: str, after: str, name: str) -> str:

@@ -54,7 +54,7 @@ class UpsertNote(Action):
     kind: ClassVar[str] = "note"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return str(self.ref)
 
     @property
@@ -121,7 +121,7 @@ class EditDescription(Action):
     kind: ClassVar[str] = "edit"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return str(self.ref)
 
     def describe(self) -> str:
@@ -175,7 +175,7 @@ class AddLabels(Action):
     kind: ClassVar[str] = "label"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return str(self.ref)
 
     def describe(self) -> str:
@@ -201,7 +201,7 @@ class RemoveLabels(Action):
     kind: ClassVar[str] = "unlabel"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return str(self.ref)
 
     def describe(self) -> str:
@@ -226,7 +226,7 @@ class CloseIssue(Action):
     kind: ClassVar[str] = "close"
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return str(self.ref)
 
     def describe(self) -> str:
@@ -260,7 +260,7 @@ class CreateIssue(Action):
     created: Issue | None = field(default=None, repr=False)
 
     @property
-    def subject(self) -> str:  # type: ignore[override]
+    def subject(self) -> str:
         return self.project
 
     def describe(self) -> str:

@@ -17,7 +17,8 @@ from psirt.core.config import BountyConfig
 from psirt.core.errors import InputError
 from psirt.core.records import REPORT_STATES, Activity, Report
 from psirt.core.workspace import safe_join
-from psirt.localstore import files
+from psirt.localstore.record_files import RecordFiles
+from psirt.localstore.reports import REPORT_FILE, REPORT_ID, decode_report, render_report
 
 REPORTS_DIR = ("hackerone", "reports")
 DEFAULT_REPORT_URL = BountyConfig().report_url  # psirt.toml [bounty] report_url, by default
@@ -29,7 +30,7 @@ def _utc_now() -> datetime:
 
 def check_report_id(report_id: str) -> str:
     """A report id names a file, so it is letters, digits, ``_`` and ``-`` only."""
-    if not files.REPORT_ID.match(report_id):
+    if not REPORT_ID.match(report_id):
         raise InputError(f"not a report id: {report_id!r} (expected digits such as 2345678)")
     return report_id
 
@@ -49,7 +50,7 @@ class LocalBounty:
         self.report_url = report_url
         self.user = user
         self._clock = clock
-        self._files = files.RecordFiles()
+        self._files = RecordFiles()
         self._lock = threading.RLock()
 
     @property
@@ -63,7 +64,7 @@ class LocalBounty:
         return self.report_url.format(id=report_id)
 
     def _decode(self, path: Path) -> Callable[[str], Report]:
-        return lambda text: files.decode_report(text, path, self._url)
+        return lambda text: decode_report(text, path, self._url)
 
     def get_report(self, report_id: str) -> Report:
         with self._lock:
@@ -78,7 +79,7 @@ class LocalBounty:
         ids = [
             entry.name[: -len(".yaml")]
             for entry in os.scandir(folder)
-            if files.REPORT_FILE.match(entry.name)
+            if REPORT_FILE.match(entry.name)
         ]
         ids.sort(key=lambda i: (not i.isdigit(), int(i) if i.isdigit() else 0, i))
         return [self.get_report(report_id) for report_id in ids]
@@ -113,6 +114,6 @@ class LocalBounty:
         with self._lock:
             path = self._path(report.id)
             existing = self._files.existing_text(path)
-            text = files.render_report(report, existing, path, self._url(report.id))
+            text = render_report(report, existing, path, self._url(report.id))
             if text != existing:
                 self._files.write(path, text, self._decode(path))

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from psirt.cli.common import (
-    FormatOption,
-    OutputFormat,
+    FindingsFormat,
+    FindingsFormatOption,
     ReleaseIssueOption,
     command_group,
     print_findings,
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
     def lint(
         ctx: typer.Context,
         post: Annotated[Path, typer.Argument(help="The post (Markdown with front matter).")],
-        output: FormatOption = OutputFormat.text,
+        output: FindingsFormatOption = FindingsFormat.text,
         release_issue: ReleaseIssueOption = None,
     ) -> None:
         """Review the post as the handbook asks; exit 1 when any error is found.
@@ -68,11 +68,10 @@ def register(app: typer.Typer) -> None:
                 raise
         else:
             session = holder.session()
-        findings = lint_file(post, session, release_issue)
+        report = lint_file(post, session, release_issue)
         if session is None:  # said once the post was read: an unreadable post is one line
             typer.echo("note: no workspace; checking the post alone", err=True)
-        print_findings(findings, output, str(post))
-        failed = any(f.is_error for f in findings)
-        raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+        print_findings(report, output)
+        raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
 
     app.add_typer(blog_app, name="blog")

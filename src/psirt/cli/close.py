@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         journals, and is safe to rerun."""
         from psirt.actions.executor import ExecutionStopped
         from psirt.core.errors import ExitCode, InputError
-        from psirt.workflows.close import CloseOptions, run_close
+        from psirt.workflows.close import CloseOptions, close_json, render_close, run_close
 
         if blog_url is not None and blog_published:
             raise InputError("give --blog-url or --blog-published, not both")
@@ -85,9 +85,9 @@ def register(app: typer.Typer) -> None:
                 typer.echo(outcome.line())
             raise
         if output is OutputFormat.json:
-            echo_json(result.to_json())
+            echo_json(close_json(result))
         else:
-            typer.echo(result.render(live=live))
+            typer.echo(render_close(result, live=live))
         if result.blocked:
             raise result.blocked_error()
         if live and result.refusals:

@@ -12,14 +12,32 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from psirt.core.finding import Finding
     from psirt.core.workspace import Workspace
+    from psirt.render.findings import FindingsFormatter, FindingsReport
     from psirt.session import Session
 
 
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+
+
+class FindingsFormat(StrEnum):
+    """``--format`` of every command that reports findings; each value is one class of
+    ``psirt.render.findings``."""
+
+    text = "text"
+    json = "json"
+    codequality = "codequality"
+
+    def formatter(self, *, color: bool = False) -> FindingsFormatter:
+        from psirt.render.findings import CodeQualityFormat, JsonFormat, TextFormat
+
+        if self is FindingsFormat.json:
+            return JsonFormat()
+        if self is FindingsFormat.codequality:
+            return CodeQualityFormat()
+        return TextFormat(color=color)
 
 
 ReleaseIssueOption = Annotated[
@@ -41,6 +59,16 @@ FormatOption = Annotated[
 ]
 """``--format text|json``: the output of a command that prints for people or scripts."""
 
+FindingsFormatOption = Annotated[
+    FindingsFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text for people, json for scripts, codequality for a GitLab CI report.",
+    ),
+]
+"""``--format text|json|codequality``: the output of every command that reports findings."""
+
 LiveOption = Annotated[bool, typer.Option("--live", help="Apply the plan (default: dry run).")]
 """``--live``: apply a command's plan of writes; without it the plan is only printed."""
 
@@ -52,17 +80,20 @@ def echo_json(value: object) -> None:
     typer.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def print_findings(findings: list[Finding], output: OutputFormat, what: str) -> None:
-    """Findings as text lines (code, level, where, message, hint) or a JSON list."""
-    if output is OutputFormat.json:
-        echo_json([f.to_json() for f in findings])
-        return
-    for finding in findings:
-        typer.echo(f"{finding.code} {finding.level}: {finding.subject}: {finding.message}")
-        if finding.hint:
-            typer.echo(f"    hint: {finding.hint}")
-    errors = sum(1 for f in findings if f.is_error)
-    typer.echo(f"{what}: {errors} errors, {len(findings) - errors} warnings")
+def print_findings(report: FindingsReport, output: FindingsFormat) -> FindingsFormatter:
+    """Print a findings report in the chosen format (text in colour on a terminal); returns
+    the formatter, whose ``machine_readable`` says where a command's other lines belong."""
+    formatter = output.formatter(color=output is FindingsFormat.text and _color_terminal())
+    typer.echo(formatter.format(report))
+    return formatter
+
+
+def _color_terminal() -> bool:
+    """Whether standard output takes colours (a terminal, no ``NO_COLOR``), as rich decides."""
+    from rich.console import Console
+
+    console = Console()
+    return console.is_terminal and not console.no_color and console.color_system is not None
 
 
 @dataclass

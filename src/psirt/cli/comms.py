@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = OutputFormat.text,
     ) -> None:
         from psirt.core.errors import InputError
+        from psirt.render.plan import plan_json, render_plan
         from psirt.workflows.comms import run_checklist
 
         if live and not create:
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
                     "body": result.body,
                     "existing": result.existing,
                     "created": result.created,
-                    "outcomes": [o.line() for o in result.outcomes],
+                    "actions": plan_json(result.plan, result.outcomes),
                 }
             )
             return
@@ -63,7 +64,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"created the checklist issue {_ref(result.created)}")
         else:
             typer.echo("dry run (--live creates it):")
-            typer.echo(result.plan.render())
+            typer.echo(render_plan(result.plan))
             typer.echo("")
             typer.echo(result.body, nl=False)
 

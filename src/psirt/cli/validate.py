@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, echo_json
+from psirt.cli.common import (
+    FindingsFormat,
+    FindingsFormatOption,
+    FormatOption,
+    OutputFormat,
+    ReleaseIssueOption,
+    echo_json,
+)
 
-
-class FindingsFormat(StrEnum):
-    text = "text"
-    json = "json"
-    codequality = "codequality"
+if TYPE_CHECKING:
+    from psirt.session import Session
+    from psirt.workflows.validate import ValidationReport
 
 
 def register(app: typer.Typer) -> None:
@@ -21,14 +25,7 @@ def register(app: typer.Typer) -> None:
     def validate(
         ctx: typer.Context,
         release_issue: ReleaseIssueOption = None,
-        output: Annotated[
-            FindingsFormat,
-            typer.Option(
-                "--format",
-                "-f",
-                help="text for people, json for scripts, codequality for a GitLab CI report.",
-            ),
-        ] = FindingsFormat.text,
+        output: FindingsFormatOption = FindingsFormat.text,
         comment: Annotated[
             bool,
             typer.Option(
@@ -42,7 +39,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Check the release issue by issue; exit 1 when any error is found."""
-        from psirt.cli.common import state
+        from psirt.cli.common import print_findings, state
         from psirt.core.errors import InputError
 
         if live and not comment:
@@ -51,9 +48,9 @@ def register(app: typer.Typer) -> None:
         from psirt.workflows.validate import validate as run_validate
 
         report = run_validate(session.snapshot(release_issue))
-        _print_report(report, output)
+        printed = print_findings(report.findings_report(), output)
         if comment:
-            _comment(session, report, live=live, to_stderr=output is not FindingsFormat.text)
+            _comment(session, report, live=live, to_stderr=printed.machine_readable)
         raise typer.Exit(int(report.exit_code))
 
     @app.command()
@@ -74,41 +71,11 @@ def register(app: typer.Typer) -> None:
         render_rules(registry, Console(highlight=False, soft_wrap=True))
 
 
-def _print_report(report: object, output: FindingsFormat) -> None:
-    from psirt.render.findings import render_text, to_codequality, to_json
-    from psirt.workflows.validate import ValidationReport
+def _comment(session: Session, report: ValidationReport, *, live: bool, to_stderr: bool) -> None:
+    from psirt.render.plan import render_plan
+    from psirt.workflows.validate import post_comments
 
-    assert isinstance(report, ValidationReport)
-    if output is FindingsFormat.json:
-        typer.echo(to_json(report.findings))
-        return
-    if output is FindingsFormat.codequality:
-        typer.echo(to_codequality(report.findings))
-        return
-    from rich.console import Console
-
-    release = report.snapshot.release
-    groups = []
-    for group in report.groups:
-        subtitle = group.item.title if group.item is not None else "release"
-        groups.append((group.subject, subtitle, group.findings))
-    checked = len(report.snapshot.issues)
-    summary = (
-        f"{release.version_list or 'release'}: {checked} security issues checked, "
-        f"{report.errors} errors, {report.warnings} warnings"
-    )
-    render_text(groups, Console(highlight=False, soft_wrap=True), summary=summary)
-
-
-def _comment(session: object, report: object, *, live: bool, to_stderr: bool) -> None:
-    from psirt.actions.executor import execute
-    from psirt.actions.journal import Journal
-    from psirt.actions.plan import ExecutionContext
-    from psirt.session import Session
-    from psirt.workflows.validate import ValidationReport, comment_plan
-
-    assert isinstance(session, Session) and isinstance(report, ValidationReport)
-    planned = comment_plan(report)
+    planned, outcomes = post_comments(session, report, live=live)
 
     def echo(text: str) -> None:
         typer.echo(text, err=to_stderr)
@@ -116,14 +83,8 @@ def _comment(session: object, report: object, *, live: bool, to_stderr: bool) ->
     echo("")
     for reason in planned.skipped:
         echo(f"skipped: {reason}")
-    context = ExecutionContext(
-        tracker=session.tracker,
-        bounty=session.bounty,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    outcomes = execute(planned.plan, context, live=live)
     if not live:
-        echo(planned.plan.render())
+        echo(render_plan(planned.plan))
         echo("")
     for outcome in outcomes:
         echo(outcome.line())

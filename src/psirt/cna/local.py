@@ -8,13 +8,12 @@ setup; a file means published. Writes are atomic, and the same record twice writ
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from psirt.cna.interface import PUBLISHED, RESERVED, PublishResult, record_cve_id
 from psirt.core.errors import InputError, WorkspaceError
+from psirt.core.files import atomic_write
 from psirt.core.identifiers import is_cve_id
 from psirt.core.records import Issue
 from psirt.core.workspace import safe_join
@@ -80,15 +79,7 @@ class LocalCna:
         existed = path.exists()
         if existed and path.read_text(encoding="utf-8") == text:
             return PublishResult(cve_id, "unchanged", f"{self._shown(path)} already holds it")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{cve_id}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        atomic_write(path, text)
         detail = f"wrote {self._shown(path)}"
         if existed:
             return PublishResult(cve_id, "updated", detail)

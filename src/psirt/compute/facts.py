@@ -1,9 +1,11 @@
 """What the release says about one fix, resolved once: every public artifact reads these facts.
 
-The blog post, the CVE record, the e-mail and the close notes must state the same versions, score
-and credit, so all of them read a :class:`CveFacts`: the CVE request's YAML as it stands, with the
-versions computed from the maintenance policy only where the YAML still holds template
-placeholders (what update-cves would write).
+The blog post, the CVE record, the e-mail and the close notes must state the same versions, score,
+severity and credit, so all of them read a :class:`CveFacts`: the CVE request's YAML as it stands,
+with the versions computed from the maintenance policy only where the YAML still holds template
+placeholders (what update-cves would write). Two sets of versions are kept apart on purpose: the
+ones the CVE states (``fixed``, from its YAML, what the record publishes) and the ones the release
+ships the fix in (``shipped``, from the policy and the fix's backports, what close tells).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from dataclasses import dataclass
 
 from psirt.compute.cve_fields import issue_ranges
 from psirt.compute.description import with_connective
+from psirt.compute.severity import SeverityPolicy, order_key, severity_sources, severity_title
 from psirt.core.config import Config
 from psirt.core.errors import InputError
 from psirt.core.versions import Version
-from psirt.knowledge.cvss import CvssScore, parse_vector
+from psirt.knowledge.cvss import CvssScore
 from psirt.knowledge.policy import AffectedRange, fixed_versions, solution_text
 from psirt.model.release import Release, SecurityIssue
 
@@ -26,33 +29,31 @@ class CveFacts:
 
     issue: SecurityIssue
     cve_id: str | None
-    title: str  # the CVE request issue title ("<CWE name> issue in <component> impacts ...")
-    description: str  # the YAML description as written
+    title: str  # the title that applies (``public_texts``)
+    description: str  # the description that applies (``public_texts``), "" before a CVE id
     cwe: str | None
     edition: str  # "CE/EE" or "EE"
     ranges: tuple[AffectedRange, ...]
     ranges_computed: bool  # True when the YAML ranges were placeholders and policy filled them
-    fixed: tuple[Version, ...]
-    score: CvssScore | None
+    fixed: tuple[Version, ...]  # what the CVE states, oldest first
+    shipped: tuple[Version, ...]  # the release versions that carry the fix, newest first
+    score: CvssScore | None  # the CVE's vector (see ``compute.severity.cve_vector``)
     vector_error: str | None
+    severity: int | None  # 1 critical .. 4 low, as the publication policy rates the fix
     solution: str
     credit: str
     references: tuple[str, ...]
 
     @property
-    def severity_level(self) -> int | None:
-        """1 critical .. 4 low, from the vector; None without a scored vector (the blog then
-        falls back to the issue's ``severity::N`` label)."""
-        if self.score is not None and self.score.base_score > 0:
-            return self.score.gitlab_severity
-        return None
+    def severity_name(self) -> str:
+        """``Critical`` .. ``Low`` as the post and the e-mail write it, "" when unrated."""
+        return severity_title(self.severity)
 
     @property
     def sort_key(self) -> tuple[int, float, str]:
-        """Critical first, then the higher score, then the id, so the order is stable."""
-        level = self.severity_level or 5
-        score = self.score.base_score if self.score else 0.0
-        return (level, -score, self.cve_id or str(self.issue.ref))
+        """Where the fix is listed (see ``order_key``)."""
+        score = self.score.base_score if self.score else None
+        return order_key(self.severity, score, self.cve_id or str(self.issue.ref))
 
 
 def _ranges(texts: list[str]) -> list[AffectedRange] | None:
@@ -69,6 +70,42 @@ def _versions(texts: list[str]) -> list[Version] | None:
     return sorted(Version.parse(t) for t in texts)
 
 
+def _computed_ranges(
+    item: SecurityIssue, release: Release, config: Config
+) -> list[AffectedRange] | None:
+    """The ranges the policy gives the fix; None while they cannot be computed."""
+    if item.first_affected is None or not release.versions:
+        return None
+    try:
+        return issue_ranges(item, release, config)
+    except InputError:
+        return None
+
+
+def shipped_versions(item: SecurityIssue, release: Release, config: Config) -> tuple[Version, ...]:
+    """The release versions that carry the fix, newest first, as its computed ranges say (fewer
+    with reduced backports); all of the release while they cannot be computed, so close still
+    names the versions a fix went out in when its Details table is incomplete."""
+    return _shipped(_computed_ranges(item, release, config), release)
+
+
+def _shipped(ranges: list[AffectedRange] | None, release: Release) -> tuple[Version, ...]:
+    return tuple(sorted(fixed_versions(ranges), reverse=True)) if ranges else release.versions
+
+
+def public_texts(item: SecurityIssue) -> tuple[str, str]:
+    """(title, description) a public artifact shows for the fix.
+
+    The CVE request's title and YAML description belong to the CVE (a human validates them for
+    publication), so they are shown only with its id; a fix without a CVE id is listed by its
+    implementation issue's title, without a description (the post's fixes without a CVE)."""
+    request = item.cve_request
+    if request is None or request.cve_id is None:
+        return item.title.strip(), ""
+    document = request.document
+    return request.issue.title.strip(), document.text_of("description").strip() if document else ""
+
+
 def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
     """The public facts of one fix, from its CVE request (or its issue, when it has none)."""
     request = item.cve_request
@@ -79,12 +116,9 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
 
     ranges = _ranges(listing("product.affected_versions"))
     computed = False
-    if ranges is None and item.first_affected is not None and release.versions:
-        try:
-            ranges = issue_ranges(item, release, config)
-            computed = True
-        except InputError:
-            ranges = None
+    policy_ranges = _computed_ranges(item, release, config)
+    if ranges is None and policy_ranges is not None:
+        ranges, computed = policy_ranges, True
     fixed = _versions(listing("product.fixed_versions")) or (
         fixed_versions(ranges) if ranges else []
     )
@@ -92,34 +126,22 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
     if not solution and fixed:
         solution = solution_text(fixed, config.cve.solution)
 
-    vector_text = get("impact").strip()
-    score: CvssScore | None = None
-    vector_error: str | None = None
-    if vector_text:
-        try:
-            score = parse_vector(vector_text)
-        except InputError as exc:
-            vector_error = exc.message
-    elif item.council is not None and item.council.vector:
-        try:
-            score = parse_vector(item.council.vector)
-        except InputError as exc:
-            vector_error = exc.message
-    else:
-        vector_error = "no CVSS vector"
-
+    sources = severity_sources(item, config.labels)
+    title, description = public_texts(item)
     return CveFacts(
         issue=item,
         cve_id=request.cve_id if request else None,
-        title=request.issue.title.strip() if request else item.title.strip(),
-        description=with_connective(get("description").strip(), config.cve.connective),
+        title=title,
+        description=with_connective(description, config.cve.connective),
         cwe=get("cwe").strip() or None,
         edition=edition,
         ranges=tuple(ranges or ()),
         ranges_computed=computed,
         fixed=tuple(fixed),
-        score=score,
-        vector_error=vector_error,
+        shipped=_shipped(policy_ranges, release),
+        score=sources.vector,
+        vector_error=sources.vector_error,
+        severity=sources.level(SeverityPolicy.PUBLICATION),
         solution=solution,
         credit=" ".join(get("credit").split()),
         references=tuple(r.strip() for r in listing("references") if r.strip()),

@@ -9,12 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from psirt.compute.facts import CveFacts, resolve
+from psirt.compute.facts import resolve
 from psirt.core.config import Config
 from psirt.core.errors import InputError
 from psirt.core.records import MergeRequest
 from psirt.core.versions import Version
-from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
 from psirt.knowledge.policy import version_phrase
 from psirt.model.merge_requests import reverted_fix_merge_requests, reverted_merge_requests
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
@@ -36,13 +35,13 @@ class SecurityEntry:
     title: str  # plain text; the template escapes it
     heading: str  # the section heading, Markdown, escaped already
     anchor: str
-    severity: str  # "Critical" .. "Low", "" when unknown
+    severity: str  # "Critical" .. "Low" (the publication policy), "" when unknown
     description: str
     versions: str  # "all versions from 16.10 before 18.8.7, ..."
     edition: str  # "CE/EE" or "EE"
     cvss: str  # "6.5 (CVSS:3.1/...)", "" when unknown
     credit: str
-    sort_key: tuple[int, float, str]
+    sort_key: tuple[int, float, str]  # ``compute.severity.order_key``
     cwe: str | None = None
     vector: str = ""  # canonical, prefixed; "" when unknown
 
@@ -80,6 +79,7 @@ class BlogPost:
 
 
 def _key(entry: SecurityEntry) -> tuple[int, float, str]:
+    """Entries are listed as their facts sort (``CveFacts.sort_key``)."""
     return entry.sort_key
 
 
@@ -106,22 +106,13 @@ def editions_phrase(config: Config) -> str:
     return " and ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + f", and {parts[-1]}"
 
 
-def _severity_of(item: SecurityIssue, facts: CveFacts, config: Config) -> tuple[int | None, str]:
-    level = facts.severity_level
-    if level is None:
-        level = severity_from_labels(item.issue.labels, config.labels)
-    return level, SEVERITY_NAMES.get(level or 0, "").capitalize()
-
-
 def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEntry:
     facts = resolve(item, release, config)
     ranges = facts.ranges  # the YAML's, else the computed ones (resolve)
     connective = config.cve.connective
     versions = f"all versions {version_phrase(ranges, connective)}" if ranges else "TODO"
-    level, severity = _severity_of(item, facts, config)
-    has_cve = facts.cve_id is not None
-    title = facts.title if has_cve else item.title.strip()
-    if has_cve:
+    title = facts.title
+    if facts.cve_id is not None:
         link = f"[{facts.cve_id}]({CVE_URL.format(cve_id=facts.cve_id)})"
         heading = f"{link} - {escape_markdown(title)}"
     else:
@@ -133,13 +124,13 @@ def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEnt
         title=title,
         heading=heading,
         anchor=heading_anchor(heading),
-        severity=severity,
-        description=facts.description if has_cve else "",
+        severity=facts.severity_name,
+        description=facts.description,
         versions=versions,
         edition=facts.edition,
         cvss=f"{score.base_score} ({score.vector})" if score else "",
         credit=facts.credit,
-        sort_key=(level or 5, -(score.base_score if score else 0.0), facts.cve_id or str(item.ref)),
+        sort_key=facts.sort_key,
         cwe=facts.cwe,
         vector=score.vector if score else "",
     )

@@ -321,15 +321,11 @@ def _read_index(path: Path) -> CweCatalog | None:
 
 def _write_index(catalog: CweCatalog, directory: Path) -> Path | None:
     """Atomically write the index; a read-only cache only costs speed, so it is not an error."""
-    import tempfile
+    from psirt.core.files import atomic_write
 
+    target = _index_path(directory, catalog.version)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".cwe-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(catalog.to_json(), fh, separators=(",", ":"))
-        target = _index_path(directory, catalog.version)
-        os.replace(tmp, target)
+        atomic_write(target, json.dumps(catalog.to_json(), separators=(",", ":")))
         return target
     except OSError:
         return None

@@ -106,6 +106,13 @@ def reverted_fix_merge_requests(
     )
 
 
+def shipped_fixes(snapshot: ReleaseSnapshot) -> tuple[SecurityIssue, ...]:
+    """The fixes the release ships: those without a reverted MR (the others are held back)."""
+    return tuple(
+        item for item in snapshot.issues if not reverted_fix_merge_requests(item, snapshot)
+    )
+
+
 def _unique(merge_requests: Iterable[MergeRequest]) -> list[MergeRequest]:
     """Each MR once, in order of first appearance; the first copy wins, so a fix's own MR
     (which names its issues) is kept over the same MR as a branch listing returns it."""

@@ -10,6 +10,8 @@ or plain text, not HTML, so templates escape what came from an issue explicitly:
   with their text escaped and any other URL scheme refused.
 * ``html``: HTML escaping only, for plain-text channels that are later shown as HTML.
 * ``yaml_str``: a double-quoted YAML scalar (front matter).
+* ``code``: inline code, for quoted payloads, paths and handles that must be shown, never
+  rendered or turned into a mention.
 """
 
 from __future__ import annotations
@@ -31,6 +33,14 @@ def yaml_string(text: object) -> str:
     return json.dumps("" if text is None else str(text), ensure_ascii=False)
 
 
+def code_span(text: object) -> str:
+    """Inline Markdown code holding ``text`` (a longer fence when it contains a backtick)."""
+    value = "" if text is None else str(text)
+    fence = "``" if "`" in value else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
 def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     """The environment: workspace templates first (when the folder exists), then the package's."""
     loaders: list[jinja2.BaseLoader] = []
@@ -49,6 +59,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters["md_links"] = escape_markdown_links
     env.filters["html"] = escape_html
     env.filters["yaml_str"] = yaml_string
+    env.filters["code"] = code_span
     return env
 
 

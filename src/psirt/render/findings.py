@@ -1,20 +1,31 @@
-"""Findings for people (rich text grouped by issue), for scripts (JSON) and for GitLab CI
-(Code Quality JSON, so a pipeline job shows the findings in a merge request widget).
+"""Findings for people, for scripts and for GitLab CI: one interface, one class per format.
 
-Any list of findings renders: validate's groups, blog lint's or CVE lint's flat lists.
+Every command that reports findings (``validate``, ``blog lint``, ``cve lint``, ``cve export``)
+builds one ``FindingsReport`` (findings grouped under a heading, and a summary line) and prints
+it through the ``FindingsFormatter`` that its ``--format`` chose (``cli.common.FindingsFormat``):
+
+* ``TextFormat``: grouped lines for people (level, code, message, ``fix:`` hint), then the
+  summary; in colour on a terminal.
+* ``JsonFormat``: the list of findings, ``{"code", "level", "subject", "field", "message",
+  "hint"}`` each.
+* ``CodeQualityFormat``: GitLab's Code Quality report, so a pipeline job shows the findings in
+  a merge request widget.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from psirt.core.finding import Finding
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from psirt.core.finding import Rule
 
@@ -22,9 +33,114 @@ if TYPE_CHECKING:
 CODEQUALITY_SEVERITY = {"error": "major", "warning": "minor"}
 
 
-def to_json(findings: Iterable[Finding]) -> str:
-    """A list of ``{"code", "level", "subject", "field", "message", "hint"}``."""
-    return json.dumps([finding.to_json() for finding in findings], indent=2)
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings under one heading (an issue, a post, a record), with a dim subtitle."""
+
+    heading: str
+    subtitle: str
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class FindingsReport:
+    """What a command reports: its findings, grouped, and the summary line people read last."""
+
+    groups: tuple[FindingGroup, ...]
+    summary: str
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(finding for group in self.groups for finding in group.findings)
+
+    @property
+    def failed(self) -> bool:
+        """Any error (the command exits 1)."""
+        return any(finding.is_error for finding in self.findings)
+
+
+def counts(findings: Iterable[Finding]) -> str:
+    """``2 errors, 1 warnings``: the end of every summary line."""
+    listed = list(findings)
+    errors = sum(1 for finding in listed if finding.is_error)
+    return f"{errors} errors, {len(listed) - errors} warnings"
+
+
+def by_subject(findings: Iterable[Finding], summary: str) -> FindingsReport:
+    """A report with one group per subject (a post, a record file), in the order found."""
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.subject, []).append(finding)
+    groups = tuple(FindingGroup(subject, "", tuple(found)) for subject, found in grouped.items())
+    return FindingsReport(groups, summary)
+
+
+class FindingsFormatter(ABC):
+    """One output format of a findings report."""
+
+    #: Output for a program: a command's other lines then go to standard error.
+    machine_readable: ClassVar[bool]
+
+    @abstractmethod
+    def format(self, report: FindingsReport) -> str:
+        """The whole output, without a final newline."""
+
+
+class TextFormat(FindingsFormatter):
+    """Grouped by heading; a finding names its subject only when the heading does not."""
+
+    machine_readable = False
+
+    def __init__(self, *, color: bool = False) -> None:
+        self.color = color
+
+    def lines(self, report: FindingsReport) -> list[Text]:
+        from rich.text import Text
+
+        lines: list[Text] = []
+        for group in report.groups:
+            title = Text(group.heading, style="bold")
+            if group.subtitle:
+                title.append(f"  {group.subtitle}", style="dim")
+            lines.append(title)
+            for finding in group.findings:
+                line = Text("  ")
+                line.append(f"{finding.level:<7} ", style="red" if finding.is_error else "yellow")
+                line.append(f"{finding.code} ", style="bold")
+                if finding.subject != group.heading:
+                    line.append(f"{finding.subject} ", style="cyan")
+                line.append(finding.message)
+                lines.append(line)
+                if finding.hint:
+                    lines.append(Text(f"          fix: {finding.hint}", style="dim"))
+            lines.append(Text())
+        lines.append(Text(report.summary))
+        return lines
+
+    def format(self, report: FindingsReport) -> str:
+        lines = self.lines(report)
+        if not self.color:
+            return "\n".join(line.plain for line in lines)
+        import io
+
+        from rich.console import Console
+
+        console = Console(file=io.StringIO(), force_terminal=True, highlight=False, soft_wrap=True)
+        with console.capture() as captured:
+            for line in lines:
+                console.print(line)
+        return captured.get().removesuffix("\n")
+
+
+class JsonFormat(FindingsFormatter):
+    """The findings as a JSON list, in the report's order."""
+
+    machine_readable = True
+
+    def format(self, report: FindingsReport) -> str:
+        return json.dumps(
+            [finding.to_json() for finding in report.findings], indent=2, ensure_ascii=False
+        )
 
 
 def fingerprint(finding: Finding) -> str:
@@ -33,11 +149,14 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def to_codequality(findings: Iterable[Finding]) -> str:
-    """GitLab Code Quality report: the subject (``group/project#iid``) stands in for a path."""
-    entries: list[dict[str, Any]] = []
-    for finding in findings:
-        entries.append(
+class CodeQualityFormat(FindingsFormatter):
+    """GitLab Code Quality report: the subject (``group/project#iid``, a file) stands in for a
+    path."""
+
+    machine_readable = True
+
+    def format(self, report: FindingsReport) -> str:
+        entries: list[dict[str, Any]] = [
             {
                 "description": f"{finding.code} {finding.subject}: {finding.message}",
                 "check_name": finding.code,
@@ -45,40 +164,11 @@ def to_codequality(findings: Iterable[Finding]) -> str:
                 "severity": CODEQUALITY_SEVERITY.get(finding.level, "info"),
                 "location": {"path": finding.subject, "lines": {"begin": 1}},
                 "categories": ["Security"],
-                "content": {"body": finding.hint} if finding.hint else {"body": ""},
+                "content": {"body": finding.hint},
             }
-        )
-    return json.dumps(entries, indent=2)
-
-
-def render_text(
-    groups: Sequence[tuple[str, str, Sequence[Finding]]],
-    console: Console,
-    *,
-    summary: str,
-) -> None:
-    """Print findings grouped: ``groups`` is ``(heading, subtitle, findings)`` per issue."""
-    from rich.markup import escape
-    from rich.text import Text
-
-    for heading, subtitle, findings in groups:
-        title = Text(heading, style="bold")
-        if subtitle:
-            title.append(f"  {subtitle}", style="dim")
-        console.print(title)
-        for finding in findings:
-            style = "red" if finding.is_error else "yellow"
-            line = Text("  ")
-            line.append(f"{finding.level:<7} ", style=style)
-            line.append(f"{finding.code} ", style="bold")
-            if finding.subject != heading:
-                line.append(f"{finding.subject} ", style="cyan")
-            line.append(finding.message)
-            console.print(line)
-            if finding.hint:
-                console.print(f"          [dim]fix: {escape(finding.hint)}[/dim]")
-        console.print()
-    console.print(summary)
+            for finding in report.findings
+        ]
+        return json.dumps(entries, indent=2, ensure_ascii=False)
 
 
 def render_rules(rules: Iterable[Rule], console: Console) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from psirt.compute.description import find_version_phrase
 from psirt.compute.placeholders import find_placeholders
 from psirt.compute.post import BlogPost, SecurityEntry
+from psirt.compute.severity import level_named, order_key
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.versions import Version, versions_in
@@ -142,7 +143,6 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
     "SSO": ("Single Sign-On",),
     "2FA": ("Two-Factor Authentication",),
 }
-_SEVERITY_RANK = {"critical": 1, "high": 2, "medium": 3, "low": 4}
 _URL = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 _SCORE_FIELD = re.compile(r"\*\*CVSS\*\*:?\s*\d+(?:\.\d+)?")
 _RANGE_START = re.compile(rf"^\s+{RANGE_CONNECTIVE}\b", re.I)
@@ -265,12 +265,12 @@ def _anchor_sections(ctx: BlogLintContext) -> dict[str, FixSection]:
 @RULES.check(KIND)
 def check_order(ctx: BlogLintContext) -> Iterator[Finding]:
     sections = _anchor_sections(ctx)
-    previous: tuple[int, float] | None = None
+    previous: tuple[int, float, str] | None = None
     previous_title = ""
     for row in ctx.post.table:
-        rank = _SEVERITY_RANK.get(row.severity.strip().lower(), 5)
         score = _section_score(sections.get(row.target.lstrip("#"))) or 0.0
-        key = (rank, -score)
+        # the order the post is generated in, less the id tie-break a reader cannot see
+        key = order_key(level_named(row.severity), score, "")
         if previous is not None and key < previous:
             yield R_ORDER.finding(
                 ctx.subject,

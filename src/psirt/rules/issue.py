@@ -1,7 +1,7 @@
 """Security implementation issue rules (``ISS``): Details, severity, council vote, MRs, links.
 
 Each check takes one ``SecurityIssue`` and the snapshot it belongs to, and reports on the issue
-itself (subject: its reference); the CVE request's own fields are in ``psirt.rules.cve``.
+itself (subject: its reference); the CVE request's own fields are in ``psirt.rules.cve_request``.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from psirt.compute.severity import council_score, score_level
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.records import MergeRequest
@@ -134,19 +135,11 @@ NOT_IN_RELEASE = RULES.declare(
 _DRAFT = re.compile(r"^\s*(?:\[?draft\]?:?|\(draft\)|wip:)", re.IGNORECASE)
 
 
-def council_score(item: SecurityIssue) -> CvssScore | None:
-    """The council's vote scored, None when there is no vote or its vector is invalid."""
-    if item.council is None or item.council.vector is None:
-        return None
-    try:
-        return parse_vector(item.council.vector)
-    except InputError:
-        return None
-
-
 def required_approvals(score: CvssScore) -> int:
-    """Low and Medium need one approval, High and Critical two (gitlab severity 1 and 2)."""
-    return 2 if score.gitlab_severity <= 2 else 1
+    """Low and Medium need one approval, High and Critical two (gitlab severity 1 and 2); a vote
+    that scores 0.0 has no level and needs one."""
+    level = score_level(score)
+    return 2 if level is not None and level <= 2 else 1
 
 
 def release_versions(snapshot: ReleaseSnapshot) -> list[Version]:
@@ -231,11 +224,10 @@ def check_severity_label(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iter
     labels = snapshot.config.labels
     present = [label for label in item.issue.labels if label.startswith(labels.severity_prefix)]
     score = council_score(item)
+    level = score_level(score)
     subject = _subject(item)
     if not present:
-        expected = (
-            f"; the council's CVSS gives {labels.severity(score.gitlab_severity)}" if score else ""
-        )
+        expected = f"; the council's CVSS gives {labels.severity(level)}" if level else ""
         yield SEVERITY_LABEL.finding(subject, "labels", f"labels: no severity label{expected}")
         return
     if len(present) > 1:
@@ -243,12 +235,12 @@ def check_severity_label(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iter
             subject, "labels", f"labels: several severity labels ({', '.join(present)})"
         )
         return
-    if score is not None and present[0] != labels.severity(score.gitlab_severity):
+    if score is not None and level is not None and present[0] != labels.severity(level):
         yield SEVERITY_LABEL.finding(
             subject,
             "labels",
             f"labels: {present[0]} does not match the council's CVSS {score.base_score} "
-            f"({score.severity.lower()}), which gives {labels.severity(score.gitlab_severity)}",
+            f"({score.severity.lower()}), which gives {labels.severity(level)}",
         )
 
 

@@ -157,7 +157,8 @@ def summarize(found: list[Overshare], limit: int = 6) -> str:
 
 
 #: Words that credit someone; a description must not (the credit has its own field). A pattern,
-#: for use with ``re.IGNORECASE``; the CVE request check (rules.cve) adds @handles to it.
+#: for use with ``re.IGNORECASE``; the CVE request check (rules.cve_request.description) adds
+#: @handles to it.
 CREDIT_WORDS = r"\b(?:thanks?\b|reported\s+by|discovered\s+by|found\s+by|credit(?:s|ed)?\s+to)"
 
 

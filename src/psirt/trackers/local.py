@@ -36,7 +36,12 @@ from psirt.core.records import (
     Note,
 )
 from psirt.core.workspace import check_project_path, safe_join
-from psirt.localstore import files
+from psirt.localstore.front_matter import RECORD_FILE, join_front_matter, split_front_matter
+from psirt.localstore.issues import IssueRecord, decode_issue, encode_note, render_issue
+from psirt.localstore.merge import merge, to_node, to_plain
+from psirt.localstore.merge_requests import decode_merge_request, render_merge_request
+from psirt.localstore.record_files import RecordFiles
+from psirt.localstore.yaml_io import Source, load_yaml
 
 PROJECTS = "projects"
 ISSUES = "issues"
@@ -72,7 +77,7 @@ class LocalTracker:
         self.base_url = base_url.rstrip("/")
         self.user = user
         self._clock = clock
-        self._files = files.RecordFiles()
+        self._files = RecordFiles()
         self._lock = threading.RLock()
         self._mr_index: dict[IssueRef, list[MergeRequest]] | None = None
         self._link_index: dict[IssueRef, list[IssueLink]] | None = None
@@ -102,7 +107,7 @@ class LocalTracker:
         if not folder.is_dir():
             return []
         names = sorted(
-            (entry.name for entry in os.scandir(folder) if files.ISSUE_FILE.match(entry.name)),
+            (entry.name for entry in os.scandir(folder) if RECORD_FILE.match(entry.name)),
             key=lambda name: int(name[:-3]),
         )
         return [safe_join(folder, name) for name in names]
@@ -125,17 +130,17 @@ class LocalTracker:
 
     # -- decoding ------------------------------------------------------------------------------
 
-    def _decode_issue(self, path: Path, project: str) -> Callable[[str], files.IssueRecord]:
-        return lambda text: files.decode_issue(text, path, project, self.base_url)
+    def _decode_issue(self, path: Path, project: str) -> Callable[[str], IssueRecord]:
+        return lambda text: decode_issue(text, path, project, self.base_url)
 
     def _decode_mr(self, path: Path, project: str) -> Callable[[str], MergeRequest]:
-        return lambda text: files.decode_merge_request(text, path, project, self.base_url)
+        return lambda text: decode_merge_request(text, path, project, self.base_url)
 
-    def _record(self, ref: IssueRef) -> files.IssueRecord:
+    def _record(self, ref: IssueRef) -> IssueRecord:
         path = self._issue_path(ref)
         return self._files.load(path, self._decode_issue(path, ref.project), f"no issue {ref}")[1]
 
-    def _project_records(self, project: str, *, must_exist: bool = True) -> list[files.IssueRecord]:
+    def _project_records(self, project: str, *, must_exist: bool = True) -> list[IssueRecord]:
         return [
             self._files.load(path, self._decode_issue(path, project), f"no issue file {path}")[1]
             for path in self._record_paths(project, ISSUES, must_exist=must_exist)
@@ -245,24 +250,24 @@ class LocalTracker:
     def _edit(
         self,
         ref: IssueRef,
-        change: Callable[[CommentedMap, files.IssueRecord], str | None],
-    ) -> files.IssueRecord:
+        change: Callable[[CommentedMap, IssueRecord], str | None],
+    ) -> IssueRecord:
         """Apply ``change`` to the issue's front matter (it returns the new description, or
         None to keep it) and write the file once, unless nothing changed."""
         path = self._issue_path(ref)
         text, record = self._files.load(
             path, self._decode_issue(path, ref.project), f"no issue {ref}"
         )
-        front_text, body = files.split_front_matter(text, str(path))
-        front = files.load_yaml(front_text, files.Source(str(path), 2))
-        before = files.to_plain(front)
+        front_text, body = split_front_matter(text, str(path))
+        front = load_yaml(front_text, Source(str(path), 2))
+        before = to_plain(front)
         description = change(front, record)
         if description is None:
             description = body
-        if files.to_plain(front) == before and description == body:
+        if to_plain(front) == before and description == body:
             return record
         self._set(front, "updated_at", self._clock().isoformat(), after="created_at")
-        new_text = files.join_front_matter(front, description, front_text)
+        new_text = join_front_matter(front, description, front_text)
         result = self._files.write(path, new_text, self._decode_issue(path, ref.project))
         self._written()
         return result
@@ -270,7 +275,7 @@ class LocalTracker:
     @staticmethod
     def _set(data: CommentedMap, key: str, value: Any, *, after: str | None = None) -> None:
         """Set ``key``, keeping its place; a new key goes after ``after`` when that exists."""
-        node = files.merge(data[key], value, {}) if key in data else files.to_node(value)
+        node = merge(data[key], value, {}) if key in data else to_node(value)
         if key in data:
             if node is not data[key]:
                 data[key] = node
@@ -308,7 +313,7 @@ class LocalTracker:
             path = self._issue_path(issue.ref)
             if path.exists():
                 raise WorkspaceError("will not overwrite an existing issue file", path=str(path))
-            text = files.render_issue(files.IssueRecord(issue), None, path)
+            text = render_issue(IssueRecord(issue), None, path)
             record = self._files.write(path, text, self._decode_issue(path, project))
             self._written()
             return record.issue
@@ -316,7 +321,7 @@ class LocalTracker:
     def update_issue(self, ref: IssueRef, update: IssueUpdate) -> Issue:
         """Title, description, labels (added and removed by name) and state, in one write."""
 
-        def change(front: CommentedMap, record: files.IssueRecord) -> str | None:
+        def change(front: CommentedMap, record: IssueRecord) -> str | None:
             issue = record.issue
             if (
                 update.expected_description is not None
@@ -347,14 +352,14 @@ class LocalTracker:
         """A note with the next id of the issue file (max + 1)."""
         created: list[Note] = []
 
-        def change(front: CommentedMap, record: files.IssueRecord) -> None:
+        def change(front: CommentedMap, record: IssueRecord) -> None:
             note_id = max((note.id for note in record.notes), default=0) + 1
             note = Note(note_id, body, self.user, created_at=self._clock(), internal=internal)
             notes = front.get("notes")
             if not isinstance(notes, CommentedSeq):
                 notes = CommentedSeq()
                 front["notes"] = notes
-            notes.append(files.to_node(files.encode_note(note)))
+            notes.append(to_node(encode_note(note)))
             created.append(note)
 
         with self._lock:
@@ -362,7 +367,7 @@ class LocalTracker:
         return next(note for note in record.notes if note.id == created[0].id)
 
     def update_note(self, ref: IssueRef, note_id: int, body: str) -> Note:
-        def change(front: CommentedMap, record: files.IssueRecord) -> None:
+        def change(front: CommentedMap, record: IssueRecord) -> None:
             if not any(note.id == note_id for note in record.notes):
                 raise NotFoundError(f"no note {note_id} on issue {ref}")
             entry = next(n for n in front["notes"] if n.get("id") == note_id)
@@ -394,8 +399,8 @@ class LocalTracker:
     @staticmethod
     def _linker(
         target: IssueRef, link_type: LinkType
-    ) -> Callable[[CommentedMap, files.IssueRecord], None]:
-        def change(front: CommentedMap, _record: files.IssueRecord) -> None:
+    ) -> Callable[[CommentedMap, IssueRecord], None]:
+        def change(front: CommentedMap, _record: IssueRecord) -> None:
             links = front.get("links")
             if not isinstance(links, CommentedSeq):
                 links = CommentedSeq()
@@ -404,15 +409,15 @@ class LocalTracker:
                 if IssueRef.parse(str(entry.get("issue", ""))) == target:
                     LocalTracker._set(entry, "type", link_type)
                     return
-            links.append(files.to_node({"issue": str(target), "type": link_type}))
+            links.append(to_node({"issue": str(target), "type": link_type}))
 
         return change
 
     def unlink_issues(self, source: IssueRef, target: IssueRef) -> None:
         """Removes the link from whichever file stores it; NotFoundError if they are not linked."""
 
-        def unlinker(other: IssueRef) -> Callable[[CommentedMap, files.IssueRecord], None]:
-            def change(front: CommentedMap, _record: files.IssueRecord) -> None:
+        def unlinker(other: IssueRef) -> Callable[[CommentedMap, IssueRecord], None]:
+            def change(front: CommentedMap, _record: IssueRecord) -> None:
                 links = front.get("links")
                 for index in reversed(range(len(links) if isinstance(links, list) else 0)):
                     if IssueRef.parse(str(links[index].get("issue", ""))) == other:
@@ -447,8 +452,8 @@ class LocalTracker:
         with self._lock:
             path = self._issue_path(issue.ref)
             existing = self._files.existing_text(path)
-            record = files.IssueRecord(issue, tuple(links), tuple(notes))
-            text = files.render_issue(record, existing, path)
+            record = IssueRecord(issue, tuple(links), tuple(notes))
+            text = render_issue(record, existing, path)
             if text != existing:
                 self._files.write(path, text, self._decode_issue(path, issue.ref.project))
                 self._written()
@@ -457,7 +462,7 @@ class LocalTracker:
         with self._lock:
             path = self._mr_path(mr.ref)
             existing = self._files.existing_text(path)
-            text = files.render_merge_request(mr, existing, path)
+            text = render_merge_request(mr, existing, path)
             if text != existing:
                 self._files.write(path, text, self._decode_mr(path, mr.ref.project))
                 self._written()

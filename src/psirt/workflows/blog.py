@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from psirt.compute.post import BlogPost, build_post
 from psirt.core.errors import InputError
+from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.render.blog import render_post
+from psirt.render.findings import FindingsReport, by_subject, counts
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot
@@ -71,20 +73,18 @@ def read_post(path: Path) -> str:
 
 def lint_file(
     path: Path, session: Session | None, release_issue: int | None = None
-) -> list[Finding]:
+) -> FindingsReport:
     """Lint a post; with a session, also against what the release contains now."""
     text = read_post(path)
     expected = None
     if session is not None:
         expected = expected_post(session, session.snapshot(release_issue))
-    return lint_text(text, path.name, expected)
+    findings = lint_text(text, path.name, expected)
+    return by_subject(findings, f"{path}: {counts(findings)}")
 
 
 def write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    atomic_write(path, text)
 
 
 def summarize(findings: list[Finding]) -> str:

@@ -1,9 +1,9 @@
 """``psirt checklist | handover | notify | email | thanks``: the release's human messages.
 
-The messages themselves are pure (``psirt.render.messages``); this module loads the snapshot,
-adds what needs more than the snapshot (validation findings for the handover, the blog URL),
-and files the checklist on the tracker through a plan, so a second ``--create --live`` finds the
-issue it filed instead of filing another.
+The messages themselves are pure (one module each in ``psirt.render``); this module loads the
+snapshot, adds what needs more than the snapshot (validation findings for the handover, the blog
+URL), and files the checklist on the tracker through a plan, so a second ``--create --live`` finds
+the issue it filed instead of filing another.
 """
 
 from __future__ import annotations
@@ -11,16 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from psirt.actions.executor import Outcome, execute
-from psirt.actions.plan import ExecutionContext, Plan
+from psirt.actions.executor import Outcome
+from psirt.actions.plan import Plan
+from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import CreateIssue
 from psirt.core.errors import InputError
 from psirt.model.release import ReleaseSnapshot
-from psirt.render import messages
-from psirt.session import Session
+from psirt.render.checklist import Checklist, build_checklist, render_checklist
+from psirt.render.email import RenderedEmail, build_email, render_email
+from psirt.render.handover import build_handover, render_handover
+from psirt.render.notify import build_notifications, render_notifications
+from psirt.render.thanks import build_thanks, render_thanks
 
 if TYPE_CHECKING:
-    pass
+    from psirt.session import Session
 
 
 def blog_url(snapshot: ReleaseSnapshot) -> str | None:
@@ -46,7 +50,7 @@ def findings_left(snapshot: ReleaseSnapshot) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class ChecklistResult:
-    checklist: messages.Checklist
+    checklist: Checklist
     body: str
     plan: Plan
     outcomes: tuple[Outcome, ...] = field(default=())
@@ -67,7 +71,7 @@ class ChecklistResult:
         return None
 
 
-def plan_checklist(snapshot: ReleaseSnapshot, checklist: messages.Checklist, body: str) -> Plan:
+def plan_checklist(snapshot: ReleaseSnapshot, checklist: Checklist, body: str) -> Plan:
     """One ``CreateIssue`` in the tasks project, labelled as a PSIRT task issue and assigned to
     the release managers; its marker names the release versions."""
     config = snapshot.config
@@ -96,19 +100,12 @@ def run_checklist(
     live: bool = False,
 ) -> ChecklistResult:
     snapshot = session.snapshot(release_issue)
-    checklist = messages.build_checklist(snapshot, unplanned=unplanned)
-    body = messages.render_checklist(checklist, snapshot.config, session.workspace.templates_dir)
+    checklist = build_checklist(snapshot, unplanned=unplanned)
+    body = render_checklist(checklist, snapshot.config, session.workspace.templates_dir)
     plan = plan_checklist(snapshot, checklist, body)
     if not create:
         return ChecklistResult(checklist, body, plan)
-    from psirt.actions.journal import Journal
-
-    context = ExecutionContext(
-        tracker=session.tracker,
-        bounty=session.bounty,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    outcomes = execute(plan, context, live=live)
+    outcomes = run_plan(session, plan, live)
     return ChecklistResult(checklist, body, plan, tuple(outcomes))
 
 
@@ -125,7 +122,7 @@ def handover_text(
     release_issue: int | None = None,
 ) -> str:
     snapshot = session.snapshot(release_issue)
-    handover = messages.build_handover(
+    handover = build_handover(
         snapshot,
         status=status,
         next_step=next_step,
@@ -133,20 +130,20 @@ def handover_text(
         sender=sender,
         findings=findings_left(snapshot),
     )
-    return messages.render_handover(handover, session.workspace.templates_dir)
+    return render_handover(handover, session.workspace.templates_dir)
 
 
 def notify_text(session: Session, *, release_issue: int | None = None) -> str:
     snapshot = session.snapshot(release_issue)
-    notes = messages.build_notifications(snapshot, blog_url(snapshot))
-    return messages.render_notifications(notes, session.workspace.templates_dir)
+    notes = build_notifications(snapshot, blog_url(snapshot))
+    return render_notifications(notes, session.workspace.templates_dir)
 
 
-def email(session: Session, *, release_issue: int | None = None) -> messages.RenderedEmail:
+def email(session: Session, *, release_issue: int | None = None) -> RenderedEmail:
     snapshot = session.snapshot(release_issue)
-    return messages.render_email(messages.build_email(snapshot), session.workspace.templates_dir)
+    return render_email(build_email(snapshot), session.workspace.templates_dir)
 
 
 def thanks_text(session: Session, *, release_issue: int | None = None) -> str:
     snapshot = session.snapshot(release_issue)
-    return messages.render_thanks(messages.build_thanks(snapshot), session.workspace.templates_dir)
+    return render_thanks(build_thanks(snapshot), session.workspace.templates_dir)

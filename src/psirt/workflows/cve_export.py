@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
 from psirt.core.errors import InputError
+from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
-from psirt.model.merge_requests import reverted_fix_merge_requests
+from psirt.model.merge_requests import shipped_fixes
 from psirt.render.cve_record import build_record, dump_record
+from psirt.render.findings import FindingGroup, FindingsReport, by_subject, counts
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot
@@ -39,9 +41,8 @@ def records(snapshot: ReleaseSnapshot, blog_url: str | None = None) -> list[dict
             blog_url = None
     built = [
         build_record(facts, config, blog_url)
-        for item in snapshot.issues
-        if not reverted_fix_merge_requests(item, snapshot)
-        and (facts := resolve(item, release, config)).cve_id is not None
+        for item in shipped_fixes(snapshot)
+        if (facts := resolve(item, release, config)).cve_id is not None
     ]
     return sorted(built, key=lambda r: str(r["cveMetadata"]["cveId"]))
 
@@ -62,9 +63,7 @@ def export(
     for record in records(snapshot, blog_url):
         cve_id = str(record["cveMetadata"]["cveId"])
         path = out_dir / f"{cve_id}.json"
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(dump_record(record), encoding="utf-8")
-        temporary.replace(path)
+        atomic_write(path, dump_record(record))
         exported.append(ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id))))
     return exported
 
@@ -80,10 +79,23 @@ def load_record(path: Path) -> Any:
         raise InputError(f"cannot read: {exc}", where=str(path)) from exc
 
 
-def lint_files(paths: list[Path]) -> list[Finding]:
+def export_report(exported: list[ExportedRecord], out_dir: Path) -> FindingsReport:
+    """The findings of the exported records, one group per record with any."""
+    groups = tuple(
+        FindingGroup(item.cve_id, str(item.path), item.findings)
+        for item in exported
+        if item.findings
+    )
+    findings = [finding for item in exported for finding in item.findings]
+    summary = f"{len(exported)} records written to {out_dir}: {counts(findings)}"
+    return FindingsReport(groups, summary)
+
+
+def lint_files(paths: list[Path]) -> FindingsReport:
+    """Lint record files from any CNA; the findings are grouped by file name."""
     from psirt.rules.cve_record import lint_record
 
     findings: list[Finding] = []
     for path in paths:
         findings += lint_record(load_record(path), path.name)
-    return findings
+    return by_subject(findings, f"{len(paths)} records: {counts(findings)}")

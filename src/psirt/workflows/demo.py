@@ -11,11 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from psirt.compute.severity import SeverityPolicy, fix_severity, release_severity
 from psirt.core.workspace import Workspace
-from psirt.knowledge.cvss import SEVERITY_NAMES, severity_from_labels
+from psirt.knowledge.cvss import SEVERITY_NAMES
 from psirt.parsing.blog_post import parse_post
-from psirt.render import messages
 from psirt.render.blog import render_post
+from psirt.render.email import build_email
+from psirt.render.handover import release_status
+from psirt.render.pings import pings_for
+from psirt.render.thanks import build_thanks, names_in
 from psirt.session import Session, open_session
 from psirt.workflows import blog, close, comms, cve_export, update_cves, verify
 from psirt.workflows.validate import validate
@@ -31,14 +35,16 @@ Step = Callable[[Session], StepResult]
 
 
 def summary_step(session: Session) -> StepResult:
+    """The release at a glance. Fixes are counted by the severity that decides who is told
+    (the notification policy), named as its label, so the summary agrees with notify."""
     snapshot = session.snapshot()
     release = snapshot.release
     names = session.config.people
     labels = session.config.labels
     severities: Counter[str] = Counter()
     for item in snapshot.issues:
-        level = severity_from_labels(item.issue.labels, labels)
-        severities[labels.severity(level) if level is not None else "unlabelled"] += 1
+        level = fix_severity(item, labels, SeverityPolicy.NOTIFICATION)
+        severities[labels.severity(level) if level is not None else "unrated"] += 1
     managers = ", ".join(names.name_of(user) for user in release.release_managers) or "none"
     lines = [
         f"versions {release.version_list}, due {release.due_date}, "
@@ -103,18 +109,18 @@ def blog_step(session: Session) -> StepResult:
 def comms_step(session: Session) -> StepResult:
     """The demo's comms summary: who is told, what the e-mail says, who is thanked."""
     snapshot = session.snapshot()
-    level = messages.highest_severity(snapshot)
-    pings = messages.pings_for(level or 4, snapshot.config)
-    mail = messages.build_email(snapshot)
-    thanks = messages.build_thanks(snapshot)
-    status = messages.release_status(snapshot, comms.findings_left(snapshot))
+    level = release_severity(snapshot)
+    pings = pings_for(level or 4, snapshot.config)
+    mail = build_email(snapshot)
+    thanks = build_thanks(snapshot)
+    status = release_status(snapshot, comms.findings_left(snapshot))
     counts = ", ".join(f"{count} {name.lower()}" for name, count in mail.counts)
     lines = (
         f"status: {status.line()}",
         f"notify ({SEVERITY_NAMES.get(level or 0, 'unknown')}): "
         + ", ".join(ping.key for ping in pings),
         f"e-mail: {mail.subject!r}, {mail.total} fixes ({counts}), {mail.blog_url}",
-        f"thanks: {len(messages.names_in(thanks.groups))} people",
+        f"thanks: {len(names_in(thanks.groups))} people",
     )
     return StepResult("comms", lines)
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from psirt.actions.executor import Outcome, execute
-from psirt.actions.plan import ExecutionContext, Plan
+from psirt.actions.executor import Outcome
+from psirt.actions.plan import Plan
+from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import EditDescription
 from psirt.compute.cve_fields import Conflict, CveUpdate, compute_updates
 from psirt.model.release import ReleaseSnapshot
 from psirt.parsing.cve_yaml import replace_yaml_block
-from psirt.session import Session
+from psirt.render.plan import plan_json, plan_lines
 
 if TYPE_CHECKING:
-    pass
+    from psirt.session import Session
 
 
 @dataclass(frozen=True)
@@ -85,15 +86,8 @@ def run_update_cves(
     session: Session, *, release_issue: int | None = None, live: bool = False
 ) -> UpdateCvesResult:
     """Plan from a fresh snapshot, then check (dry run) or apply (live) each action."""
-    from psirt.actions.journal import Journal
-
     result = plan_update_cves(session.snapshot(release_issue))
-    context = ExecutionContext(
-        tracker=session.tracker,
-        bounty=session.bounty,
-        journal=Journal(session.workspace.journal_path) if live else None,
-    )
-    outcomes = execute(result.plan, context, live=live)
+    outcomes = run_plan(session, result.plan, live)
     return UpdateCvesResult(
         result.updates, result.plan, result.unvalidated, result.validated_label, tuple(outcomes)
     )
@@ -113,7 +107,7 @@ def report_lines(result: UpdateCvesResult, *, live: bool, diffs: bool = True) ->
         lines.append(
             f"{len(result.plan)} of {total} CVE requests would change (dry run; --live applies):"
         )
-        lines += result.plan.render(diffs=diffs).splitlines()
+        lines += plan_lines(result.plan, diffs=diffs)
     verb = "removed" if live else "would be removed"
     for ref in result.unvalidated:
         lines.append(
@@ -149,8 +143,5 @@ def result_json(result: UpdateCvesResult, *, live: bool) -> dict[str, Any]:
             }
             for u in result.updates
         ],
-        "outcomes": [
-            {"action": o.action.describe(), "outcome": o.outcome, "detail": o.detail}
-            for o in result.outcomes
-        ],
+        "actions": plan_json(result.plan, result.outcomes),
     }

@@ -12,20 +12,25 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from psirt.actions.executor import Outcome
 from psirt.actions.plan import Plan
+from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import UpsertNote, find_marked_note
+from psirt.core.config import Config
 from psirt.core.errors import ExitCode
 from psirt.core.finding import Finding
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
+from psirt.render.findings import FindingGroup, FindingsReport
+from psirt.render.notes import FindingsComment, FindingsSection, findings_comment, resolved_note
 from psirt.rules.registry import RULES, RuleRegistry, load_all
 
 if TYPE_CHECKING:
-    pass
+    from psirt.session import Session
 
 COMMENT_MARKER = "validate"  # the note carries <!-- psirt:validate -->
-RESOLVED_BODY = "The PSIRT validation finds nothing left to fix on this issue. Thank you!"
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,23 @@ class ValidationReport:
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.FINDINGS if self.errors else ExitCode.OK
+
+    def findings_report(self) -> FindingsReport:
+        """The findings grouped by security issue (titled), the release's last."""
+        groups = tuple(
+            FindingGroup(
+                group.subject,
+                group.item.title if group.item is not None else "release",
+                group.findings,
+            )
+            for group in self.groups
+        )
+        release = self.snapshot.release
+        summary = (
+            f"{release.version_list or 'release'}: {len(self.snapshot.issues)} security issues "
+            f"checked, {self.errors} errors, {self.warnings} warnings"
+        )
+        return FindingsReport(groups, summary)
 
     def codes_by_issue(self) -> dict[str, list[str]]:
         return {group.subject: group.codes for group in self.groups}
@@ -133,55 +155,37 @@ def _ordered(findings: list[Finding], item: SecurityIssue) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.subject != own, f.level != "error", f.code))
 
 
-def _code_span(text: str) -> str:
-    """Inline code: quoted payloads, paths and handles are shown, never rendered or mentioned."""
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _bullet(finding: Finding) -> str:
-    hint = f" Fix: {finding.hint}" if finding.hint else ""
-    return f"- [ ] **{finding.code}** {_code_span(finding.message)}{hint}"
-
-
-def comment_body(group: IssueFindings, snapshot: ReleaseSnapshot) -> str:
-    """The consolidated request to the issue's assignees: what is missing and how to fix it.
-
-    Deterministic (no time, no counts of other issues) so that an unchanged state gives the same
-    body and a rerun skips instead of editing.
-    """
+def comment_body(
+    group: IssueFindings, snapshot: ReleaseSnapshot, templates_dir: Path | None = None
+) -> str:
+    """The consolidated request to the issue's assignees: what is missing and how to fix it
+    (``validate/comment.md.j2``), the issue's own findings first, then its CVE request's."""
     assert group.item is not None
     item = group.item
     people = item.issue.assignees or ((item.issue.author,) if item.issue.author else ())
-    greeting = " ".join(f"@{user}" for user in people) or "Hello"
     release = snapshot.release
-    versions = release.version_list or "the upcoming release"
-    due = f" (due {release.due_date})" if release.due_date else ""
-    errors = sum(1 for f in group.findings if f.is_error)
-    warnings = len(group.findings) - errors
-    counted = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
-    if warnings:
-        counted.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    lines = [
-        f"{greeting}, this fix is in the security patch release {versions}{due}. "
-        f"The PSIRT validation found {' and '.join(counted)} to resolve before the release:",
-        "",
-    ]
     sections: dict[str, list[Finding]] = {}
     for finding in group.findings:
         sections.setdefault(finding.subject, []).append(finding)
-    for subject, findings in sections.items():
-        what = "This security issue" if subject == str(item.ref) else f"CVE request {subject}"
-        lines.append(f"**{what}**")
-        lines.append("")
-        lines.extend(_bullet(finding) for finding in findings)
-        lines.append("")
-    lines.append(
-        "Errors block the release; warnings need a second look. This comment is updated in place "
-        "each time `psirt validate --comment` runs."
+    comment = FindingsComment(
+        product=snapshot.config.product.name,
+        people=tuple(people),
+        versions=release.version_list or "the upcoming release",
+        due_date=str(release.due_date) if release.due_date else None,
+        sections=tuple(
+            FindingsSection(
+                "This security issue" if subject == str(item.ref) else f"CVE request {subject}",
+                tuple(findings),
+            )
+            for subject, findings in sections.items()
+        ),
     )
-    return "\n".join(lines)
+    return findings_comment(comment, templates_dir)
+
+
+def resolved_body(config: Config, templates_dir: Path | None = None) -> str:
+    """The note that replaces the request once everything asked is resolved."""
+    return resolved_note(config.product.name, templates_dir)
 
 
 @dataclass(frozen=True)
@@ -190,8 +194,9 @@ class CommentPlan:
     skipped: tuple[str, ...]  # why an issue with findings gets no comment
 
 
-def comment_plan(report: ValidationReport) -> CommentPlan:
-    """One ``UpsertNote`` per security issue with findings, as an internal note."""
+def comment_plan(report: ValidationReport, templates_dir: Path | None = None) -> CommentPlan:
+    """One ``UpsertNote`` per security issue with findings, as an internal note (texts from the
+    workspace's templates when it has its own)."""
     plan = Plan()
     skipped: list[str] = []
     for group in report.groups:
@@ -205,7 +210,7 @@ def comment_plan(report: ValidationReport) -> CommentPlan:
             UpsertNote(
                 ref=item.ref,
                 marker=COMMENT_MARKER,
-                body=comment_body(group, report.snapshot),
+                body=comment_body(group, report.snapshot, templates_dir),
                 why=f"ask the assignees to fix {', '.join(group.codes)}",
                 internal=True,
             )
@@ -218,12 +223,20 @@ def comment_plan(report: ValidationReport) -> CommentPlan:
             UpsertNote(
                 ref=item.ref,
                 marker=COMMENT_MARKER,
-                body=RESOLVED_BODY,
+                body=resolved_body(report.snapshot.config, templates_dir),
                 why="every finding asked for earlier is resolved",
                 internal=True,
             )
         )
     return CommentPlan(plan, tuple(skipped))
+
+
+def post_comments(
+    session: Session, report: ValidationReport, *, live: bool
+) -> tuple[CommentPlan, list[Outcome]]:
+    """``validate --comment``: the comment plan, checked (dry run) or posted (``live``)."""
+    planned = comment_plan(report, session.workspace.templates_dir)
+    return planned, run_plan(session, planned.plan, live)
 
 
 def all_rules() -> RuleRegistry:

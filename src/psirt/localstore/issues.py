@@ -1,0 +1,199 @@
+"""Issue files: ``projects/<project>/issues/<iid>.md``, the issue with its links and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from psirt.core.records import AwardEmoji, Issue, IssueLink, IssueRef, IssueState, LinkType, Note
+from psirt.localstore.fields import Fields, decode_fast, iso
+from psirt.localstore.front_matter import check_iid, join_front_matter, split_front_matter
+from psirt.localstore.merge import merge, to_node, to_plain
+from psirt.localstore.yaml_io import Source, load_yaml
+
+ISSUE_STATES: tuple[IssueState, ...] = ("opened", "closed")
+LINK_TYPES: tuple[LinkType, ...] = ("relates_to", "blocks", "is_blocked_by")
+ISSUE_KEYS = (
+    "iid",
+    "title",
+    "state",
+    "confidential",
+    "labels",
+    "author",
+    "assignees",
+    "due_date",
+    "created_at",
+    "updated_at",
+    "links",
+    "notes",
+)
+NOTE_KEYS = (
+    "id",
+    "author",
+    "created_at",
+    "updated_at",
+    "internal",
+    "system",
+    "body",
+    "award_emoji",
+)
+
+
+# Keys whose value, when equal to this default and absent from the file, is not added on a
+# re-save: a hand-written minimal file stays minimal.
+ISSUE_DEFAULTS: Mapping[str, Any] = {
+    "state": "opened",
+    "confidential": False,
+    "labels": [],
+    "author": "",
+    "assignees": [],
+    "due_date": None,
+    "created_at": None,
+    "updated_at": None,
+    "links": [],
+    "notes": [],
+    "type": "relates_to",
+    "internal": False,
+    "system": False,
+    "award_emoji": [],
+    "body": "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRecord:
+    """An issue file: the issue, and the links and notes stored with it."""
+
+    issue: Issue
+    links: tuple[IssueLink, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+
+def decode_issue(text: str, path: Path, project: str, web_base: str) -> IssueRecord:
+    front_text, body = split_front_matter(text, str(path))
+    return decode_fast(
+        front_text, Source(str(path), 2), lambda f: _issue(f, body, path, project, web_base)
+    )
+
+
+def _issue(fields: Fields, body: str, path: Path, project: str, web_base: str) -> IssueRecord:
+    fields.check_keys(ISSUE_KEYS)
+    ref = IssueRef(project, check_iid(fields, path))
+    issue = Issue(
+        ref=ref,
+        title=fields.string("title"),
+        description=body,
+        labels=fields.string_list("labels"),
+        state=fields.choice("state", ISSUE_STATES, "opened"),
+        confidential=fields.boolean("confidential"),
+        author=fields.string("author", ""),
+        assignees=fields.string_list("assignees"),
+        due_date=fields.day("due_date"),
+        web_url=f"{web_base}/{project}/-/issues/{ref.iid}",
+        created_at=fields.moment("created_at"),
+        updated_at=fields.moment("updated_at"),
+    )
+    links = []
+    for link in fields.maps("links"):
+        link.check_keys(("issue", "type"))
+        links.append(IssueLink(link.ref("issue"), link.choice("type", LINK_TYPES, "relates_to")))
+    return IssueRecord(issue, tuple(links), decode_notes(fields))
+
+
+def decode_notes(fields: Fields) -> tuple[Note, ...]:
+    notes: list[Note] = []
+    seen: set[int] = set()
+    for item in fields.maps("notes"):
+        item.check_keys(NOTE_KEYS)
+        note_id = item.integer("id")
+        if note_id in seen:
+            raise item.error("id", f"duplicate note id {note_id} (ids are unique within a file)")
+        seen.add(note_id)
+        emoji = []
+        for award in item.maps("award_emoji"):
+            award.check_keys(("name", "user"))
+            emoji.append(AwardEmoji(award.string("name"), award.string("user")))
+        item.moment("updated_at")
+        notes.append(
+            Note(
+                id=note_id,
+                body=item.string("body", ""),
+                author=item.string("author", ""),
+                created_at=item.moment("created_at"),
+                internal=item.boolean("internal"),
+                system=item.boolean("system"),
+                award_emoji=tuple(emoji),
+            )
+        )
+    return tuple(notes)
+
+
+def encode_note(note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "author": note.author,
+        "created_at": iso(note.created_at),
+        "internal": note.internal,
+        "system": note.system,
+        "body": note.body,
+        "award_emoji": [{"name": a.name, "user": a.user} for a in note.award_emoji],
+    }
+
+
+def encode_issue(record: IssueRecord) -> dict[str, Any]:
+    issue = record.issue
+    return {
+        "iid": issue.ref.iid,
+        "title": issue.title,
+        "state": issue.state,
+        "confidential": issue.confidential,
+        "labels": list(issue.labels),
+        "author": issue.author,
+        "assignees": list(issue.assignees),
+        "due_date": iso(issue.due_date),
+        "created_at": iso(issue.created_at),
+        "updated_at": iso(issue.updated_at),
+        "links": [{"issue": str(link.target), "type": link.link_type} for link in record.links],
+        "notes": [encode_note(n) for n in record.notes],
+    }
+
+
+def render_issue(record: IssueRecord, existing_text: str | None, path: Path) -> str:
+    """The file text for ``record``, merged into the file's current text when there is one."""
+    new = encode_issue(record)
+    if existing_text is None:
+        return join_front_matter(to_node(new), record.issue.description)
+    front_text, _ = split_front_matter(existing_text, str(path))
+    front = load_yaml(front_text, Source(str(path), 2))
+    old_notes = front.get("notes")
+    if isinstance(old_notes, list):
+        new["notes"] = _carry_note_updates(old_notes, new["notes"])
+    merged = merge(front, new, ISSUE_DEFAULTS)
+    return join_front_matter(merged, record.issue.description, front_text)
+
+
+def _carry_note_updates(old: list[Any], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Notes keep the ``updated_at`` of their file entry: the record has no such field."""
+    edited = {
+        n.get("id"): to_plain(n["updated_at"])
+        for n in old
+        if isinstance(n, Mapping) and "updated_at" in n
+    }
+    return [
+        _insert_after(note, "created_at", "updated_at", edited[note["id"]])
+        if note["id"] in edited
+        else note
+        for note in new
+    ]
+
+
+def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for k, v in data.items():
+        result[k] = v
+        if k == after:
+            result[key] = value
+    result.setdefault(key, value)
+    return result

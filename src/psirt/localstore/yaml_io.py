@@ -1,0 +1,132 @@
+"""YAML text in and out: one configured ruamel instance per thread, strict loading with the
+file line of every problem, and dumping in the indentation the file was written in.
+
+Dates stay the ISO strings the team wrote (no implicit timestamps), ``null`` is written as
+``null``, and a document read round-trip keeps its comments, key order and quoting.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.resolver import VersionedResolver
+
+from psirt.core.errors import WorkspaceError
+
+
+class _IsoStringResolver(VersionedResolver):
+    """YAML 1.2 without implicit timestamps: dates stay the ISO strings the team wrote, and an ISO
+    string is written back unquoted."""
+
+    def add_version_implicit_resolver(
+        self, version: Any, tag: Any, regexp: Any, first: Any
+    ) -> None:
+        if tag == "tag:yaml.org,2002:timestamp":
+            return
+        super().add_version_implicit_resolver(version, tag, regexp, first)
+
+
+def _represent_none(representer: Any, _data: None) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+_local = threading.local()
+
+
+def _yaml(fast: bool = False) -> YAML:
+    """One configured instance per thread and kind (ruamel's instances are not thread safe):
+    round-trip for writes and error lines, the faster safe loader for plain reads."""
+    name = "fast" if fast else "rt"
+    instance: YAML | None = getattr(_local, name, None)
+    if instance is None:
+        instance = YAML(typ="safe", pure=True) if fast else YAML(typ="rt")
+        instance.Resolver = _IsoStringResolver
+        if not fast:
+            instance.preserve_quotes = True
+            instance.indent(mapping=2, sequence=4, offset=2)
+            instance.width = 4096
+            instance.representer.add_representer(type(None), _represent_none)
+        setattr(_local, name, instance)
+    return instance
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a YAML document sits: the file, and the file line of the document's first line."""
+
+    path: str
+    first_line: int = 1
+
+    def error(self, message: str, line0: int | None = None) -> WorkspaceError:
+        line = None if line0 is None else line0 + self.first_line
+        return WorkspaceError(message, path=self.path, line=line)
+
+
+def load_yaml(text: str, source: Source) -> CommentedMap:
+    """A round-trip document (comments, styles and line numbers kept)."""
+    data = load_mapping(text, source, fast=False)
+    assert isinstance(data, CommentedMap)
+    return data
+
+
+def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
+    """The document's top mapping: round-trip, or with the faster safe loader when ``fast``
+    (which keeps no line numbers of keys)."""
+    try:
+        data = _yaml(fast).load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "cannot parse"
+        raise source.error(f"malformed YAML: {problem}", mark.line if mark else None) from exc
+    except YAMLError as exc:
+        raise source.error(f"malformed YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise source.error("expected a YAML mapping of keys (key: value)", 0)
+    return data
+
+
+DEFAULT_INDENT = (2, 4, 2)  # mapping, sequence, offset of the dash: "key:\n  - item"
+
+
+def dump_yaml(data: CommentedMap, style_of: str | None = None) -> str:
+    """``data`` as YAML, indented like ``style_of`` (the document it was read from) when given,
+    so a write does not re-indent the lists of a team that writes ``- item`` at column 0."""
+    mapping, sequence, offset = DEFAULT_INDENT if style_of is None else guess_indent(style_of)
+    yaml = _yaml()
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    out = io.StringIO()
+    try:
+        yaml.dump(data, out)
+    finally:
+        yaml.indent(mapping=DEFAULT_INDENT[0], sequence=DEFAULT_INDENT[1], offset=DEFAULT_INDENT[2])
+    return out.getvalue()
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) from the first block mapping and block list nested under a
+    ``key:`` line; the defaults where the text has none."""
+    mapping: int | None = None
+    offset: int | None = None
+    parent: tuple[int, str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if parent is not None and parent[1].endswith(":") and indent >= parent[0]:
+            if stripped == "-" or stripped.startswith("- "):
+                offset = indent - parent[0] if offset is None else offset
+            elif indent > parent[0] and mapping is None:
+                mapping = indent - parent[0]
+        if mapping is not None and offset is not None:
+            break
+        parent = (indent, stripped.split(" #", 1)[0].rstrip())
+    mapping = DEFAULT_INDENT[0] if mapping is None else mapping
+    offset = DEFAULT_INDENT[2] if offset is None else offset
+    return mapping, offset + 2, offset

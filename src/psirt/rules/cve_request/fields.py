@@ -1,0 +1,82 @@
+"""CVE request rules on the YAML block as a whole: it parses, every field is filled, and no
+template placeholder is left."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from psirt.compute.placeholders import find_placeholders
+from psirt.core.finding import Finding
+from psirt.rules.cve_request.subject import KIND, CveSubject, is_empty, per_request
+from psirt.rules.registry import RULES
+
+YAML = RULES.declare(
+    "CVE001",
+    "error",
+    KIND,
+    "The description holds one ```yaml block that parses, with 'vulnerability:' at the top.",
+    "Restore the CVE YAML block from the template and fill it in.",
+)
+MISSING_FIELD = RULES.declare(
+    "CVE002",
+    "error",
+    KIND,
+    "Every field of the CVE YAML is present and not empty.",
+    "Fill the field in the CVE YAML (see the template in the handbook).",
+)
+TODO = RULES.declare(
+    "CVE003",
+    "error",
+    KIND,
+    "No 'TODO' or template placeholder is left in the CVE YAML.",
+    "Replace the placeholder with the real value.",
+)
+
+
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "description",
+    "cwe",
+    "product.gitlab_path",
+    "product.vendor",
+    "product.name",
+    "product.cpes",
+    "product.affected_versions",
+    "impact",
+    "credit",
+    "references",
+)
+
+
+def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _leaves(child, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _leaves(child, f"{path}[{index}]")
+    elif value is not None:
+        yield path, str(value)
+
+
+@RULES.check(KIND)
+@per_request
+def check_yaml(cve: CveSubject) -> Iterator[Finding]:
+    if cve.document is None:
+        yield cve.finding(YAML, "yaml", f"yaml: {cve.request.yaml_error or 'not readable'}")
+        return
+    document = cve.document
+    for path in REQUIRED_FIELDS:
+        if is_empty(document.get(path)):
+            state = "missing" if not document.has(path) else "empty"
+            yield cve.finding(MISSING_FIELD, path, f"{path}: {state}")
+    placeholders: dict[str, list[str]] = {}
+    for path, text in _leaves(document.to_plain()):
+        for token in find_placeholders(text):
+            found = placeholders.setdefault(re.sub(r"\[\d+\]$", "", path), [])
+            if token not in found:
+                found.append(token)
+    for path, found in placeholders.items():
+        shown = ", ".join(repr(text) for text in found)
+        yield cve.finding(TODO, path, f"{path}: template placeholder {shown} left")

@@ -1,0 +1,55 @@
+"""CVE request rules on ``references``: the canonical issue and the HackerOne report are there."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from psirt.core.finding import Finding
+from psirt.core.records import IssueRef
+from psirt.parsing.cve_yaml import CveDocument
+from psirt.rules.cve_request.subject import KIND, CveSubject, per_request
+from psirt.rules.registry import RULES
+
+REF_CANONICAL = RULES.declare(
+    "CVE015",
+    "error",
+    KIND,
+    "references hold the canonical issue.",
+    "Add the canonical issue's URL to references.",
+)
+REF_REPORT = RULES.declare(
+    "CVE016",
+    "error",
+    KIND,
+    "references hold the HackerOne report, when there is one.",
+    "Add https://hackerone.com/reports/<id> to references.",
+)
+
+
+def _references(document: CveDocument) -> list[str]:
+    return [r.strip() for r in document.list_of("references")]
+
+
+@RULES.check(KIND)
+@per_request
+def check_references(cve: CveSubject) -> Iterator[Finding]:
+    document = cve.document
+    if document is None:
+        return
+    references = _references(document)
+    canonical = cve.item.canonical.ref if cve.item.canonical else cve.item.links.canonical
+    if canonical is not None and not any(IssueRef.parse(r) == canonical for r in references):
+        yield cve.finding(
+            REF_CANONICAL, "references", f"references: the canonical issue {canonical} is missing"
+        )
+    report_id = cve.item.report_id
+    if report_id and not any(
+        re.search(rf"hackerone\.com/reports/{re.escape(report_id)}\b", r) for r in references
+    ):
+        yield cve.finding(
+            REF_REPORT,
+            "references",
+            f"references: the HackerOne report {report_id} is missing",
+            hint=f"Add {cve.snapshot.config.bounty.report_url.format(id=report_id)} to references.",
+        )

@@ -1,0 +1,43 @@
+"""The workspace: found upward or named, paths that cannot leave it, a malformed psirt.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from psirt.core.errors import WorkspaceError
+from psirt.core.workspace import check_project_path, find_workspace, safe_join
+
+
+def test_workspace_is_found_upward_or_named(tmp_path: Path) -> None:
+    (tmp_path / "psirt.toml").write_text("")
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert find_workspace(start=nested).root == tmp_path.resolve()
+    assert find_workspace(explicit=tmp_path).root == tmp_path.resolve()
+    with pytest.raises(WorkspaceError, match=r"no psirt\.toml"):
+        find_workspace(explicit=nested)
+
+
+def test_paths_cannot_leave_the_workspace(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError):
+        check_project_path("../etc")
+    with pytest.raises(WorkspaceError):
+        check_project_path("group/../../x")
+    with pytest.raises(WorkspaceError):
+        safe_join(tmp_path, "..", "x")
+    (tmp_path / "link").symlink_to("/")
+    with pytest.raises(WorkspaceError):
+        safe_join(tmp_path, "link", "etc")
+    assert safe_join(tmp_path, "projects", "a") == tmp_path / "projects" / "a"
+
+
+def test_malformed_config_names_the_file_and_key(tmp_path: Path) -> None:
+    (tmp_path / "psirt.toml").write_text("[tracker]\nkind = 'jira'\n")
+    from psirt.core.workspace import Workspace
+
+    with pytest.raises(WorkspaceError) as caught:
+        _ = Workspace(tmp_path).config
+    assert str(tmp_path / "psirt.toml") in str(caught.value)
+    assert "tracker.kind" in str(caught.value)
