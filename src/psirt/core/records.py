@@ -200,6 +200,13 @@ class Report:
     activities: tuple[Activity, ...] = ()
     bounties: tuple[Bounty, ...] = ()
     url: str = ""
+    # Hackers who found it with the reporter (HackerOne's collaborators): credited alike.
+    collaborators: tuple[str, ...] = ()
+
+    @property
+    def finders(self) -> tuple[str, ...]:
+        """Everyone the report credits: the reporter first, then the collaborators."""
+        return tuple(dict.fromkeys(n for n in (self.reporter, *self.collaborators) if n))
 
     @property
     def has_bounty(self) -> bool:
