@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from psirt.bounty.interface import BountyPlatform
 from psirt.core.config import Config
-from psirt.core.errors import InputError, NotFoundError
+from psirt.core.errors import InputError, NotFoundError, NotVisibleError
 from psirt.core.records import Issue, IssueLink, IssueRef, Note, Report
 from psirt.core.versions import versions_in
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
@@ -213,6 +213,8 @@ def _get_all(
         for ref in refs:
             try:
                 found.append(tracker.get_issue(ref))
+            except NotVisibleError as exc:  # a permission problem, not an absence
+                problems.append(f"{ref} ({why}) {exc.reason}")
             except NotFoundError:
                 problems.append(f"{ref} ({why}) does not exist")
         return found
