@@ -200,9 +200,9 @@ class GitLabTracker:
     ) -> InputError | RemoteError:
         """A client failure as a PsirtError naming what, which object and the HTTP status; a
         404 or 403 in ``project`` says whether the token's user is allowed (``right``)."""
-        role = None
-        if project and status_of(exc) in (403, 404):
-            role = self._role_or_none(project)
+        role, status = None, status_of(exc)
+        if project and status in (403, 404):  # a refusal asks afresh: roles change
+            role = self._role_or_none(project, fresh=status == 403)
         failure = Failure(what, where, self.url, project, right, role)
         return convert(exc, failure, self._clean)
 
@@ -239,11 +239,11 @@ class GitLabTracker:
         """The token's username (one request, then cached): who our own notes are by."""
         return str(self._whoami().get("username") or "")
 
-    def role_in(self, project: str) -> access.Role:
+    def role_in(self, project: str, *, fresh: bool = False) -> access.Role:
         """The token's user in ``project`` (one request per project, then cached)."""
         me = self._whoami()
         with self._user_lock:
-            if project in self._roles:
+            if project in self._roles and not fresh:
                 return self._roles[project]
         level: int | None = None
         try:
@@ -258,10 +258,10 @@ class GitLabTracker:
             self._roles[project] = role
         return role
 
-    def _role_or_none(self, project: str) -> access.Role | None:
+    def _role_or_none(self, project: str, *, fresh: bool = False) -> access.Role | None:
         """The role when it can be read (an error message must not fail for want of it)."""
         try:
-            return self.role_in(project)
+            return self.role_in(project, fresh=fresh)
         except (PsirtError, gitlab.GitlabError, requests.RequestException, KeyError, ValueError):
             return None
 
