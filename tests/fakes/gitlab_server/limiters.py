@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
 
@@ -34,10 +35,11 @@ THROTTLED = "This endpoint has been requested too many times. Try again later."
 
 class ManualClock:
     """A clock for both ends of a test: the fake's limiters read ``time()``, the client's waits
-    call ``sleep()``, which moves the time on instead of sleeping."""
+    call ``sleep()``, which moves the time on instead of sleeping. It starts at the real time
+    (records the fake creates must sort after the ones seeded from the demo)."""
 
-    def __init__(self, start: float = 1_770_000_000.0) -> None:
-        self._now = start
+    def __init__(self, start: float | None = None) -> None:
+        self._now = time.time() if start is None else start
         self._lock = threading.Lock()
         self.sleeps: list[float] = []
 

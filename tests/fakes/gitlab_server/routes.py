@@ -274,9 +274,7 @@ class Routes(Permissions, Limiters, Shapes):
         notes = sorted(
             self._notes.get(key, []), key=lambda n: (n[order_by], n["id"]), reverse=sort == "desc"
         )
-        return [
-            self.note_json(key, n) for n in notes if self.can_read_note(project, n, req.user)
-        ]
+        return [self.note_json(key, n) for n in notes if self.can_read_note(project, n, req.user)]
 
     def find_note(self, project: Project, key: Key, note_id: int, user: str) -> dict[str, Any]:
         for note in self._notes.get(key, []):
