@@ -25,6 +25,7 @@ from psirt.demo.build import build_demo
 from psirt.model.release import ReleaseSnapshot
 from psirt.session import Session, open_session
 from psirt.trackers.gitlab import GitLabTracker
+from psirt.trackers.gitlab_access import configured_projects
 from tests.fakes.gitlab_server import FakeGitLab, ManualClock, seed_from_tracker
 
 TRACKERS = ("local", "gitlab")
@@ -56,8 +57,7 @@ class Side:
 
 def release_projects(config: Config) -> list[str]:
     """The projects a release's issues and merge requests live in, as the config names them."""
-    p = config.projects
-    return list(dict.fromkeys([p.security, p.canonical, p.cve_requests, p.tracking, p.tasks]))
+    return configured_projects(config)
 
 
 @contextmanager

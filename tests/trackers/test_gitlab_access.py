@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from psirt.core.config import Config
 from psirt.core.errors import (
     ExitCode,
     InputError,
@@ -18,6 +19,7 @@ from psirt.core.errors import (
 from psirt.core.records import Issue, IssueRef, IssueUpdate, Note
 from psirt.core.remote import RetryPolicy
 from psirt.trackers.gitlab import GitLabTracker
+from psirt.trackers.gitlab_access import configured_projects
 from tests.fakes.gitlab_server import FakeGitLab, ManualClock
 
 SEC = "gitlab-org/security/gitlab"
@@ -136,6 +138,7 @@ def test_token_access_reports_user_scopes_and_roles(fake: FakeGitLab, bob: GitLa
     fake.set_admin("bob")
     with GitLabTracker(fake.url, BOB) as fresh:
         assert fresh.token_access([CVES]).problems() == []
+    assert configured_projects(Config()) == [SEC, "gitlab-org/gitlab", CVES]
 
 
 def test_a_429_without_retry_after_waits_until_the_reset(

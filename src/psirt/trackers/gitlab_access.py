@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from psirt.core.config import Config
+
 ROLE_NAMES: dict[int, str] = {
     0: "No access",
     5: "Minimal Access",
@@ -37,6 +39,12 @@ RIGHTS: dict[str, str] = {
     "create_issue": "the Guest role or higher (any signed-in user in a public project)",
     "admin_issue_link": "the Planner, Reporter or a higher role in both projects",
 }
+
+
+def configured_projects(config: Config) -> list[str]:
+    """The tracker projects a release reads and writes, each once (for ``token_access``)."""
+    p = config.projects
+    return list(dict.fromkeys([p.security, p.canonical, p.cve_requests, p.tracking, p.tasks]))
 
 
 def role_name(level: int | None) -> str:
