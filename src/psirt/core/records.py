@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from psirt.core.labels import check_label_write
+
 IssueState = Literal["opened", "closed"]
 MergeRequestState = Literal["opened", "merged", "closed", "locked"]
 LinkType = Literal["relates_to", "blocks", "is_blocked_by"]
@@ -150,6 +152,10 @@ class IssueUpdate:
     add_labels: tuple[str, ...] = ()
     remove_labels: tuple[str, ...] = ()
     state_event: Literal["close", "reopen"] | None = None
+
+    def __post_init__(self) -> None:
+        # GitLab keeps one label per scope: a write naming two would not do what it says.
+        check_label_write(self.add_labels, self.remove_labels, where="labels")
 
 
 # HackerOne's report states; a change to one of them is recorded as ``activity-bug-<state>``.

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
+from psirt.core.errors import InputError
 from psirt.core.records import (
     AwardEmoji,
     Issue,
@@ -32,6 +33,11 @@ from psirt.core.records import (
 # but a token is always 32 hex digits, which no marker name is.
 _RETRY_TOKEN = re.compile(r"\n\n<!-- psirt:[0-9a-f]{32} -->\s*\Z")
 
+# The longest texts GitLab stores: an issue description 1,048,576 characters (doc/api/issues.md),
+# a note body 1,000,000 (doc/api/notes.md). Longer is refused with a 400; psirt says so first.
+DESCRIPTION_LIMIT = 1_048_576
+NOTE_LIMIT = 1_000_000
+
 _ISSUE_STATES: dict[str, IssueState] = {"opened": "opened", "closed": "closed"}
 _MR_STATES: dict[str, MergeRequestState] = {
     "opened": "opened",
@@ -44,6 +50,14 @@ _LINK_TYPES: dict[str, LinkType] = {
     "blocks": "blocks",
     "is_blocked_by": "is_blocked_by",
 }
+
+
+def check_length(what: str, text: str, limit: int, *, where: str) -> None:
+    if len(text) > limit:
+        raise InputError(
+            f"the {what} is {len(text):,} characters; GitLab stores at most {limit:,}",
+            where=where,
+        )
 
 
 def retry_token_comment(token: str) -> str:
