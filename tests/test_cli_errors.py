@@ -371,3 +371,39 @@ def test_typer_exit_codes_pass_through() -> None:
         raise typer.Exit(int(ExitCode.FINDINGS))
 
     assert run_app(probe, []) == ExitCode.FINDINGS
+
+
+def test_a_read_only_token_validates_and_a_live_comment_exits_3(
+    demo_root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Reporter with a read_api token: the findings print, the first comment is refused,
+    and the one error line names the missing scope (never the token)."""
+    from psirt.core.workspace import Workspace
+    from psirt.session import open_session
+    from psirt.trackers.gitlab_access import configured_projects
+    from tests.fakes.gitlab_server import seed_from_tracker
+
+    local = open_session(Workspace(demo_root), env={})
+    with FakeGitLab(role="reporter", scopes=("read_api",)) as fake:
+        seed_from_tracker(fake, local.tracker, configured_projects(local.config))
+        config = demo_root / "psirt.toml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(
+            text.replace(
+                'kind = "local"\nurl = "https://gitlab.com"', f'kind = "gitlab"\nurl = "{fake.url}"'
+            ),
+            encoding="utf-8",
+        )
+        for name in ("GITLAB_URL", "GITLAB_HOST"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("GITLAB_TOKEN", str(fake.token))
+        code = run_app(app, ["-w", str(demo_root), "validate", "--comment", "--live"])
+        posts = [path for method, path, _ in fake.writes if method == "POST"]
+    captured = capsys.readouterr()
+    assert code == ExitCode.REMOTE, captured.err
+    assert "errors" in captured.out  # validate's report came first
+    errors = [line for line in captured.err.splitlines() if line.startswith("psirt: error: ")]
+    assert len(errors) == 1
+    assert "insufficient_scope: the token lacks the api scope" in errors[0]
+    assert str(fake.token) not in captured.err + captured.out
+    assert len(posts) == 1  # refused once, not retried

@@ -12,6 +12,7 @@ from psirt.core.remote import (
     RetryPolicy,
     Transient,
     UncertainWrite,
+    parse_rate_limit_reset,
     parse_retry_after,
     retrying,
     write_once,
@@ -128,3 +129,22 @@ def test_other_errors_are_not_retried() -> None:
     with pytest.raises(KeyError):
         _retry(_failing(KeyError("final")), sleeps)
     assert sleeps == []
+
+
+def test_a_429_without_retry_after_waits_for_the_reset_else_the_window() -> None:
+    """GitLab's application rate limiters name no ``Retry-After``; some answers carry
+    ``RateLimit-Reset`` (Unix time); without either, the documented one-minute window."""
+    policy = RetryPolicy(base_delay=0.5, max_delay=3.0, rate_limit_window=60.0)
+    now = 1_770_000_000.0
+    assert policy.rate_limit_wait("7", 0, reset=str(int(now) + 40), now=now) == 7.0
+    assert policy.rate_limit_wait(None, 0, reset=str(int(now) + 40), now=now) == 40.0
+    assert policy.rate_limit_wait(None, 0, reset=str(int(now) - 5), now=now) == 60.0  # stale
+    assert policy.rate_limit_wait(None, 3, reset=None, now=now) == 60.0
+    assert RetryPolicy(base_delay=0.5).rate_limit_wait(None, 1, reset=None) == 1.0  # no window
+
+
+def test_rate_limit_reset_is_a_unix_time_or_seconds() -> None:
+    assert parse_rate_limit_reset("1770000030", now=1_770_000_000.0) == 30.0
+    assert parse_rate_limit_reset("12") == 12.0
+    assert parse_rate_limit_reset("soon") is None
+    assert parse_rate_limit_reset(None) is None

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from psirt.bounty.interface import BountyPlatform
 from psirt.core.config import Config
-from psirt.core.errors import InputError, NotFoundError
+from psirt.core.errors import InputError, NotFoundError, NotVisibleError
 from psirt.core.records import Issue, IssueLink, IssueRef, Note, Report
 from psirt.core.versions import versions_in
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
@@ -138,7 +138,8 @@ def _load(
         cve_refs[index] = cve_refs[index] or _first_linked(links, projects.cve_requests)
         canonical_refs[index] = canonical_refs[index] or _first_linked(links, projects.canonical)
     fetched = {i.ref: i for i in batch_f.result()}
-    extra = sorted({r for r in (*cve_refs, *canonical_refs) if r and r not in fetched})
+    asked = set(from_tables)  # a ref that failed there is reported once, not asked again
+    extra = sorted({r for r in (*cve_refs, *canonical_refs) if r and r not in fetched} - asked)
     fetched.update({i.ref: i for i in _get_all(tracker, extra, problems, "linked to a fix")})
 
     # Only the Links table names the report: close comments on it and resolves it, so it is
@@ -213,6 +214,8 @@ def _get_all(
         for ref in refs:
             try:
                 found.append(tracker.get_issue(ref))
+            except NotVisibleError as exc:  # a permission problem, not an absence
+                problems.append(f"{ref} ({why}) {exc.reason}")
             except NotFoundError:
                 problems.append(f"{ref} ({why}) does not exist")
         return found

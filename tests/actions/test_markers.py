@@ -13,7 +13,7 @@ from psirt.actions.journal import Journal
 from psirt.actions.plan import ExecutionContext, Plan
 from psirt.actions.tracker_actions import CloseIssue, UpsertNote, marker_comment
 from psirt.bounty.local import LocalBounty
-from psirt.core.errors import RefusedError
+from psirt.core.errors import InputError, RefusedError
 from psirt.core.records import Issue, IssueRef, Note, Report
 from psirt.trackers.local import LocalTracker
 
@@ -115,3 +115,26 @@ def test_a_torn_journal_line_does_not_swallow_the_next_entry(tmp_path: Path) -> 
     lines = journal.path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3 and lines[1].endswith('"act')
     assert '"action": "close"' in lines[2] and lines[2].startswith("{")
+
+
+def test_a_quoted_quick_action_is_posted_escaped_and_a_rerun_skips(
+    context: ExecutionContext,
+) -> None:
+    """User text that starts a line with ``/`` would run on GitLab: psirt posts ``\\/``."""
+    body = 'The reporter wrote:\n\n/label ~"severity::1"\n/close\n\n```\n/close\n```'
+    note = UpsertNote(ISSUE, "m", body, "why")
+    assert outcomes(context, note) == ["applied"]
+    (posted,) = [n.body for n in context.tracker.notes(ISSUE)]
+    assert '\n\\/label ~"severity::1"\n\\/close\n' in posted
+    assert "```\n/close\n```" in posted  # nothing runs in a code block: left as written
+    assert outcomes(context, note) == ["skipped"]
+    assert note.diff() is not None and "+ \\/close" in note.diff()  # type: ignore[operator]
+
+
+def test_label_writes_name_one_label_per_scope() -> None:
+    from psirt.actions.tracker_actions import AddLabels, EditDescription
+
+    with pytest.raises(InputError, match="two labels of one scope"):
+        AddLabels(ISSUE, ("severity::1", "severity::2"), "why")
+    with pytest.raises(InputError, match="two labels of one scope"):
+        EditDescription(ISSUE, "a", "b", "why", add_labels=("p::1", "p::2"))

@@ -15,6 +15,8 @@ from psirt.parsing.tasklist import parse_tasks
 RELEASE = ("18.10.1", "18.9.3", "18.8.7")
 CANONICAL = IssueRef("gitlab-org/gitlab", 51001)
 CANONICAL_URL = "https://gitlab.com/gitlab-org/gitlab/-/issues/51001"
+# The same issue as update-cves cites it by default ([cve] reference_style = "work_item").
+WORK_ITEM_URL = "https://gitlab.com/gitlab-org/gitlab/-/work_items/51001"
 CVE_REF = IssueRef("gitlab-org/cves", 3101)
 
 DESCRIPTION = (

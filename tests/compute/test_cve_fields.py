@@ -20,6 +20,7 @@ from tests.compute.builders import (
     DESCRIPTION,
     H1_CREDIT,
     TEMPLATE_YAML,
+    WORK_ITEM_URL,
     release,
     security_issue,
 )
@@ -101,7 +102,7 @@ def test_template_is_filled_and_keeps_its_comments() -> None:
     # the template's placeholder reference stays (never removed); the real ones are appended
     assert document.list_of("references") == [
         "https://gitlab.com/",
-        CANONICAL_URL,
+        WORK_ITEM_URL,
         "https://hackerone.com/reports/3100001",
     ]
     for comment in (
@@ -239,7 +240,7 @@ def test_credit_from_the_thanks_row_for_an_internal_find() -> None:
     assert doc(update).text_of("credit") == (
         "This vulnerability has been discovered internally by GitLab team member dana-dev"
     )
-    assert doc(update).list_of("references") == ["https://gitlab.com/", CANONICAL_URL]
+    assert doc(update).list_of("references") == ["https://gitlab.com/", WORK_ITEM_URL]
 
 
 def test_credit_from_the_thanks_row_when_the_report_is_not_loaded() -> None:
@@ -283,7 +284,7 @@ def test_references_appended_never_removed_or_duplicated() -> None:
 def test_canonical_url_built_from_the_links_table_when_not_loaded() -> None:
     item = security_issue(canonical=False)
     assert references_field(item, CONFIG) == [
-        CANONICAL_URL,
+        WORK_ITEM_URL,
         "https://hackerone.com/reports/3100001",
     ]
 

@@ -9,6 +9,7 @@ from psirt.compute.description import (
     find_version_phrase,
     render_ranges,
     replace_version_phrase,
+    with_connective,
 )
 from psirt.core.versions import Version
 from psirt.knowledge.policy import affected_ranges
@@ -56,28 +57,44 @@ def test_placeholders_and_stale_versions_are_replaced_and_nothing_else(stale: st
     assert replace_version_phrase(HEAD + stale + TAIL, RANGES) == HEAD + PHRASE + TAIL
 
 
-def test_older_wording_keeps_its_style() -> None:
+def test_older_wording_becomes_the_house_phrase() -> None:
     old = (
         "An issue has been discovered in GitLab CE/EE affecting all versions starting from 15.11 "
         "before 16.4.4, all versions starting from 16.5 before 16.5.4, all versions starting from "
         "16.6 before 16.6.2. It was possible for an attacker to cause a denial of service."
     )
     assert replace_version_phrase(old, RANGES) == (
-        "An issue has been discovered in GitLab CE/EE affecting all versions starting from 16.10 "
-        "before 18.8.7, all versions starting from 18.9 before 18.9.3, all versions starting from "
-        "18.10 before 18.10.1. It was possible for an attacker to cause a denial of service."
+        "An issue has been discovered in GitLab CE/EE affecting all versions from 16.10 before "
+        "18.8.7, 18.9 before 18.9.3, and 18.10 before 18.10.1. It was possible for an attacker "
+        "to cause a denial of service."
     )
 
 
-def test_template_wording_keeps_prior_to() -> None:
+def test_template_wording_prior_to_becomes_the_house_connective() -> None:
     text = (
         "[VULNTYPE] in [COMPONENT] affecting all versions from 1X.X prior to 16.X.X, 16.Y prior "
         "to 16.Y.Y, and 16.Z prior to 16.Z.Z allows [ATTACKER] to [IMPACT] via [VECTOR]"
     )
     assert replace_version_phrase(text, RANGES) == (
+        "[VULNTYPE] in [COMPONENT] affecting all versions from 16.10 before 18.8.7, 18.9 before "
+        "18.9.3, and 18.10 before 18.10.1 allows [ATTACKER] to [IMPACT] via [VECTOR]"
+    )
+    assert replace_version_phrase(text, RANGES, "prior to") == (
         "[VULNTYPE] in [COMPONENT] affecting all versions from 16.10 prior to 18.8.7, 18.9 prior "
         "to 18.9.3, and 18.10 prior to 18.10.1 allows [ATTACKER] to [IMPACT] via [VECTOR]"
     )
+
+
+def test_with_connective_changes_the_phrase_only() -> None:
+    text = (
+        "GitLab has remediated an issue in GitLab CE/EE affecting all versions from 16.10 prior "
+        "to 18.8.7 and 18.9 prior to 18.9.3 that could have allowed a user prior to login to X."
+    )
+    assert with_connective(text) == (
+        "GitLab has remediated an issue in GitLab CE/EE affecting all versions from 16.10 before "
+        "18.8.7 and 18.9 before 18.9.3 that could have allowed a user prior to login to X."
+    )
+    assert with_connective("No phrase here.") == "No phrase here."
 
 
 def test_one_and_two_ranges() -> None:

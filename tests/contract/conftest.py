@@ -24,7 +24,8 @@ from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot
 from psirt.session import Session, open_session
 from psirt.trackers.gitlab import GitLabTracker
-from tests.fakes.gitlab_server import FakeGitLab, seed_from_tracker
+from psirt.trackers.gitlab_access import configured_projects
+from tests.fakes.gitlab_server import FakeGitLab, ManualClock, seed_from_tracker
 
 TRACKERS = ("local", "gitlab")
 
@@ -55,13 +56,24 @@ class Side:
 
 def release_projects(config: Config) -> list[str]:
     """The projects a release's issues and merge requests live in, as the config names them."""
-    p = config.projects
-    return list(dict.fromkeys([p.security, p.canonical, p.cve_requests, p.tracking, p.tasks]))
+    return configured_projects(config)
 
 
 @contextmanager
-def open_side(kind: str, template: Path, folder: Path) -> Iterator[Side]:
-    """A side over a copy of ``template`` in ``folder``; the fake (if any) stops on exit."""
+def open_side(
+    kind: str,
+    template: Path,
+    folder: Path,
+    *,
+    role: str = "maintainer",
+    scopes: tuple[str, ...] = ("api",),
+    clock: ManualClock | None = None,
+) -> Iterator[Side]:
+    """A side over a copy of ``template`` in ``folder``; the fake (if any) stops on exit.
+
+    On GitLab, the token's user has ``role`` in every project and the token ``scopes``;
+    ``clock`` is the time of the fake's rate limiters and of the tracker's waits (so a test
+    waits out a 429 without sleeping)."""
     root = folder / "ws"
     shutil.copytree(template, root)
     session = open_session(Workspace(root), env={})
@@ -70,7 +82,9 @@ def open_side(kind: str, template: Path, folder: Path) -> Iterator[Side]:
         return
     if kind != "gitlab":
         raise ValueError(f"unknown tracker kind {kind!r}")
-    with FakeGitLab() as fake:
+    timing = {} if clock is None else {"sleep": clock.sleep, "clock": clock.time}
+    fake_clock = None if clock is None else clock.time
+    with FakeGitLab(role=role, scopes=scopes, clock=fake_clock) as fake:
         seed_from_tracker(fake, session.tracker, release_projects(session.config))
         tracker = GitLabTracker(
             fake.url,
@@ -78,6 +92,7 @@ def open_side(kind: str, template: Path, folder: Path) -> Iterator[Side]:
             max_in_flight=session.config.tracker.max_in_flight,
             # every note's emoji, as the local tracker returns them, not only the council's
             note_emoji=lambda note: not note.system,
+            **timing,  # type: ignore[arg-type]
         )
         with tracker:
             yield Side(kind, Session(session.workspace, tracker, session.bounty), fake)

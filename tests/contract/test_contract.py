@@ -235,8 +235,12 @@ def test_a_note_reads_back_as_written(side: Side) -> None:
 
 
 def _issue_view(issue: Issue | None) -> Any:
-    """Everything a rule may read; ``updated_at`` is the server's clock, not the release's."""
-    return None if issue is None else plain(dataclasses.replace(issue, updated_at=None))
+    """Everything a rule may read; ``updated_at`` is the server's clock, not the release's.
+    Labels as a set: GitLab lists them sorted by title, the workspace as written; no reader
+    depends on their order."""
+    if issue is None:
+        return None
+    return plain(dataclasses.replace(issue, updated_at=None, labels=tuple(sorted(issue.labels))))
 
 
 def _note_view(note: Note) -> Any:
@@ -244,7 +248,7 @@ def _note_view(note: Note) -> Any:
 
 
 def _mr_view(mr: MergeRequest, *, related: bool = True) -> Any:
-    view = plain(mr)
+    view = plain(dataclasses.replace(mr, labels=tuple(sorted(mr.labels))))
     if not related:
         del view["related_issues"]
     return view

@@ -80,7 +80,9 @@ def test_first_affected_in_the_newest_minor_gives_one_range() -> None:
     ranges = affected_ranges(v("18.10"), RELEASE)
     assert [str(r) for r in ranges] == [">=18.10, <18.10.1"]
     assert version_phrase(ranges) == "from 18.10 before 18.10.1"
-    assert solution_text(fixed_versions(ranges)) == "Upgrade to version 18.10.1 or above."
+    assert (
+        solution_text(fixed_versions(ranges)) == "Upgrade to versions 18.10.1 or above."
+    )  # GitLab: plural
 
 
 def test_first_affected_in_a_newer_minor_drops_older_lines() -> None:
@@ -240,7 +242,9 @@ def test_ranges_cover_exactly_the_affected_versions(
 def test_fix_in_the_newest_line_only_covers_every_line_with_one_range() -> None:
     ranges = affected_ranges(v("16.10"), RELEASE, fixed_lines=vs("18.10"))
     assert [str(r) for r in ranges] == [">=16.10, <18.10.1"]
-    assert solution_text(fixed_versions(ranges)) == "Upgrade to version 18.10.1 or above."
+    assert (
+        solution_text(fixed_versions(ranges)) == "Upgrade to versions 18.10.1 or above."
+    )  # GitLab: plural
 
 
 def test_fix_in_two_lines_folds_the_unfixed_oldest_line_into_the_next() -> None:

@@ -76,6 +76,15 @@ def test_record_fields_as_gitlab_publishes_them(session: Session) -> None:
     assert cna["metrics"][0]["cvssV3_1"]["vectorString"].startswith("CVSS:3.1/")
     assert cna["solutions"][0]["value"] == "Upgrade to versions 18.8.7, 18.9.3, 18.10.1 or above."
     assert cna["credits"][0]["type"] == "finder"
-    names = [r.get("name") for r in cna["references"]]
-    assert "HackerOne Bug Bounty Report #3100001" in names
-    assert "GitLab Issue #51001" in names
+    assert record["dataVersion"] == "5.2"
+    assert cna["references"] == [
+        {"url": "https://gitlab.com/gitlab-org/gitlab/-/work_items/51001"},
+        {
+            "url": "https://hackerone.com/reports/3100001",
+            "name": "HackerOne Bug Bounty Report #3100001",
+            "tags": ["technical-description", "exploit", "permissions-required"],
+        },
+        {
+            "url": "https://about.gitlab.com/releases/2026/03/25/patch-release-gitlab-18-10-1-released/"
+        },
+    ]

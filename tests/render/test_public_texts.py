@@ -4,8 +4,8 @@ one overridden by a workspace template of the same name.
 close writes the canonical issue's note, the internal bounty reminder, the reporter's HackerOne
 comment and the resolve message; ``validate --comment`` writes its request to a fix's
 assignees, and a note when everything asked is resolved; disclose notes why a canonical issue
-is public now. ``PSIRT_UPDATE_GOLDEN=1`` rewrites the
-golden files instead of comparing (then review the diff).
+is public now. ``PSIRT_UPDATE_GOLDEN=1`` rewrites the golden files instead of comparing (then
+review the diff).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from psirt.actions.tracker_actions import UpsertNote
 from psirt.core.records import IssueRef
 from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot
+from psirt.render.notes import Shipped, reporter_comment
 from psirt.session import open_session
 from psirt.workflows.close import BlogAnswer, CloseOptions, run_close
 from psirt.workflows.disclose import DisclosePlan, build_disclose_plan
@@ -125,3 +126,32 @@ def test_a_workspace_template_overrides_each_text(demo_root: Path) -> None:
         path.write_text(f"Our own {name} for {{{{ product }}}}.\n", encoding="utf-8")
     overridden = texts(demo_root)
     assert overridden == {name: f"Our own {name} for GitLab." for name in TEMPLATES}
+
+
+@pytest.mark.parametrize(
+    ("finders", "greeting"),
+    [
+        ((), "Hi @kaizen-sec,"),
+        (("kaizen-sec",), "Hi @kaizen-sec,"),
+        (("kaizen-sec", "b"), "Hi @kaizen-sec and @b,"),
+        (("kaizen-sec", "b", "c"), "Hi @kaizen-sec, @b and @c,"),
+    ],
+)
+def test_the_reporter_comment_greets_every_finder(finders: tuple[str, ...], greeting: str) -> None:
+    shipped = Shipped(
+        product="GitLab",
+        vendor="GitLab",
+        versions="18.10.1",
+        release="18.10.1",
+        report_id=REPORT,
+        reporter="kaizen-sec",
+        finders=finders,
+    )
+    assert reporter_comment(shipped).splitlines()[0] == greeting
+
+
+def test_close_greets_the_collaborators_of_a_report(demo_root: Path) -> None:
+    path = next(demo_root.rglob(f"{REPORT}.yaml"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("reporter: ", "collaborators: [b]\nreporter: ", 1), "utf-8")
+    assert texts(demo_root)["reporter_comment.md"].startswith("Hi @kaizen-sec and @b,\n")

@@ -49,3 +49,13 @@ def test_an_unknown_finder_is_thanked_by_the_name_written(demo: ReleaseSnapshot)
     thanks = build_thanks(_with_thanks(demo, "[Olga Novak](https://gitlab.com/olga)"))
     groups = {group.role: group.names for group in thanks.groups}
     assert "Olga Novak" in groups["reporters"]
+
+
+def test_every_finder_of_a_report_is_thanked(demo: ReleaseSnapshot) -> None:
+    found = next(item for item in demo.issues if item.report is not None)
+    assert found.report is not None
+    report = replace(found.report, collaborators=("second-finder",))
+    others = tuple(item for item in demo.issues if item is not found)
+    snapshot = replace(demo, issues=(replace(found, report=report), *others))
+    names = names_in(build_thanks(snapshot).groups)
+    assert {found.report.reporter, "second-finder"} <= {n.split(" ")[0] for n in names}

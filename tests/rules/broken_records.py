@@ -125,4 +125,27 @@ BROKEN: dict[str, Callable[[dict[str, Any]], None]] = {
     "REC013": lambda r: edit_description(
         r, "view titles.", "view titles via GET /api/v4/issues/:id."
     ),
+    "REC014": lambda r: edit_description(r, "view titles.", 'view titles."'),
+    "REC015": lambda r: edit_description(r, "allowed an", "allowed an an"),
+    "REC016": lambda r: edit_description(r, "18.9 before 18.9.3", "18.9 before 18.9 before 18.9.3"),
+    "REC017": _set(("references", 0, "url"), "gitlab.com/gitlab-org/gitlab/-/issues/1"),
+    "REC018": _set(
+        ("references",), [{"url": "https://a.example/1"}, {"url": "https://a.example/1"}]
+    ),
+    "REC019": _set(("descriptions",), [{"lang": "en", "value": "XSS."}]),
+    "REC020": lambda r: edit_description(r, "GitLab has", " GitLab has"),
+    "REC021": _set(("affected", 0, "versions"), [{"version": "16.10", "status": "unaffected"}]),
+    "REC022": _set(("affected", 0, "versions", 0, "version"), "n/a"),
+    "REC023": _set(("affected", 0, "vendor"), "n/a"),
+    "REC024": _set(
+        ("references",),
+        [{"url": "https://www.cve.org/CVERecord?id=CVE-2026-0001"}, {"url": "https://a.example"}],
+    ),
+    "REC025": _set(("affected", 0, "versions", 0, "versionType"), "custom"),
+    "REC026": _set(("affected", 0, "packageURL"), "pkg:/gitlab"),
+    "REC027": lambda r: cna(r)["affected"][0].update(
+        packageURL="pkg:gem/gitlab-foss", packageName="gitlab", collectionURL="https://rubygems.org"
+    ),
+    "REC028": lambda r: r["cveMetadata"].update(cveId="CVE-26-1"),
+    "REC029": lambda r: edit_description(r, "view titles.", "view caf\\u00e9 titles."),
 }

@@ -244,13 +244,13 @@ def test_update_description_title_and_close(tracker: GitLabTracker, fake: FakeGi
 
 def test_update_that_does_not_take_is_an_error(tracker: GitLabTracker, fake: FakeGitLab) -> None:
     # A server that answers 200 but ignores the write (a proxy, a stale replica).
-    original = fake._update_issue
-    fake._update_issue = lambda project, issue, body: fake._issue_json(project, issue)  # type: ignore[method-assign]
+    original = fake.update_issue
+    fake.update_issue = lambda project, issue, req: fake.issue_json(project, issue)  # type: ignore[method-assign]
     try:
         with pytest.raises(RemoteError, match="did not take: state is opened, not closed"):
             tracker.update_issue(A, IssueUpdate(state_event="close"))
     finally:
-        fake._update_issue = original  # type: ignore[method-assign]
+        fake.update_issue = original  # type: ignore[method-assign]
 
 
 def test_create_and_update_note(tracker: GitLabTracker, fake: FakeGitLab) -> None:

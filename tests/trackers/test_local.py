@@ -107,10 +107,18 @@ def test_update_applies_everything_in_one_write(tracker: LocalTracker, writes: l
     assert LocalTracker(tracker.root).get_issue(ref) == updated
 
 
-def test_label_added_and_removed_in_one_update_ends_present(tracker: LocalTracker) -> None:
-    ref = tracker.create_issue(SEC, title="T", description="", labels=["x"]).ref
-    update = IssueUpdate(add_labels=("x", "y"), remove_labels=("x",))
-    assert tracker.update_issue(ref, update).labels == ("x", "y")
+def test_label_added_and_removed_in_one_update_is_refused() -> None:
+    """GitLab adds, then removes, so the label would silently end absent: psirt never asks."""
+    with pytest.raises(InputError, match="both adds and removes x"):
+        IssueUpdate(add_labels=("x", "y"), remove_labels=("x",))
+
+
+def test_a_scoped_label_replaces_its_scope(tracker: LocalTracker) -> None:
+    """As on GitLab: one label per scope, the scope being what precedes the last ``::``."""
+    labels = ["severity::2", "team::a::x", "security"]
+    ref = tracker.create_issue(SEC, title="T", description="", labels=labels).ref
+    update = IssueUpdate(add_labels=("severity::1", "team::a::y"))
+    assert tracker.update_issue(ref, update).labels == ("security", "severity::1", "team::a::y")
 
 
 def test_reopen(tracker: LocalTracker) -> None:

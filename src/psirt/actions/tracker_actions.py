@@ -4,6 +4,12 @@ Notes and issues that psirt writes carry an invisible rerun marker (``<!-- psirt
 which is how a rerun finds its own earlier write instead of adding another. (The GitLab adapter
 adds a retry token of its own to each note it posts, a 32-hex id stripped again on read; see
 ``psirt.trackers.gitlab_mapping``. The two never meet: a marker is a name, not 32 hex digits.)
+
+The texts psirt posts quote people (titles, descriptions, findings): a quoted line that starts
+with ``/`` would run as a GitLab quick action, so notes and new issues are escaped first
+(:func:`psirt.parsing.markdown.escape_quick_actions`), and the rerun compares the escaped text.
+Label writes name one label per scope and are checked against GitLab's scoped-label result
+(:mod:`psirt.core.labels`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from typing import ClassVar
 
 from psirt.actions.plan import Action, ExecutionContext, unified_diff
 from psirt.core.errors import InputError, RefusedError
+from psirt.core.labels import check_label_write, labels_done
 from psirt.core.records import Issue, IssueRef, IssueUpdate, Note
+from psirt.parsing.markdown import escape_quick_actions
 
 
 def marker_comment(marker: str) -> str:
@@ -59,13 +67,15 @@ class UpsertNote(Action):
 
     @property
     def full_body(self) -> str:
-        return with_marker(self.body, self.marker)
+        """What is posted: the body with its quick-action lines escaped, then the marker."""
+        return with_marker(escape_quick_actions(self.body), self.marker)
 
     def describe(self) -> str:
         return f"comment on {self.ref}: {self.why}"
 
     def diff(self) -> str | None:
-        return "".join("+ " + line + "\n" for line in self.body.rstrip().splitlines())
+        body = escape_quick_actions(self.body)
+        return "".join("+ " + line + "\n" for line in body.rstrip().splitlines())
 
     def check(self, context: ExecutionContext) -> str | None:
         existing = find_marked_note(context.tracker.notes(self.ref), self.marker)
@@ -102,9 +112,8 @@ class UpsertNote(Action):
 
 
 def _labels_done(issue: Issue, add: Sequence[str], remove: Sequence[str]) -> bool:
-    return all(label in issue.labels for label in add) and not any(
-        label in issue.labels for label in remove
-    )
+    """The labels as GitLab leaves them after the write (a scoped label replaces its scope)."""
+    return not labels_done(issue.labels, add, remove)
 
 
 @dataclass
@@ -119,6 +128,9 @@ class EditDescription(Action):
     add_labels: tuple[str, ...] = ()
     remove_labels: tuple[str, ...] = ()
     kind: ClassVar[str] = "edit"
+
+    def __post_init__(self) -> None:
+        check_label_write(self.add_labels, self.remove_labels, where=str(self.ref))
 
     @property
     def subject(self) -> str:
@@ -173,6 +185,9 @@ class AddLabels(Action):
     labels: tuple[str, ...]
     why: str
     kind: ClassVar[str] = "label"
+
+    def __post_init__(self) -> None:
+        check_label_write(self.labels, (), where=str(self.ref))
 
     @property
     def subject(self) -> str:
@@ -259,6 +274,9 @@ class CreateIssue(Action):
     kind: ClassVar[str] = "create"
     created: Issue | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        check_label_write(self.labels, (), where=self.project)
+
     @property
     def subject(self) -> str:
         return self.project
@@ -281,7 +299,7 @@ class CreateIssue(Action):
         self.created = context.tracker.create_issue(
             self.project,
             title=self.title,
-            description=with_marker(self.description, self.marker),
+            description=with_marker(escape_quick_actions(self.description), self.marker),
             labels=self.labels,
             confidential=self.confidential,
             assignees=self.assignees,

@@ -274,6 +274,10 @@ def report_from_json(document: JsonObject, report_url: str = "") -> Report:
     weakness = _related(relationships, "weakness") or {}
     activities = _related_list(relationships, "activities")
     bounties = _related_list(relationships, "bounties")
+    collaborators = [
+        str((user.get("attributes") or {}).get("username") or "")
+        for user in _related_list(relationships, "collaborators")
+    ]
     reporter_attrs = reporter.get("attributes") or {}
     severity_attrs = severity.get("attributes") or {}
     weakness_attrs = weakness.get("attributes") or {}
@@ -290,6 +294,7 @@ def report_from_json(document: JsonObject, report_url: str = "") -> Report:
         activities=tuple(activity_from_json(a) for a in activities),
         bounties=tuple(_bounty(b, report_id) for b in bounties),
         url=report_url.format(id=report_id) if report_url else "",
+        collaborators=tuple(name for name in collaborators if name),
     )
 
 

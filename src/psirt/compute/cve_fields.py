@@ -146,13 +146,25 @@ def fixed_versions_field(ranges: Sequence[AffectedRange]) -> list[str]:
     return [str(v) for v in fixed_versions(ranges)]
 
 
-def solution_field(ranges: Sequence[AffectedRange]) -> str:
-    return solution_text(fixed_versions(ranges))
+def solution_field(ranges: Sequence[AffectedRange], config: Config | None = None) -> str:
+    template = (config or Config()).cve.solution
+    return solution_text(fixed_versions(ranges), template)
 
 
-def hackerone_credit(username: str) -> str:
+def names_phrase(names: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b, and c``: several finders in one credit."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + f", and {names[-1]}"
+
+
+def hackerone_credit(*usernames: str) -> str:
+    """GitLab's credit of a report's finders: ``Thanks [a](https://hackerone.com/a) and
+    [b](https://hackerone.com/b) for reporting this vulnerability through our HackerOne bug
+    bounty program``."""
+    links = [f"[{name}](https://hackerone.com/{name})" for name in dict.fromkeys(usernames)]
     return (
-        f"Thanks [{username}](https://hackerone.com/{username}) for reporting this vulnerability "
+        f"Thanks {names_phrase(links)} for reporting this vulnerability "
         "through our HackerOne bug bounty program"
     )
 
@@ -174,10 +186,11 @@ def _thanks_parts(thanks: str) -> tuple[str | None, str | None]:
 def credit_field(item: SecurityIssue, config: Config) -> tuple[str, tuple[str, ...]] | None:
     """The credit line and the names any acceptable credit must mention; None when unknown.
 
-    A HackerOne report credits its reporter; otherwise the ``Thanks`` row credits a team member.
+    A HackerOne report credits its finders (the reporter and the collaborators); otherwise the
+    ``Thanks`` row credits a team member.
     """
-    if item.report is not None and item.report.reporter:
-        return hackerone_credit(item.report.reporter), (item.report.reporter,)
+    if item.report is not None and item.report.finders:
+        return hackerone_credit(*item.report.finders), item.report.finders
     thanks = item.details.thanks
     if not thanks or is_placeholder(thanks):
         return None
@@ -193,13 +206,25 @@ def credit_field(item: SecurityIssue, config: Config) -> tuple[str, tuple[str, .
     return internal_credit(display), tuple(n for n in (display, handle) if n)
 
 
-def canonical_url(item: SecurityIssue, config: Config) -> str | None:
-    if item.canonical is not None and item.canonical.web_url:
-        return item.canonical.web_url
-    ref = item.links.canonical
-    if ref is None:
+def issue_url(ref: IssueRef, config: Config) -> str:
+    """An issue's URL as the records cite it (``[cve] reference_style``): the work item
+    (``.../-/work_items/N``) or the issue (``.../-/issues/N``)."""
+    kind = "work_items" if config.cve.reference_style == "work_item" else "issues"
+    return f"{config.tracker.url.rstrip('/')}/{ref.project}/-/{kind}/{ref.iid}"
+
+
+def tracker_issue(url: str, config: Config) -> IssueRef | None:
+    """The tracker's issue a URL names, as an issue or a work item (the same issue either way);
+    None for any other URL."""
+    text = url.strip()
+    if not text.lower().startswith(config.tracker.url.rstrip("/").lower() + "/"):
         return None
-    return f"{config.tracker.url.rstrip('/')}/{ref.project}/-/issues/{ref.iid}"
+    return IssueRef.parse(text)
+
+
+def canonical_url(item: SecurityIssue, config: Config) -> str | None:
+    ref = item.canonical.ref if item.canonical is not None else item.links.canonical
+    return issue_url(ref, config) if ref is not None else None
 
 
 def report_url(item: SecurityIssue, config: Config) -> str | None:
@@ -214,8 +239,13 @@ def references_field(item: SecurityIssue, config: Config) -> list[str]:
     return [url for url in (canonical_url(item, config), report_url(item, config)) if url]
 
 
-def _same_url(a: str, b: str) -> bool:
-    return a.strip().rstrip("/").lower() == b.strip().rstrip("/").lower()
+def same_reference(a: str, b: str, config: Config) -> bool:
+    """One resource: the same URL (case and a trailing slash aside), or one tracker issue named
+    as an issue in one and as a work item in the other."""
+    if a.strip().rstrip("/").lower() == b.strip().rstrip("/").lower():
+        return True
+    issue = tracker_issue(a, config)
+    return issue is not None and issue == tracker_issue(b, config)
 
 
 # -- the whole document --------------------------------------------------------------------
@@ -268,7 +298,7 @@ def compute_update(item: SecurityIssue, release: Release, config: Config) -> Cve
     if ranges is not None:
         work.compute("product.affected_versions", affected_versions_field(ranges))
         work.compute("product.fixed_versions", fixed_versions_field(ranges))
-        work.compute("solution", solution_field(ranges))
+        work.compute("solution", solution_field(ranges, config))
     _description(item, config, ranges, work)
     _profile(config, work)
     _credit(item, config, work)
@@ -321,18 +351,21 @@ def _description(
             edition=product.edition_label(item.ee_only),
             ranges=ranges,
             public_description=public,
+            connective=config.cve.connective,
         )
         work.compute("description", composed)
         return
     if ranges is not None:
-        updated = replace_version_phrase(current, ranges)
+        connective = config.cve.connective
+        updated = replace_version_phrase(current, ranges, connective)
         if updated is None:
             work.conflicts.append(
                 Conflict(
                     work.subject,
                     "description",
                     current,
-                    f"a version phrase 'affecting all versions {render_ranges(ranges)}'",
+                    "a version phrase 'affecting all versions "
+                    f"{render_ranges(ranges, connective=connective)}'",
                 )
             )
         else:
@@ -374,7 +407,7 @@ def _references(item: SecurityIssue, config: Config, work: _Work) -> None:
     missing = [
         url
         for url in references_field(item, config)
-        if not any(_same_url(url, existing) for existing in current)
+        if not any(same_reference(url, existing, config) for existing in current)
     ]
     if missing:
         work.compute("references", current + missing)

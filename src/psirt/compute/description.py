@@ -4,8 +4,9 @@ GitLab's descriptions name the affected versions in one phrase: today ``affectin
 from 16.10 before 18.8.7, 18.9 before 18.9.3, and 18.10 before 18.10.1``, in older records
 ``affecting all versions starting from 15.11 before 16.4.4, all versions starting from 16.5
 before 16.5.4``. Drafts carry template versions (``1X.X``, ``16.Y.Y``, ``18.9.X``) or versions of
-an earlier release. Only the list of ranges is rewritten, in the wording the sentence already
-uses, so the rest of what a person wrote stays exactly as written.
+an earlier release. Only the list of ranges is rewritten, as the house phrase (``from A before
+B, ...``, the connective of ``[cve] connective``), so the rest of what a person wrote stays
+exactly as written.
 """
 
 from __future__ import annotations
@@ -39,8 +40,17 @@ _EDITION = re.compile(r"\bin\s+(?P<product>\w+)\s+(?P<edition>CE/EE|EE|CE)\b")
 #: kept); ``vendor`` (current wording only), ``product``, ``edition`` and ``versions`` are set
 #: when the rest of the opening follows the template.
 DESCRIPTION_OPENING = re.compile(
-    r"^\s*(?:(?P<vendor>\w+) has remediated an issue|An issue has been discovered)\b"
+    r"^\s*(?:(?P<vendor>\w+) has remediated (?:an|a security) issue|An issue has been discovered)\b"
     r"(?:\s+in\s+(?P<product>\S+)\s+(?P<edition>\S+)\s+(?P<versions>affecting all versions)\b)?"
+)
+
+
+#: The impact clause in the wordings GitLab publishes: ``that could have allowed``, ``that under
+#: certain conditions could have allowed``, ``that, under certain conditions could have
+#: allowed``, ``that could have, under certain circumstances, allowed``.
+_CONDITION = r"under\s+certain\s+(?:conditions|circumstances)"
+IMPACT_CLAUSE = re.compile(
+    rf"\bthat,?\s+(?:{_CONDITION},?\s+)?could\s+have,?\s+(?:{_CONDITION},?\s+)?allowed\b", re.I
 )
 
 
@@ -79,17 +89,30 @@ def render_ranges(
     if style == "starting":
         parts = [f"{r.start} {connective} {r.fixed}" for r in sorted(ranges, key=lambda r: r.fixed)]
         return "starting from " + ", all versions starting from ".join(parts)
-    phrase = version_phrase(ranges)
-    return phrase if connective == "before" else phrase.replace(" before ", f" {connective} ")
+    return version_phrase(ranges, connective)
 
 
-def replace_version_phrase(description: str, ranges: Sequence[AffectedRange]) -> str | None:
-    """``description`` with its list of ranges rewritten; None when it has no version phrase."""
+def replace_version_phrase(
+    description: str, ranges: Sequence[AffectedRange], connective: str = "before"
+) -> str | None:
+    """``description`` with its list of ranges rewritten as the house phrase (``from 16.10
+    before 18.8.7, ...``); None when it has no version phrase."""
     phrase = find_version_phrase(description)
     if phrase is None:
         return None
-    new = render_ranges(ranges, style=phrase.style, connective=phrase.connective)
+    new = render_ranges(ranges, connective=connective)
     return description[: phrase.start] + new + description[phrase.end :]
+
+
+def with_connective(description: str, connective: str = "before") -> str:
+    """``description`` with the connectives of its version phrase made ``connective`` (``from
+    16.10 prior to 18.8.7`` -> ``from 16.10 before 18.8.7``), so the record and the post say
+    the house phrase even where the YAML still has the draft's; unchanged without a phrase."""
+    phrase = find_version_phrase(description)
+    if phrase is None or phrase.connective == connective:
+        return description
+    text = re.sub(rf"\b{RANGE_CONNECTIVE}\b", connective, phrase.text, flags=re.I)
+    return description[: phrase.start] + text + description[phrase.end :]
 
 
 def edition_in(description: str, product: str) -> str | None:
@@ -107,6 +130,7 @@ def compose_description(
     edition: str,
     ranges: Sequence[AffectedRange],
     public_description: str,
+    connective: str = "before",
 ) -> str:
     """A description from the council's public description, in GitLab's current wording:
     ``GitLab has remediated an issue in GitLab CE/EE affecting all versions from ... that
@@ -114,7 +138,7 @@ def compose_description(
     with its version phrase rewritten."""
     text = " ".join(public_description.split())
     if DESCRIPTION_OPENING.match(text):
-        return replace_version_phrase(text, ranges) or text
+        return replace_version_phrase(text, ranges, connective) or text
     text = re.sub(r"^that\s+", "", text, flags=re.I)
     if text[:1].isupper() and not text[:2].isupper():
         text = text[0].lower() + text[1:]
@@ -122,5 +146,5 @@ def compose_description(
         text += "."
     return (
         f"{vendor} has remediated an issue in {product} {edition} affecting all versions "
-        f"{render_ranges(ranges)} that {text}"
+        f"{render_ranges(ranges, connective=connective)} that {text}"
     )

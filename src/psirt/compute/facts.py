@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from psirt.compute.cve_fields import issue_ranges
+from psirt.compute.description import with_connective
 from psirt.compute.severity import SeverityPolicy, order_key, severity_sources, severity_title
 from psirt.core.config import Config
 from psirt.core.errors import InputError
@@ -123,7 +124,7 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
     )
     solution = get("solution").strip()
     if not solution and fixed:
-        solution = solution_text(fixed)
+        solution = solution_text(fixed, config.cve.solution)
 
     sources = severity_sources(item, config.labels)
     title, description = public_texts(item)
@@ -131,7 +132,7 @@ def resolve(item: SecurityIssue, release: Release, config: Config) -> CveFacts:
         issue=item,
         cve_id=request.cve_id if request else None,
         title=title,
-        description=description,
+        description=with_connective(description, config.cve.connective),
         cwe=get("cwe").strip() or None,
         edition=edition,
         ranges=tuple(ranges or ()),

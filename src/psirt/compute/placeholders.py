@@ -19,9 +19,10 @@ _LETTER_COMPONENT = re.compile(r"(?:^|\.)\d*[XYZxyz](?=\.|$)")
 
 # Words that only a template or an unfinished draft contains.
 _MARKER_WORDS = re.compile(r"\b(?:TODO|TBD|FIXME|XXX)\b")
-# [VULNTYPE], [COMPONENT], [VENDOR][PRODUCT], <TEAM MEMBER NAME>, ${CWE_TITLE}
+# [VULNTYPE], [COMPONENT], [VENDOR][PRODUCT], <TEAM MEMBER NAME>, ${CWE_TITLE}; not the text of a
+# Markdown link ([CVE-2023-1111](https://...)), which is a name, not a blank to fill.
 _BRACKET_TOKENS = re.compile(
-    r"\[[A-Z][A-Z0-9 _-]*\]|<[A-Z][A-Z0-9 _-]*>|\$\{[A-Za-z_][A-Za-z0-9_]*\}"
+    r"\[[A-Z][A-Z0-9 _-]*\](?!\()|<[A-Z][A-Z0-9 _-]*>|\$\{[A-Za-z_][A-Za-z0-9_]*\}"
 )
 # Values the seed's CVE YAML template ships as examples.
 _TEMPLATE_VALUES = (

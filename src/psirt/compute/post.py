@@ -109,7 +109,8 @@ def editions_phrase(config: Config) -> str:
 def _entry(item: SecurityIssue, release: Release, config: Config) -> SecurityEntry:
     facts = resolve(item, release, config)
     ranges = facts.ranges  # the YAML's, else the computed ones (resolve)
-    versions = f"all versions {version_phrase(ranges)}" if ranges else "TODO"
+    connective = config.cve.connective
+    versions = f"all versions {version_phrase(ranges, connective)}" if ranges else "TODO"
     title = facts.title
     if facts.cve_id is not None:
         link = f"[{facts.cve_id}]({CVE_URL.format(cve_id=facts.cve_id)})"

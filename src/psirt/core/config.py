@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from psirt.core.errors import WorkspaceError
 
@@ -179,6 +179,30 @@ class AdvisoryConfig(_Section):
     osv_prefix: str = "x_GITLAB"
 
 
+class CveConfig(_Section):
+    """How the CVE texts and records are worded: GitLab's current conventions by default.
+
+    ``connective`` joins a range's first affected and fixed versions in the version phrase
+    (``from 16.10 before 18.8.7``); ``reference_style`` is how the canonical issue is cited:
+    ``work_item`` (``.../-/work_items/N``, no name or tags, GitLab's records since 2026) or
+    ``issue`` (``.../-/issues/N`` named ``GitLab Issue #N`` with tags, until late 2025);
+    ``solution`` is the solution's template (``{versions}``: the fixed versions, oldest first).
+    """
+
+    connective: Literal["before", "prior to"] = "before"
+    reference_style: Literal["work_item", "issue"] = "work_item"
+    solution: str = "Upgrade to versions {versions} or above."
+
+    @field_validator("solution")
+    @classmethod
+    def _one_placeholder(cls, value: str) -> str:
+        try:
+            value.format(versions="18.10.1")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"only {{versions}} may be used in the template ({exc})") from None
+        return value
+
+
 class Config(_Section):
     tracker: TrackerConfig = TrackerConfig()
     bounty: BountyConfig = BountyConfig()
@@ -190,6 +214,7 @@ class Config(_Section):
     blog: BlogConfig = BlogConfig()
     disclosure: DisclosureConfig = DisclosureConfig()
     advisory: AdvisoryConfig = AdvisoryConfig()
+    cve: CveConfig = CveConfig()
 
 
 def load_config(path: Path) -> Config:

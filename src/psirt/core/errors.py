@@ -57,3 +57,21 @@ class RefusedError(PsirtError):
     """A safety rule refused to act."""
 
     exit_code = ExitCode.REFUSED
+
+
+class NotVisibleError(NotFoundError):
+    """Not found *for the token's user*: GitLab answers 404 alike for an issue that does not
+    exist, a confidential one and one in a private project, so when the user's role cannot see
+    every issue the message names the user and says so. A remote refusal: exit 3."""
+
+    exit_code = ExitCode.REMOTE
+
+    def __init__(self, subject: str, reason: str) -> None:
+        super().__init__(f"{subject} {reason}")
+        self.subject = subject
+        self.reason = reason
+
+
+class PermissionDeniedError(RemoteError):
+    """The tracker refused a write (HTTP 403): the token's user lacks the right (a role too
+    low, a token without the ``api`` scope). The message names the missing right."""

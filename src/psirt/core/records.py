@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from psirt.core.labels import check_label_write
+
 IssueState = Literal["opened", "closed"]
 MergeRequestState = Literal["opened", "merged", "closed", "locked"]
 LinkType = Literal["relates_to", "blocks", "is_blocked_by"]
@@ -151,6 +153,10 @@ class IssueUpdate:
     remove_labels: tuple[str, ...] = ()
     state_event: Literal["close", "reopen"] | None = None
 
+    def __post_init__(self) -> None:
+        # GitLab keeps one label per scope: a write naming two would not do what it says.
+        check_label_write(self.add_labels, self.remove_labels, where="labels")
+
 
 # HackerOne's report states; a change to one of them is recorded as ``activity-bug-<state>``.
 REPORT_STATES = (
@@ -200,6 +206,13 @@ class Report:
     activities: tuple[Activity, ...] = ()
     bounties: tuple[Bounty, ...] = ()
     url: str = ""
+    # Hackers who found it with the reporter (HackerOne's collaborators): credited alike.
+    collaborators: tuple[str, ...] = ()
+
+    @property
+    def finders(self) -> tuple[str, ...]:
+        """Everyone the report credits: the reporter first, then the collaborators."""
+        return tuple(dict.fromkeys(n for n in (self.reporter, *self.collaborators) if n))
 
     @property
     def has_bounty(self) -> bool:

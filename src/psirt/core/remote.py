@@ -1,16 +1,21 @@
-"""How psirt's own HTTP clients (HackerOne, CVE Services) retry, in one place.
+"""How psirt's HTTP clients retry, in one place.
 
-Both clients follow one policy (``retrying``): bounded attempts with exponential backoff, a 429
-waits for the ``Retry-After`` the server names (up to a ceiling), and a write whose outcome is
-unknown (a 5xx or a connection lost before the answer) is never repeated blindly: the caller
-checks whether it landed first (``write_once``). A client says only what a failure is (its
-``Transient`` or its own errors). The GitLab tracker rides python-gitlab's own retry loop.
+Every client follows one policy (``RetryPolicy``): bounded attempts with exponential backoff, and
+a 429 waits as long as the server says (up to a ceiling). A 429 that names no wait is common: the
+application rate limiters of GitLab (issue search, note and issue creation) answer without
+``Retry-After``, sometimes with ``RateLimit-Reset``, and their documented window is one minute;
+the policy then waits until that reset, else for the window (``rate_limit_wait``). A write whose
+outcome is unknown (a 5xx or a connection lost before the answer) is never repeated blindly: the
+caller checks whether it landed first (``write_once``). HackerOne and CVE Services run
+``retrying``; the GitLab tracker applies the same policy to 429s in its transport and leaves
+transient failures to python-gitlab's loop.
 
 Standard library only, so importing a client's module costs nothing more.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,37 +27,63 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How long to keep trying: bounded attempts, exponential backoff, a ceiling on waits."""
+    """How long to keep trying: bounded attempts, exponential backoff, a ceiling on waits.
+
+    ``rate_limit_window`` is the documented window of the server's rate limiters, waited after a
+    429 that says nothing of when to come back (None: back off as for any failure)."""
 
     attempts: int = 5
     base_delay: float = 0.5
     max_delay: float = 20.0
     max_retry_after: float = 120.0
+    rate_limit_window: float | None = None
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait after the failed ``attempt`` (0-based) before the next one."""
         return float(min(self.max_delay, self.base_delay * (2**attempt)))
 
-    def rate_limit_wait(self, retry_after: str | None, attempt: int) -> float:
-        """Seconds to wait after a 429: the server's ``Retry-After``, else the backoff.
+    def rate_limit_wait(
+        self,
+        retry_after: str | None,
+        attempt: int,
+        *,
+        reset: str | None = None,
+        now: float | None = None,
+    ) -> float:
+        """Seconds to wait after a 429: the server's ``Retry-After``; else until its
+        ``RateLimit-Reset`` when that is still ahead; else the documented window; else the
+        backoff.
 
         The caller gives up when this is more than ``max_retry_after``.
         """
         wait = parse_retry_after(retry_after)
-        return self.backoff(attempt) if wait is None else wait
+        if wait is not None:
+            return wait
+        until = parse_rate_limit_reset(reset, now)
+        if until is not None and until > 0:
+            return until
+        if self.rate_limit_window is not None:
+            return self.rate_limit_window
+        return self.backoff(attempt)
 
 
 class Transient(Exception):
     """A failure another attempt may cure: no answer, a 5xx, or a 429 (``rate_limited``, with
-    the ``Retry-After`` header it came with)."""
+    the ``Retry-After`` and ``RateLimit-Reset`` headers it came with)."""
 
     def __init__(
-        self, reason: str, *, rate_limited: bool = False, retry_after: str | None = None
+        self,
+        reason: str,
+        *,
+        rate_limited: bool = False,
+        retry_after: str | None = None,
+        reset: str | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.rate_limited = rate_limited
         self.retry_after = retry_after
+        self.reset = reset
 
 
 class UncertainWrite(Exception):
@@ -86,7 +117,7 @@ def retrying(
         except Transient as failure:
             last = failure.reason
             if failure.rate_limited:
-                wait = policy.rate_limit_wait(failure.retry_after, attempt)
+                wait = policy.rate_limit_wait(failure.retry_after, attempt, reset=failure.reset)
                 if wait > policy.max_retry_after:
                     raise too_long(wait) from None
             elif uncertain:
@@ -140,3 +171,18 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def parse_rate_limit_reset(value: str | None, now: float | None = None) -> float | None:
+    """Seconds until ``RateLimit-Reset``: GitLab sends the Unix time of the reset
+    (doc/administration/settings/user_and_ip_rate_limits.md, "Response headers"); the IETF
+    draft's header is a number of seconds, so a small number is read as seconds."""
+    if value is None:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    if number < 1_000_000_000:  # before 2001 as a Unix time: a delta in seconds
+        return max(0.0, number)
+    return max(0.0, number - (time.time() if now is None else now))

@@ -157,9 +157,10 @@ def fixed_versions(ranges: Sequence[AffectedRange]) -> list[Version]:
     return sorted(r.fixed for r in ranges)
 
 
-def version_phrase(ranges: Sequence[AffectedRange]) -> str:
-    """``from 16.10 before 18.8.7, 18.9 before 18.9.3, and 18.10 before 18.10.1``."""
-    parts = [f"{r.start} before {r.fixed}" for r in sorted(ranges, key=lambda r: r.fixed)]
+def version_phrase(ranges: Sequence[AffectedRange], connective: str = "before") -> str:
+    """``from 16.10 before 18.8.7, 18.9 before 18.9.3, and 18.10 before 18.10.1``: the house
+    phrase, with ``connective`` (``[cve] connective`` in psirt.toml) between the versions."""
+    parts = [f"{r.start} {connective} {r.fixed}" for r in sorted(ranges, key=lambda r: r.fixed)]
     if not parts:
         raise InputError("no affected ranges to describe")
     if len(parts) == 1:
@@ -171,11 +172,14 @@ def version_phrase(ranges: Sequence[AffectedRange]) -> str:
     return f"from {body}"
 
 
-def solution_text(fixed: Sequence[Version]) -> str:
-    """``Upgrade to versions 18.8.7, 18.9.3, 18.10.1 or above.`` (oldest first)."""
+#: GitLab's solution wording; "versions" even for one (``Upgrade to versions 18.11.3 or above.``).
+SOLUTION_TEMPLATE = "Upgrade to versions {versions} or above."
+
+
+def solution_text(fixed: Sequence[Version], template: str = SOLUTION_TEMPLATE) -> str:
+    """``Upgrade to versions 18.8.7, 18.9.3, 18.10.1 or above.`` (oldest first); ``template``
+    is ``[cve] solution`` of psirt.toml, ``{versions}`` the fixed versions joined by ", "."""
     if not fixed:
         raise InputError("no fixed versions to recommend")
     ordered = sorted(set(fixed))
-    if len(ordered) == 1:
-        return f"Upgrade to version {ordered[0]} or above."
-    return f"Upgrade to versions {', '.join(str(v) for v in ordered)} or above."
+    return template.format(versions=", ".join(str(v) for v in ordered))

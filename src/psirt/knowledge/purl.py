@@ -1,5 +1,7 @@
-"""Package URLs (purl) as advisories use them: the product's purl with a version, and the OSV
-package (ecosystem and name) a purl stands for, when its type has an OSV ecosystem.
+"""Package URLs (``pkg:type/namespace/name@version?qualifiers#subpath``, the purl specification,
+github.com/package-url/purl-spec): parsed once, for two uses. CVE JSON 5.2's ``packageURL``
+must be well formed and name the product (record lint); advisories write the product's purl at a
+version and, when the purl's type has an OSV ecosystem, the OSV package it stands for.
 
 The type-to-ecosystem table is the one OSV's tools use for the ecosystems that take a purl name
 directly; types without an OSV ecosystem (``gitlab``, ``github``, ``generic``, ``docker`` ...)
@@ -10,14 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from psirt.core.errors import InputError
 
-_PURL = re.compile(
-    r"^pkg:(?P<type>[A-Za-z.+-][A-Za-z0-9.+-]*)/(?P<path>[^@?#]+)"
-    r"(?:@(?P<version>[^?#]*))?(?P<rest>[?#].*)?$"
-)
+_TYPE = re.compile(r"^[A-Za-z.+-][A-Za-z0-9.+-]*$")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 OSV_ECOSYSTEMS: dict[str, str] = {
     "cargo": "crates.io",
@@ -36,41 +36,49 @@ OSV_ECOSYSTEMS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Purl:
+    """A parsed package URL; namespace, name and version are unescaped, ``rest`` (qualifiers
+    and subpath) is kept as written."""
+
     type: str
     namespace: str  # "" when none
     name: str
     version: str  # "" when none
-    rest: str  # qualifiers and subpath, as written
+    rest: str = ""
 
     @classmethod
     def parse(cls, text: str) -> Purl:
-        match = _PURL.match(text.strip())
-        if not match:
-            raise InputError(f"not a package URL: {text!r} (expected pkg:type/namespace/name)")
-        *namespace, name = match["path"].strip("/").split("/")
-        return cls(
-            type=match["type"].lower(),
-            namespace="/".join(namespace),
-            name=name,
-            version=match["version"] or "",
-            rest=match["rest"] or "",
-        )
+        """The parts of a package URL; ``InputError`` naming what is wrong otherwise."""
+        if not text.startswith("pkg:"):
+            raise InputError(f"{text!r}: no 'pkg:' scheme")
+        body = text[4:].lstrip("/")
+        cut = min((i for i in (body.find("?"), body.find("#")) if i >= 0), default=len(body))
+        body, rest = body[:cut], body[cut:]
+        if _BAD_ESCAPE.search(body):
+            raise InputError(f"{text!r}: a '%' that starts no escape")
+        kind, sep, path = body.partition("/")
+        if not sep or not _TYPE.match(kind):
+            raise InputError(f"{text!r}: no package type (expected pkg:<type>/<name>)")
+        path, _, version = path.partition("@")
+        segments = [unquote(s) for s in path.strip("/").split("/") if s]
+        if not segments:
+            raise InputError(f"{text!r}: no package name")
+        return cls(kind.lower(), "/".join(segments[:-1]), segments[-1], unquote(version), rest)
 
     def with_version(self, version: str) -> str:
         """This purl at ``version``: ``pkg:gitlab/gitlab-org/gitlab@18.10.1``."""
-        path = f"{self.namespace}/{self.name}" if self.namespace else self.name
-        return f"pkg:{self.type}/{path}@{version}{self.rest}"
+        segments = [*self.namespace.split("/"), self.name] if self.namespace else [self.name]
+        path = "/".join(quote(segment, safe="") for segment in segments)
+        return f"pkg:{self.type}/{path}@{quote(version, safe='')}{self.rest}"
 
     def osv_package(self) -> tuple[str, str] | None:
         """(ecosystem, name) of the OSV package, or None when the type has no OSV ecosystem."""
         ecosystem = OSV_ECOSYSTEMS.get(self.type)
         if ecosystem is None:
             return None
-        namespace, name = unquote(self.namespace), unquote(self.name)
         if self.type == "maven":
-            return ecosystem, f"{namespace}:{name}"
-        if namespace:
-            return ecosystem, f"{namespace}/{name}"
-        return ecosystem, name
+            return ecosystem, f"{self.namespace}:{self.name}"
+        if self.namespace:
+            return ecosystem, f"{self.namespace}/{self.name}"
+        return ecosystem, self.name

@@ -90,3 +90,30 @@ def escape_markdown_links(text: object) -> str:
     parts.append(_escape_inline(value[last:]))
     joined = "".join(parts)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), joined)
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def escape_quick_actions(text: str) -> str:
+    """``text`` with every line that starts with ``/`` escaped as ``\\/``, outside code blocks.
+
+    GitLab runs a quick action (``/label``, ``/close`` ...) written at the very start of a line
+    of a note or description, outside code blocks, code spans and HTML blocks, and removes the
+    line (lib/gitlab/quick_actions/extractor.rb: the command pattern is anchored as ``^\\/``).
+    A backslash before the slash is a CommonMark backslash escape, which GitLab Flavored
+    Markdown keeps: the line no longer matches and still reads as ``/label ...``. Inside a fenced
+    code block nothing runs and a backslash would show, so those lines are left alone.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines(keepends=True):
+        opened = _FENCE.match(line)
+        if fence is None and opened:
+            fence = opened.group(1)[0] * len(opened.group(1))
+        elif fence is not None and opened and opened.group(1).startswith(fence):
+            fence = None
+        elif fence is None and line.startswith("/"):
+            line = "\\" + line
+        out.append(line)
+    return "".join(out)

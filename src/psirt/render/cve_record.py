@@ -3,22 +3,24 @@
 The blog post and the published record must state the same versions, score and credit, so both
 read a :class:`CveFacts`: the CVE request's YAML as it stands, with the versions computed from
 the maintenance policy only where the YAML still holds template placeholders (what update-cves
-would write). The record is shaped as GitLab publishes them (DOMAIN.md section 3) and checked
-against the CVE JSON 5 schema that ``cvelib`` ships.
+would write). The record is shaped as GitLab publishes them (DOMAIN.md section 3): CVE JSON 5.2,
+the references named as the configured style names them, the blog post last.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
+from psirt.compute.cve_fields import issue_url, same_reference, tracker_issue
 from psirt.compute.facts import CveFacts
+from psirt.compute.placeholders import is_placeholder
 from psirt.core.config import Config
 from psirt.core.errors import InputError
 from psirt.parsing.links import report_id_in
 
-_ISSUE_URL = re.compile(r"/-/(issues|work_items)/(\d+)")
+#: The CVE JSON version the records are written in (CVE Services since 2025-10-29).
+DATA_VERSION = "5.2"
 
 
 # --- the CVE JSON 5 record ----------------------------------------------------------------
@@ -59,8 +61,11 @@ def _problem_types(cwe_id: str | None) -> list[dict[str, Any]]:
     ]
 
 
-def reference(url: str) -> dict[str, Any]:
-    """A reference named and tagged as GitLab's records name them."""
+def reference(url: str, config: Config | None = None) -> dict[str, Any]:
+    """A reference named and tagged as GitLab's records name them: the HackerOne report named
+    and tagged; an issue of the tracker as ``[cve] reference_style`` says (a work item with no
+    name or tags, or ``GitLab Issue #N`` with tags); anything else as written."""
+    config = config or Config()
     report = report_id_in(url)
     if report:
         return {
@@ -68,15 +73,38 @@ def reference(url: str) -> dict[str, Any]:
             "name": f"HackerOne Bug Bounty Report #{report}",
             "tags": ["technical-description", "exploit", "permissions-required"],
         }
-    issue = _ISSUE_URL.search(url)
-    if issue:
-        kind = "Work Item" if issue.group(1) == "work_items" else "Issue"
-        return {
-            "url": url,
-            "name": f"GitLab {kind} #{issue.group(2)}",
-            "tags": ["issue-tracking", "permissions-required"],
-        }
+    issue = tracker_issue(url, config)
+    if issue is not None:
+        cited: dict[str, Any] = {"url": issue_url(issue, config)}
+        if config.cve.reference_style == "issue":
+            cited["name"] = f"GitLab Issue #{issue.iid}"
+            cited["tags"] = ["issue-tracking", "permissions-required"]
+        return cited
     return {"url": url}
+
+
+def references(urls: tuple[str, ...], config: Config, blog_url: str | None) -> list[dict[str, Any]]:
+    """The YAML's references in their order, each resource once (an issue and its work item are
+    one), template placeholders left out, and the blog post last with no name or tags."""
+    kept: list[str] = []
+    for url in urls:
+        if is_placeholder(url) or (blog_url and same_reference(url, blog_url, config)):
+            continue
+        if not any(same_reference(url, seen, config) for seen in kept):
+            kept.append(url)
+    cited = [reference(url, config) for url in kept]
+    if blog_url:
+        cited.append({"url": blog_url})
+    return cited
+
+
+def _metric(facts: CveFacts) -> dict[str, Any]:
+    assert facts.score is not None
+    data = facts.score.cve_json()
+    score = data.get("baseScore")
+    if isinstance(score, float) and score.is_integer():
+        data["baseScore"] = int(score)  # GitLab writes 8, not 8.0
+    return data
 
 
 def build_record(facts: CveFacts, config: Config, blog_url: str | None = None) -> dict[str, Any]:
@@ -107,18 +135,16 @@ def build_record(facts: CveFacts, config: Config, blog_url: str | None = None) -
             }
         ],
         "problemTypes": _problem_types(facts.cwe),
-        "references": [reference(url) for url in facts.references],
+        "references": references(facts.references, config, blog_url),
     }
     if not cna["affected"][0]["versions"]:
         cna["affected"][0]["versions"] = [{"version": "0", "status": "unknown"}]
     if not cna["problemTypes"]:
         del cna["problemTypes"]
-    if blog_url and blog_url not in facts.references:
-        cna["references"].append({"url": blog_url, "name": "GitLab Patch Release blog post"})
     if facts.score is not None:
         cna["metrics"] = [
             {
-                facts.score.cve_json_key: facts.score.cve_json(),
+                facts.score.cve_json_key: _metric(facts),
                 "format": "CVSS",
                 "scenarios": [{"lang": "en", "value": "GENERAL"}],
             }
@@ -129,7 +155,7 @@ def build_record(facts: CveFacts, config: Config, blog_url: str | None = None) -
         cna["credits"] = [{"lang": "en", "type": "finder", "value": facts.credit}]
     return {
         "dataType": "CVE_RECORD",
-        "dataVersion": "5.1",
+        "dataVersion": DATA_VERSION,
         "cveMetadata": {
             "cveId": facts.cve_id,
             "assignerOrgId": config.cna.org_id,

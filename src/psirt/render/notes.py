@@ -42,6 +42,7 @@ class Shipped:
     release: str  # the whole release: "18.10.1, 18.9.3, 18.8.7"
     report_id: str | None = None
     reporter: str | None = None  # the reporter's HackerOne handle
+    finders: tuple[str, ...] = ()  # everyone the report credits: the reporter, then collaborators
     blog_url: str | None = None
     cve_id: str | None = None  # only when this release publishes it
 

@@ -33,12 +33,12 @@ _PROFILE_LINK = re.compile(r"\[(?P<name>[^\]]+)\]\((?P<url>[^)\s]*)\)")
 
 
 def _credited(item: SecurityIssue, config: Config) -> list[tuple[str, str]]:
-    """(key, shown name) of who the fix credits: the HackerOne reporter, else the Details
+    """(key, shown name) of who the fix credits: the report's finders, else the Details
     table's Thanks row. A team member is keyed by username however the row names them
     (``@dana-dev``, ``[Dana Diaz](https://gitlab.com/dana-dev)``, or the display name the
     workspace knows), so an author who also found a bug is thanked once."""
-    if item.report is not None and item.report.reporter:
-        return [(f"hackerone:{item.report.reporter}", f"{item.report.reporter} (HackerOne)")]
+    if item.report is not None and item.report.finders:
+        return [(f"hackerone:{name}", f"{name} (HackerOne)") for name in item.report.finders]
     thanks = (item.details.thanks or "").strip()
     if not thanks:
         return []

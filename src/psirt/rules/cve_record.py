@@ -39,7 +39,7 @@ R_CVSS = RULES.declare(
     "REC003",
     "error",
     KIND,
-    "the CVSS vector, its expanded fields, score or severity disagree",
+    "the CVSS vector, its expanded fields, score or severity disagree (cvelint E005, E018)",
     "regenerate the metric object from the vector",
 )
 R_SOLUTION = RULES.declare(
@@ -81,7 +81,11 @@ R_NO_CREDIT = RULES.declare(
     "REC008", "warning", KIND, "the record credits no one", "add a finder credit"
 )
 R_NO_REFERENCE = RULES.declare(
-    "REC009", "error", KIND, "the record has no public reference", "add the issue or advisory URL"
+    "REC009",
+    "error",
+    KIND,
+    "the record has no public reference (cvelint E017, CNA Rules 4 MUST)",
+    "add the issue or advisory URL",
 )
 R_PUNCTUATION = RULES.declare(
     "REC010",
@@ -105,10 +109,42 @@ R_PLACEHOLDER = RULES.declare(
     "replace it with the real text or version",
 )
 
-_CREDIT_IN_RECORD = re.compile(rf"{CREDIT_WORDS}|hackerone\.com/", re.I)
-_RANGE_PAIR = re.compile(
-    rf"(\d+\.\d+(?:\.\d+)?)\s+{RANGE_CONNECTIVE}\s+(\d+\.\d+(?:\.\d+)?)(?![.\w])"
+R_STRAY = RULES.declare(
+    "REC014",
+    "warning",
+    KIND,
+    "a stray character follows the description's final full stop (an unbalanced quote or bracket)",
+    "end the description with the full stop",
 )
+R_DOUBLED_WORD = RULES.declare(
+    "REC015",
+    "warning",
+    KIND,
+    "the description repeats a word ('an an')",
+    "remove the repeated word",
+)
+R_REPEATED_RANGE = RULES.declare(
+    "REC016",
+    "error",
+    KIND,
+    "the description repeats a range fragment ('15.3 to 15.3 to 15.3.1')",
+    "write each range once: '<first affected> before <fixed>'",
+)
+
+_CREDIT_IN_RECORD = re.compile(rf"{CREDIT_WORDS}|hackerone\.com/", re.I)
+# A range in prose; a full stop after the fixed version ends the sentence, it is not part of it.
+_RANGE_PAIR = re.compile(
+    rf"(\d+\.\d+(?:\.\d+)?)\s+{RANGE_CONNECTIVE}\s+(\d+\.\d+(?:\.\d+)?)(?!\w|\.\d)"
+)
+_VERSION = r"\d+(?:\.\d+)+"
+_REPEATED_RANGE = re.compile(
+    rf"\b({_VERSION})\s+({RANGE_CONNECTIVE}|to|through|until)\s+\1\s+\2\s+{_VERSION}", re.I
+)
+# Words a sentence may double on purpose ("that that", "had had"); numbers are never words here.
+_DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.I)
+_LEGIT_DOUBLES = frozenset({"that", "had", "is", "can"})
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))+\)")
+_BARE_URL = re.compile(r"\b(?:https?|ftps?)://[^\s<>\]\)\"']+")
 
 
 def _cna(record: Any) -> dict[str, Any]:
@@ -138,6 +174,30 @@ def _ranges(cna: dict[str, Any]) -> list[tuple[str, str]]:
                 and "lessThan" in entry
             ):
                 found.append((str(entry.get("version", "")), str(entry["lessThan"])))
+    return found
+
+
+def _plain_ranges(cna: dict[str, Any]) -> list[tuple[str, str]] | None:
+    """The ranges when every version entry is a plain ``version .. lessThan`` affected range of
+    a dotted numeric kind (how GitLab and most CNAs write them); None when any entry uses
+    ``changes``, ``lessThanOrEqual``, an unaffected range, a wildcard or another version type,
+    which the prose checks do not try to read."""
+    found: list[tuple[str, str]] = []
+    for product in cna.get("affected") or []:
+        for entry in (product.get("versions") or []) if isinstance(product, dict) else []:
+            if not isinstance(entry, dict) or "lessThan" not in entry:
+                continue
+            plain = (
+                entry.get("status") == "affected"
+                and "changes" not in entry
+                and "lessThanOrEqual" not in entry
+                and entry.get("versionType") in (None, "semver")
+                and _version(str(entry.get("version", ""))) is not None
+                and _version(str(entry["lessThan"])) is not None
+            )
+            if not plain:
+                return None
+            found.append((str(entry["version"]), str(entry["lessThan"])))
     return found
 
 
@@ -227,7 +287,7 @@ def check_cvss(record: Any, subject: str) -> Iterator[Finding]:
 @RULES.check(KIND)
 def check_solution(record: Any, subject: str) -> Iterator[Finding]:
     cna = _cna(record)
-    fixed = {v for _, less in _ranges(cna) if (v := _version(less))}
+    fixed = {v for _, less in _plain_ranges(cna) or () if (v := _version(less))}
     if not fixed:
         return
     for item in cna.get("solutions") or []:
@@ -245,7 +305,7 @@ def check_solution(record: Any, subject: str) -> Iterator[Finding]:
 @RULES.check(KIND)
 def check_description_versions(record: Any, subject: str) -> Iterator[Finding]:
     cna = _cna(record)
-    ranges = {(a, b) for a, b in _ranges(cna)}
+    ranges = set(_plain_ranges(cna) or ())
     described = set(_RANGE_PAIR.findall(_description(cna)))
     if not ranges or not described:
         return
@@ -259,13 +319,20 @@ def check_description_versions(record: Any, subject: str) -> Iterator[Finding]:
         )
 
 
+def _without_urls(text: str) -> str:
+    """Markdown links as their text and bare URLs blanked: a record may cite a reference in its
+    description (``[CVE-2023-1111](https://cve.mitre.org/cgi-bin/cvename.cgi?name=...)``)."""
+    text = _MARKDOWN_LINK.sub(lambda m: m.group(1), text)
+    return _BARE_URL.sub(lambda m: " " * len(m.group(0)), text)
+
+
 @RULES.check(KIND)
 def check_overshare(record: Any, subject: str) -> Iterator[Finding]:
     """The same test validate runs on CVE requests, for records from any CNA."""
     from psirt.rules.overshare import find_title_overshare
 
     cna = _cna(record)
-    found = find_overshare(_description(cna))
+    found = find_overshare(_without_urls(_description(cna)))
     if found:
         yield R_OVERSHARE.finding(
             subject, "descriptions", f"descriptions: overshares: {summarize(found)}"
@@ -297,6 +364,23 @@ def _vector_metrics(cna: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+# The actor a description gives the power to: "allowed an authenticated user with Planner role
+# to ...", "an unauthenticated attacker could ...". Other people it names ("on behalf of
+# authenticated users", "targeted owner accounts") are victims, and say nothing of PR.
+_ACTOR = re.compile(
+    r"\b(?:an?|any)\s+(?P<actor>(?:[\w-]+\s+){0,3}?"
+    r"(?:user|attacker|actor|person|individual|administrator|admin|maintainer|owner|developer|"
+    r"guest|reporter|member|account)s?\b(?:\s+with\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:role|permissions?|privileges?|access|rights))?)",
+    re.I,
+)
+
+
+def _actor(text: str) -> str | None:
+    match = _ACTOR.search(text)
+    return match.group("actor").lower() if match else None
+
+
 @RULES.check(KIND)
 def check_contradiction(record: Any, subject: str) -> Iterator[Finding]:
     cna = _cna(record)
@@ -305,12 +389,13 @@ def check_contradiction(record: Any, subject: str) -> Iterator[Finding]:
     if not text or not metrics:
         return
     pr, ui = metrics.get("PR"), metrics.get("UI")
+    actor = _actor(text) or ""
     problems: list[str] = []
-    if re.search(r"\bunauthenticated\b", text) and pr in ("L", "H"):
+    if re.search(r"\bunauthenticated\b", actor) and pr in ("L", "H"):
         problems.append(f"'unauthenticated' but PR:{pr}")
-    if re.search(r"(?<!un)\bauthenticated\b", text) and pr == "N":
+    if re.search(r"(?<!un)\bauthenticated\b", actor) and pr == "N":
         problems.append("'authenticated' but PR:N")
-    if re.search(r"\b(?:administrator|admin|maintainer|owner)s?\b", text) and pr == "N":
+    if re.search(r"\b(?:administrator|admin|maintainer|owner)s?\b", actor) and pr == "N":
         problems.append("a privileged role but PR:N")
     if re.search(r"without (?:any )?user interaction", text) and ui in ("R", "P", "A"):
         problems.append(f"'without user interaction' but UI:{ui}")
@@ -318,20 +403,63 @@ def check_contradiction(record: Any, subject: str) -> Iterator[Finding]:
         yield R_CONTRADICTION.finding(subject, "descriptions", f"descriptions: {problem}")
 
 
+def _published(record: Any) -> bool:
+    metadata = record.get("cveMetadata") if isinstance(record, dict) else None
+    return not isinstance(metadata, dict) or metadata.get("state") != "REJECTED"
+
+
+# A note in brackets after the last sentence: "... HTML page. (Chromium security severity: High)"
+_CLOSING_NOTE = re.compile(r"\.\s+\([^()]*\)$")
+# What may close a sentence after its full stop: a quote or bracket opened in it.
+_CLOSERS = {'"': '"', ")": "(", "'": "'", "\u201d": "\u201c", "]": "["}
+
+
 @RULES.check(KIND)
 def check_presence(record: Any, subject: str) -> Iterator[Finding]:
     cna = _cna(record)
-    if not cna:
+    if not cna or not _published(record):
         return
     if not cna.get("credits"):
         yield R_NO_CREDIT.finding(subject, "credits", "credits: none")
     if not cna.get("references"):
-        yield R_NO_REFERENCE.finding(subject, "references", "references: none")
+        yield R_NO_REFERENCE.finding(subject, "references", "references: none (cvelint E017)")
     description = _description(cna).strip()
-    if description and not description.endswith((".", ".)", '."')):
-        yield R_PUNCTUATION.finding(
-            subject, "descriptions", f"descriptions: ends with {description[-12:]!r}"
+    if not description:
+        return
+    if description.endswith(".") or _CLOSING_NOTE.search(description):
+        return
+    closer = description[-1]
+    if description[-2:-1] == "." and closer in _CLOSERS:
+        opener = _CLOSERS[closer]
+        balanced = (
+            description.count(closer) % 2 == 0
+            if opener == closer
+            else description.count(opener) >= description.count(closer)
         )
+        if not balanced:
+            yield R_STRAY.finding(
+                subject,
+                "descriptions",
+                f"descriptions: {closer!r} after the final full stop closes nothing "
+                f"(ends with {description[-12:]!r})",
+            )
+        return
+    yield R_PUNCTUATION.finding(
+        subject, "descriptions", f"descriptions: ends with {description[-12:]!r}"
+    )
+
+
+@RULES.check(KIND)
+def check_wording(record: Any, subject: str) -> Iterator[Finding]:
+    """Typos a reader trips over: a doubled word, a range fragment written twice."""
+    text = _without_urls(_description(_cna(record)))
+    for match in _DOUBLED.finditer(text):
+        if match.group(1).lower() not in _LEGIT_DOUBLES:
+            yield R_DOUBLED_WORD.finding(
+                subject, "descriptions", f"descriptions: {match.group(0)!r}"
+            )
+    for match in _REPEATED_RANGE.finditer(text):
+        yield R_REPEATED_RANGE.finding(subject, "descriptions", f"descriptions: {match.group(0)!r}")
 
 
 @RULES.check(KIND)
@@ -346,4 +474,6 @@ def check_placeholders(record: Any, subject: str) -> Iterator[Finding]:
 
 
 def lint_record(record: Any, subject: str) -> list[Finding]:
+    import psirt.rules.record_format  # noqa: F401  (registers the format checks)
+
     return RULES.run(KIND, record, subject)

@@ -29,7 +29,8 @@ _ADJECTIVES: Final = (
 
 # (kind, pattern, flags). Order matters only for overlaps: earlier, more specific kinds win.
 _PATTERNS: Final[tuple[tuple[str, str, int], ...]] = (
-    ("reproduction steps", r"\bcurl\s+[^\n]{1,100}", 0),
+    # A curl command (options or a URL follow), not curl the product ("makes curl overflow").
+    ("reproduction steps", r"\bcurl\s+(?=-|['\"]?https?://)[^\n]{1,100}", 0),
     (
         "HTTP request",
         rf"\b{_HTTP_VERBS}(?:\s+request\s+to)?(?=\s+`?(?:https?://|/))",

@@ -5,11 +5,18 @@ Why it looks the way it does:
 - Reads are safe to call from many threads at once (the snapshot loader does). One
   ``requests`` session is shared; its connection pool holds ``max_in_flight`` connections and
   blocks beyond that, so the bound on requests in flight holds however many threads call in.
-- Reads and idempotent writes retry 429 (obeying ``Retry-After``) and transient 5xx and
-  connection failures through python-gitlab's own retry loop. A new note or issue is not
-  idempotent: it is never retried before checking whether the first attempt landed.
-- Labels are only ever sent as ``add_labels``/``remove_labels``; a description write re-reads the
-  issue first (and refuses when it changed) and every write is verified by a re-read.
+- A 429 is waited out in the transport (``gitlab_http``: ``Retry-After``, else
+  ``RateLimit-Reset``, else the limiters' one-minute window, as ``core.remote.RetryPolicy``
+  says). Reads and idempotent writes retry transient 5xx and connection failures through
+  python-gitlab's own loop. A new note or issue is not idempotent: it is never retried before
+  checking whether the first attempt landed.
+- Labels are only ever sent as ``add_labels``/``remove_labels``, one per scope; a description
+  write re-reads the issue first (and refuses when it changed) and every write is verified by a
+  re-read, against GitLab's scoped-label result.
+- A 404 is told from a permission problem: when the token's user cannot see every issue of the
+  project (``gitlab_access``), the error says so and names the user and role; a 403 names the
+  missing right or scope. The user and roles come from ``GET /user`` (once) and
+  ``GET /projects/:id/members/all/:user_id`` (once per project, when first needed).
 - The token lives only inside the client's auth; no message, log line or repr carries it.
 """
 
@@ -24,15 +31,15 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import gitlab
 import requests
 from gitlab.v4.objects import Project, ProjectIssue
-from requests.adapters import HTTPAdapter
 
 from psirt.core.config import Config
-from psirt.core.errors import InputError, NotFoundError, PsirtError, RemoteError
+from psirt.core.errors import InputError, NotFoundError, NotVisibleError, PsirtError, RemoteError
+from psirt.core.labels import check_label_write
 from psirt.core.records import (
     AwardEmoji,
     Issue,
@@ -44,48 +51,23 @@ from psirt.core.records import (
     MergeRequest,
     Note,
 )
+from psirt.core.remote import RetryPolicy
 from psirt.parsing.council import is_council_note
+from psirt.trackers import gitlab_access as access
 from psirt.trackers import gitlab_mapping as m
+from psirt.trackers.gitlab_errors import Failure, convert
+from psirt.trackers.gitlab_http import RATE_LIMIT_WINDOW, Transport, is_transient, status_of
 
 T = TypeVar("T")
 _BATCH = 100  # GitLab's page size cap, and so the most iids one list call can answer
-_TRANSIENT = frozenset({500, 502, 503, 504, *range(520, 531)})
-_CONNECTION_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-)
 
 
-class _Counter:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.value = 0
-
-    def increment(self) -> None:
-        with self._lock:
-            self.value += 1
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # looked up when called, so a test can stub this module's ``time``
 
 
-class _CountingAdapter(HTTPAdapter):
-    """Counts every HTTP request handed to the wire, retries included."""
-
-    def __init__(self, counter: _Counter, pool_size: int) -> None:
-        self._counter = counter
-        super().__init__(pool_connections=4, pool_maxsize=pool_size, pool_block=True)
-
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        self._counter.increment()
-        return super().send(request, *args, **kwargs)
-
-
-def _status(exc: Exception) -> int | None:
-    code = getattr(exc, "response_code", None)
-    return code if isinstance(code, int) else None
-
-
-def _is_transient(exc: Exception) -> bool:
-    return isinstance(exc, _CONNECTION_ERRORS) or _status(exc) in _TRANSIENT
+def _now() -> float:
+    return time.time()
 
 
 def url_from_env(env: Mapping[str, str], default: str) -> str:
@@ -117,10 +99,18 @@ class GitLabTracker:
         max_retries: int = 5,
         timeout: float = 30.0,
         note_emoji: Callable[[Note], bool] | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = _sleep,
+        clock: Callable[[], float] = _now,
     ) -> None:
         """``note_emoji`` picks the notes whose award emoji are fetched, one request per note:
         by default the bug bounty council's vote notes, the only ones whose emoji a rule reads.
-        Pass ``lambda note: not note.system`` for all of them."""
+        Pass ``lambda note: not note.system`` for all of them.
+
+        ``retry`` is how 429s are waited out (by default ``max_retries`` waits, each of the
+        server's ``Retry-After``, else until ``RateLimit-Reset``, else one minute, and none
+        longer than two minutes); ``sleep`` and ``clock`` are what it waits and reads time with.
+        """
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self.url = url.rstrip("/")
@@ -128,11 +118,11 @@ class GitLabTracker:
         self._max_retries = max_retries
         self._note_emoji = note_emoji or is_council_note
         self._secret = token or ""
-        self._counter = _Counter()
+        policy = retry or RetryPolicy(attempts=max_retries + 1, rate_limit_window=RATE_LIMIT_WINDOW)
+        self._transport = Transport(max_in_flight, policy, sleep, clock)
         session = requests.Session()
-        adapter = _CountingAdapter(self._counter, max_in_flight)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
+        session.mount("http://", self._transport)
+        session.mount("https://", self._transport)
         self._gl = gitlab.Gitlab(
             self.url,
             private_token=token,
@@ -142,7 +132,8 @@ class GitLabTracker:
             retry_transient_errors=True,
         )
         self._user_lock = threading.Lock()
-        self._username: str | None = None
+        self._me: dict[str, Any] | None = None
+        self._roles: dict[str, access.Role] = {}
 
     @classmethod
     def from_config(cls, config: Config, env: Mapping[str, str]) -> GitLabTracker:
@@ -175,13 +166,19 @@ class GitLabTracker:
 
     @property
     def request_count(self) -> int:
-        return self._counter.value
+        return self._transport.count
+
+    @property
+    def rate_limit_waits(self) -> list[float]:
+        """Every wait after a 429 so far, in seconds."""
+        return list(self._transport.waits)
 
     # -- plumbing --------------------------------------------------------------------------
 
     @property
     def _retry(self) -> dict[str, Any]:
-        return {"max_retries": self._max_retries}
+        # 429s are the transport's (``gitlab_http``); python-gitlab keeps the 5xx retries
+        return {"max_retries": self._max_retries, "obey_rate_limit": False}
 
     def _project(self, path: str) -> Project:
         return self._gl.projects.get(path, lazy=True)
@@ -192,26 +189,36 @@ class GitLabTracker:
     def _clean(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
 
-    def _convert(self, exc: Exception, what: str, where: str) -> InputError | RemoteError:
-        """A client failure as a PsirtError naming what, which object and the HTTP status."""
-        status = _status(exc)
-        if status == 404:
-            return NotFoundError(f"{what}: not found on {self.url} (HTTP 404)", where=where)
-        if isinstance(exc, gitlab.GitlabError):
-            detail = self._clean(str(exc.error_message or "")).strip()[:200]
-            hint = " (check GITLAB_TOKEN)" if status == 401 else ""
-            sep = ": " if detail else ""
-            return RemoteError(f"{what} failed: HTTP {status}{sep}{detail}{hint}", where=where)
-        return RemoteError(
-            f"{what} failed: no answer from {self.url} ({type(exc).__name__})", where=where
-        )
+    def _convert(
+        self,
+        exc: Exception,
+        what: str,
+        where: str,
+        *,
+        project: str | None = None,
+        right: str | None = None,
+    ) -> InputError | RemoteError:
+        """A client failure as a PsirtError naming what, which object and the HTTP status; a
+        404 or 403 in ``project`` says whether the token's user is allowed (``right``)."""
+        role, status = None, status_of(exc)
+        if project and status in (403, 404):  # a refusal asks afresh: roles change
+            role = self._role_or_none(project, fresh=status == 403)
+        failure = Failure(what, where, self.url, project, right, role)
+        return convert(exc, failure, self._clean)
 
     @contextmanager
-    def _remote(self, what: str, where: str) -> Iterator[None]:
+    def _remote(
+        self,
+        what: str,
+        where: str,
+        *,
+        project: str | None = None,
+        right: str | None = None,
+    ) -> Iterator[None]:
         try:
             yield
         except (gitlab.GitlabError, requests.RequestException) as exc:
-            raise self._convert(exc, what, where) from None
+            raise self._convert(exc, what, where, project=project, right=right) from None
 
     def _parallel(self, calls: Sequence[Callable[[], T]]) -> list[T]:
         """Run a few independent calls at once; the connection pool bounds what is in flight."""
@@ -220,19 +227,69 @@ class GitLabTracker:
         with ThreadPoolExecutor(min(len(calls), self.max_in_flight)) as pool:
             return list(pool.map(lambda call: call(), calls))
 
-    def current_user(self) -> str:
-        """The token's username (one request, then cached): who our own notes are by."""
+    def _whoami(self) -> dict[str, Any]:
         with self._user_lock:
-            if self._username is None:
+            if self._me is None:
                 with self._remote("read the current user", self.url):
                     data = self._gl.http_get("/user", **self._retry)
-                self._username = str(m.attributes(data).get("username") or "")
-            return self._username
+                self._me = m.attributes(data)
+            return self._me
+
+    def current_user(self) -> str:
+        """The token's username (one request, then cached): who our own notes are by."""
+        return str(self._whoami().get("username") or "")
+
+    def role_in(self, project: str, *, fresh: bool = False) -> access.Role:
+        """The token's user in ``project`` (one request per project, then cached)."""
+        me = self._whoami()
+        with self._user_lock:
+            if project in self._roles and not fresh:
+                return self._roles[project]
+        level: int | None = None
+        try:
+            path = f"/projects/{quote(project, safe='')}/members/all/{int(me['id'])}"
+            member = m.attributes(self._gl.http_get(path, **self._retry))
+            level = int(member.get("access_level") or 0)
+        except gitlab.GitlabError as exc:
+            if status_of(exc) != 404:  # 404: not a member, or the project is hidden
+                raise
+        role = access.Role(self.current_user(), project, level, bool(me.get("is_admin")))
+        with self._user_lock:
+            self._roles[project] = role
+        return role
+
+    def _role_or_none(self, project: str, *, fresh: bool = False) -> access.Role | None:
+        """The role when it can be read (an error message must not fail for want of it)."""
+        try:
+            return self.role_in(project, fresh=fresh)
+        except (PsirtError, gitlab.GitlabError, requests.RequestException, KeyError, ValueError):
+            return None
+
+    def token_access(self, projects: Sequence[str]) -> access.TokenAccess:
+        """The token's user, its scopes and its role in each of ``projects`` (for ``psirt
+        doctor``): ``GET /user``, ``GET /personal_access_tokens/self`` and one members request
+        per project, run concurrently."""
+        me = self._whoami()
+        scopes: tuple[str, ...] | None = None
+        try:
+            token = m.attributes(self._gl.http_get("/personal_access_tokens/self", **self._retry))
+            scopes = tuple(str(s) for s in token.get("scopes") or ())
+        except (gitlab.GitlabError, requests.RequestException):
+            scopes = None  # not a personal, project or group access token's own record
+        wanted = list(dict.fromkeys(projects))
+        with self._remote("read the token's roles", self.url):
+            roles = self._parallel([partial(self.role_in, p) for p in wanted])
+        return access.TokenAccess(
+            user=self.current_user(),
+            admin=bool(me.get("is_admin")),
+            scopes=scopes,
+            roles=dict(zip(wanted, roles, strict=True)),
+        )
 
     # -- reads -----------------------------------------------------------------------------
 
     def get_issue(self, ref: IssueRef) -> Issue:
-        with self._remote("read issue", str(ref)):
+        with self._remote("read issue", str(ref), project=ref.project):
             obj = self._project(ref.project).issues.get(ref.iid, **self._retry)
         return m.issue_from(m.attributes(obj), ref.project)
 
@@ -249,13 +306,19 @@ class GitLabTracker:
         ]
         calls = [partial(self._issues_by_iid, project, batch) for project, batch in batches]
         found = {issue.ref: issue for chunk in self._parallel(calls) for issue in chunk}
-        missing = [str(ref) for ref in wanted if ref not in found]
+        missing = [ref for ref in wanted if ref not in found]
+        for ref in missing:  # a list leaves out what the user may not see: say when it may be
+            role = self._role_or_none(ref.project)
+            if role is not None and not role.sees_confidential:
+                hidden = ", ".join(str(r) for r in missing if r.project == ref.project)
+                raise NotVisibleError(hidden, access.not_visible_reason(role, issue=True))
         if missing:
-            raise NotFoundError(f"issues not found on {self.url}: {', '.join(missing)}")
+            names = ", ".join(str(r) for r in missing)
+            raise NotFoundError(f"issues not found on {self.url}: {names}")
         return [found[ref] for ref in refs]
 
     def _issues_by_iid(self, project: str, iids: list[int]) -> list[Issue]:
-        with self._remote(f"list issues {iids}", project):
+        with self._remote(f"list issues {iids}", project, project=project):
             objs = self._project(project).issues.list(
                 iids=iids, state="all", get_all=True, **self._retry
             )
@@ -275,7 +338,7 @@ class GitLabTracker:
             query["labels"] = wanted
         if search:
             query["search"] = search
-        with self._remote("search issues", project):
+        with self._remote("search issues", project, project=project):
             objs = self._project(project).issues.list(get_all=True, **query, **self._retry)
         issues = [m.issue_from(m.attributes(o), project) for o in objs]
         # GitLab's search also matches descriptions; the port promises titles only.
@@ -283,12 +346,12 @@ class GitLabTracker:
         return [i for i in issues if needle in i.title.lower()]
 
     def issue_links(self, ref: IssueRef) -> list[IssueLink]:
-        with self._remote("list linked issues", str(ref)):
+        with self._remote("list linked issues", str(ref), project=ref.project):
             objs = self._issue(ref).links.list(get_all=True, **self._retry)
         return [m.link_from(m.attributes(o)) for o in objs]
 
     def notes(self, ref: IssueRef) -> list[Note]:
-        with self._remote("list notes", str(ref)):
+        with self._remote("list notes", str(ref), project=ref.project):
             objs = self._issue(ref).notes.list(
                 get_all=True, sort="asc", order_by="created_at", **self._retry
             )
@@ -304,12 +367,12 @@ class GitLabTracker:
         return [m.note_from(m.attributes(o), emoji.get(note.id, ())) for o, note in plain]
 
     def _emoji(self, ref: IssueRef, note: Any) -> tuple[AwardEmoji, ...]:
-        with self._remote(f"list award emoji of note {note.id}", str(ref)):
+        with self._remote(f"list award emoji of note {note.id}", str(ref), project=ref.project):
             objs = note.awardemojis.list(get_all=True, **self._retry)
         return tuple(m.emoji_from(m.attributes(o)) for o in objs)
 
     def related_merge_requests(self, ref: IssueRef) -> list[MergeRequest]:
-        with self._remote("list related merge requests", str(ref)):
+        with self._remote("list related merge requests", str(ref), project=ref.project):
             items = self._issue(ref).related_merge_requests(get_all=True, **self._retry)
         return [m.merge_request_from(m.attributes(i), None, (ref,)) for i in items]
 
@@ -319,7 +382,7 @@ class GitLabTracker:
         filters: dict[str, Any] = {"state": "all", **self._retry}
         if target_branch is not None:
             filters["target_branch"] = target_branch
-        with self._remote("list merge requests", project):
+        with self._remote("list merge requests", project, project=project):
             objs = self._project(project).mergerequests.list(get_all=True, **filters)
         return [m.merge_request_from(m.attributes(o), project) for o in objs]
 
@@ -336,6 +399,8 @@ class GitLabTracker:
         assignees: Sequence[str] = (),
     ) -> Issue:
         """Not idempotent: after a failure with no answer, look for it before trying again."""
+        check_label_write(labels, (), where=project)
+        m.check_length("description", description, m.DESCRIPTION_LIMIT, where=project)
         data: dict[str, Any] = {
             "title": title,
             "description": description,
@@ -358,7 +423,8 @@ class GitLabTracker:
             )
             return m.issue_from(m.attributes(obj), project)
 
-        return self._create_once(f"create issue {title!r}", project, create, landed)
+        what = f"create issue {title!r}"
+        return self._create_once(what, project, create, landed, project, "create_issue")
 
     def _user_id(self, username: str) -> int:
         with self._remote(f"look up user {username!r}", self.url):
@@ -373,17 +439,18 @@ class GitLabTracker:
         where: str,
         create: Callable[[], T],
         landed: Callable[[], T | None],
+        project: str,
+        right: str,
     ) -> T:
         """Send a non-idempotent create; on a transient failure, retry only if it did not land."""
-        if self._username is None:
-            self.current_user()  # before the write, so the landed check needs no extra wait
+        self.current_user()  # before the write, so the landed check needs no extra wait
         attempts = self._max_retries + 1
         for attempt in range(attempts):
             try:
                 return create()
             except (gitlab.GitlabError, requests.RequestException) as exc:
-                if not _is_transient(exc) or attempt == attempts - 1:
-                    raise self._convert(exc, what, where) from None
+                if not is_transient(exc) or attempt == attempts - 1:
+                    raise self._convert(exc, what, where, project=project, right=right) from None
             time.sleep(min(0.1 * 2**attempt, 5.0))
             existing = landed()
             if existing is not None:
@@ -393,6 +460,7 @@ class GitLabTracker:
     def update_issue(self, ref: IssueRef, update: IssueUpdate) -> Issue:
         data: dict[str, Any] = {}
         if update.description is not None:
+            m.check_length("description", update.description, m.DESCRIPTION_LIMIT, where=str(ref))
             current = self.get_issue(ref)  # re-read right before the write
             if (
                 update.expected_description is not None
@@ -413,20 +481,20 @@ class GitLabTracker:
             data["state_event"] = update.state_event
         if not data:
             return self.get_issue(ref)
-        with self._remote("update issue", str(ref)):
+        with self._remote("update issue", str(ref), project=ref.project, right="update_issue"):
             self._project(ref.project).issues.update(ref.iid, data, **self._retry)
         after = self.get_issue(ref)
-        problems = _unapplied(update, after)
+        problems = m.unapplied(update, after)
         if problems:
             raise RemoteError(f"update did not take: {'; '.join(problems)}", where=str(ref))
         return after
 
     def set_confidential(self, ref: IssueRef, confidential: bool) -> Issue:
         """Idempotent (the same value twice is one state), so python-gitlab may retry it."""
-        with self._remote("set confidential" if confidential else "make public", str(ref)):
-            self._project(ref.project).issues.update(
-                ref.iid, {"confidential": confidential}, **self._retry
-            )
+        what = "set confidential" if confidential else "make public"
+        with self._remote(what, str(ref), project=ref.project, right="update_issue"):
+            data = {"confidential": confidential}
+            self._project(ref.project).issues.update(ref.iid, data, **self._retry)
         after = self.get_issue(ref)
         if after.confidential != confidential:
             state = "confidential" if after.confidential else "public"
@@ -439,17 +507,18 @@ class GitLabTracker:
         token = uuid.uuid4().hex
         sent = m.with_retry_token(body, token)
         tag = m.retry_token_comment(token)
+        m.check_length("note", sent, m.NOTE_LIMIT, where=str(ref))
 
         def create() -> Note:
             issue = self._issue(ref)
             obj = issue.notes.create(
                 {"body": sent, "internal": internal}, retry_transient_errors=False, **self._retry
             )
-            return m.note_from(m.attributes(obj))
+            return self._stored_note(m.attributes(obj), ref)
 
         def landed() -> Note | None:
             me = self.current_user()
-            with self._remote("list notes", str(ref)):
+            with self._remote("list notes", str(ref), project=ref.project):
                 objs = self._issue(ref).notes.list(get_all=True, **self._retry)
             for obj in objs:
                 data = m.attributes(obj)
@@ -457,11 +526,31 @@ class GitLabTracker:
                     return m.note_from(data)
             return None
 
-        return self._create_once("create note", str(ref), create, landed)
+        return self._create_once(
+            "create note", str(ref), create, landed, ref.project, "create_note"
+        )
+
+    def _stored_note(self, data: dict[str, Any], ref: IssueRef) -> Note:
+        """The note GitLab answered with; none when it ran the body as quick actions only
+        (``202`` with ``commands_changes`` and no id; psirt escapes them, so only a body of
+        nothing but quick actions can get here)."""
+        if "id" not in data:
+            raise RemoteError(
+                "GitLab ran the note as quick actions and stored no note "
+                f"({'; '.join(str(s) for s in data.get('summary') or ()) or 'no summary'})",
+                where=str(ref),
+            )
+        return m.note_from(data)
 
     def update_note(self, ref: IssueRef, note_id: int, body: str) -> Note:
-        with self._remote(f"update note {note_id}", str(ref)):
-            self._issue(ref).notes.update(note_id, {"body": body}, **self._retry)
+        m.check_length("note", body, m.NOTE_LIMIT, where=str(ref))
+        what = f"update note {note_id}"
+        with self._remote(what, str(ref), project=ref.project, right="admin_note"):
+            self._stored_note(
+                m.attributes(self._issue(ref).notes.update(note_id, {"body": body}, **self._retry)),
+                ref,
+            )
+        with self._remote(f"read note {note_id}", str(ref), project=ref.project):
             obj = self._issue(ref).notes.get(note_id, **self._retry)
         note = m.note_from(m.attributes(obj))
         if note.body != m.strip_retry_token(body):
@@ -476,7 +565,9 @@ class GitLabTracker:
             "link_type": link_type,
         }
         try:
-            with self._remote(f"link {target}", str(source)):
+            with self._remote(
+                f"link {target}", str(source), project=source.project, right="admin_issue_link"
+            ):
                 self._issue(source).links.create(data, **self._retry)
         except RemoteError:
             if target not in {link.target for link in self.issue_links(source)}:
@@ -484,33 +575,19 @@ class GitLabTracker:
 
     def unlink_issues(self, source: IssueRef, target: IssueRef) -> None:
         """Idempotent: unlinking issues that are not linked is not an error."""
-        with self._remote("list linked issues", str(source)):
+        with self._remote("list linked issues", str(source), project=source.project):
             objs = self._issue(source).links.list(get_all=True, **self._retry)
         for obj in objs:
             data = m.attributes(obj)
             if m.issue_ref_of(data) != target:
                 continue
             try:
-                with self._remote(f"unlink {target}", str(source)):
+                with self._remote(
+                    f"unlink {target}",
+                    str(source),
+                    project=source.project,
+                    right="admin_issue_link",
+                ):
                     self._issue(source).links.delete(data["issue_link_id"], **self._retry)
             except NotFoundError:
                 pass  # a retried delete whose first attempt landed
-
-
-def _unapplied(update: IssueUpdate, issue: Issue) -> list[str]:
-    """What the re-read shows was not applied."""
-    problems = []
-    if update.description is not None and issue.description != update.description:
-        problems.append("description differs")
-    if update.title is not None and issue.title != update.title:
-        problems.append("title differs")
-    missing = [name for name in update.add_labels if name not in issue.labels]
-    if missing:
-        problems.append(f"labels not added: {', '.join(missing)}")
-    kept = [name for name in update.remove_labels if name in issue.labels]
-    if kept:
-        problems.append(f"labels not removed: {', '.join(kept)}")
-    wanted = {"close": "closed", "reopen": "opened"}.get(update.state_event or "")
-    if wanted and issue.state != wanted:
-        problems.append(f"state is {issue.state}, not {wanted}")
-    return problems

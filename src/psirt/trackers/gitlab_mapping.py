@@ -1,4 +1,5 @@
-"""GitLab REST v4 JSON to the port's records, as pure functions (no client, no I/O).
+"""GitLab REST v4 JSON to the port's records, as pure functions (no client, no I/O), and what a
+re-read issue shows of an update that did not take (``unapplied``).
 
 Kept apart from the adapter so the mapping can be read and tested field by field.
 """
@@ -10,12 +11,15 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
+from psirt.core.errors import InputError
+from psirt.core.labels import labels_done
 from psirt.core.records import (
     AwardEmoji,
     Issue,
     IssueLink,
     IssueRef,
     IssueState,
+    IssueUpdate,
     LinkType,
     MergeRequest,
     MergeRequestRef,
@@ -32,6 +36,11 @@ from psirt.core.records import (
 # but a token is always 32 hex digits, which no marker name is.
 _RETRY_TOKEN = re.compile(r"\n\n<!-- psirt:[0-9a-f]{32} -->\s*\Z")
 
+# The longest texts GitLab stores: an issue description 1,048,576 characters (doc/api/issues.md),
+# a note body 1,000,000 (doc/api/notes.md). Longer is refused with a 400; psirt says so first.
+DESCRIPTION_LIMIT = 1_048_576
+NOTE_LIMIT = 1_000_000
+
 _ISSUE_STATES: dict[str, IssueState] = {"opened": "opened", "closed": "closed"}
 _MR_STATES: dict[str, MergeRequestState] = {
     "opened": "opened",
@@ -44,6 +53,14 @@ _LINK_TYPES: dict[str, LinkType] = {
     "blocks": "blocks",
     "is_blocked_by": "is_blocked_by",
 }
+
+
+def check_length(what: str, text: str, limit: int, *, where: str) -> None:
+    if len(text) > limit:
+        raise InputError(
+            f"the {what} is {len(text):,} characters; GitLab stores at most {limit:,}",
+            where=where,
+        )
 
 
 def retry_token_comment(token: str) -> str:
@@ -177,3 +194,18 @@ def attributes(obj: object) -> dict[str, Any]:
     if isinstance(obj, dict):
         return cast(dict[str, Any], obj)
     return cast(dict[str, Any], obj.attributes)  # type: ignore[attr-defined]
+
+
+def unapplied(update: IssueUpdate, issue: Issue) -> list[str]:
+    """What the re-read after an issue update shows was not applied."""
+    problems = []
+    if update.description is not None and issue.description != update.description:
+        problems.append("description differs")
+    if update.title is not None and issue.title != update.title:
+        problems.append("title differs")
+    # GitLab's result: one label per scope, the added one (psirt.core.labels)
+    problems += labels_done(issue.labels, update.add_labels, update.remove_labels)
+    wanted = {"close": "closed", "reopen": "opened"}.get(update.state_event or "")
+    if wanted and issue.state != wanted:
+        problems.append(f"state is {issue.state}, not {wanted}")
+    return problems

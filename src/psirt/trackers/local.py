@@ -24,6 +24,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from psirt.core.errors import InputError, NotFoundError, WorkspaceError
+from psirt.core.labels import apply_label_write
 from psirt.core.records import (
     Issue,
     IssueLink,
@@ -303,7 +304,7 @@ class LocalTracker:
                 ref=IssueRef(project, iid),
                 title=title,
                 description=description,
-                labels=tuple(dict.fromkeys(labels)),
+                labels=apply_label_write((), labels, ()),
                 confidential=confidential,
                 author=self.user,
                 assignees=tuple(dict.fromkeys(assignees)),
@@ -334,9 +335,7 @@ class LocalTracker:
                 )
             if update.title is not None and update.title != issue.title:
                 self._set(front, "title", update.title)
-            removed = set(update.remove_labels) - set(update.add_labels)
-            labels = [label for label in issue.labels if label not in removed]
-            labels += [label for label in dict.fromkeys(update.add_labels) if label not in labels]
+            labels = list(apply_label_write(issue.labels, update.add_labels, update.remove_labels))
             if labels != list(issue.labels):
                 self._set(front, "labels", labels, after="confidential")
             if update.state_event is not None:

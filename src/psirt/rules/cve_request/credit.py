@@ -41,12 +41,12 @@ def check_credit(cve: CveSubject) -> Iterator[Finding]:
     lowered = credit.lower()
     report = cve.item.report
     if report is not None:
-        if report.reporter.lower() not in lowered:
-            yield cve.finding(
-                CREDIT,
-                "credit",
-                f"credit: does not name the HackerOne reporter {report.reporter}",
-            )
+        for finder in report.finders:
+            if finder.lower() not in lowered:
+                role = "reporter" if finder == report.reporter else "collaborator"
+                yield cve.finding(
+                    CREDIT, "credit", f"credit: does not name the HackerOne {role} {finder}"
+                )
         return
     thanks = cve.item.details.thanks
     if thanks is None:

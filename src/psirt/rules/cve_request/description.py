@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from psirt.compute.description import DESCRIPTION_OPENING
+from psirt.compute.description import DESCRIPTION_OPENING, IMPACT_CLAUSE
 from psirt.compute.placeholders import find_placeholders
 from psirt.core.finding import Finding
 from psirt.knowledge.policy import version_phrase
@@ -83,7 +83,7 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
         or start["versions"] is None
         or start["vendor"] not in (None, product.vendor)
         or start["product"] != product.name
-        or "that could have allowed" not in text
+        or IMPACT_CLAUSE.search(text) is None
     ):
         yield cve.finding(
             DESCRIPTION_TEMPLATE,
@@ -103,7 +103,7 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
             )
     expected_ranges = cve.expected_ranges
     if expected_ranges is not None and not find_placeholders(text):
-        phrase = version_phrase(expected_ranges)
+        phrase = version_phrase(expected_ranges, cve.snapshot.config.cve.connective)
         if phrase not in text:
             yield cve.finding(
                 DESCRIPTION_VERSIONS,

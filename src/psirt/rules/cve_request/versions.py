@@ -111,12 +111,13 @@ def check_versions(cve: CveSubject) -> Iterator[Finding]:
             f"(expected the release versions {', '.join(want)})",
         )
     solution = document.text_of("solution").strip()
-    if solution and solution != solution_text(fixed_versions(expected)):
+    house = solution_text(fixed_versions(expected), cve.snapshot.config.cve.solution)
+    if solution and solution != house:
         missing = [v for v in want if v not in solution]
         if missing:
             yield cve.finding(
                 SOLUTION,
                 "solution",
                 f"solution: does not name {', '.join(missing)}",
-                hint=f"Write '{solution_text(fixed_versions(expected))}' or leave it empty.",
+                hint=f"Write '{house}' or leave it empty.",
             )

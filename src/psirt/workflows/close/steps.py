@@ -67,6 +67,7 @@ def shipped(
         release=snapshot.release.version_list,
         report_id=item.report_id,
         reporter=item.report.reporter if item.report is not None else None,
+        finders=item.report.finders if item.report is not None else (),
         blog_url=blog_url,
         cve_id=cve_id,
     )
