@@ -24,7 +24,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
-from psirt.core.records import Issue, IssueLink, IssueRef, MergeRequest, MergeRequestRef, Note
+from psirt.core.records import (
+    DESCRIPTION_CHANGED,
+    TITLE_CHANGED,
+    Issue,
+    IssueLink,
+    IssueRef,
+    LabelEvent,
+    MergeRequest,
+    MergeRequestRef,
+    Note,
+)
 from psirt.trackers.interface import Tracker
 
 DEFAULT_TOKEN = "glpat-fake-token-0123456789"
@@ -125,6 +135,7 @@ class FakeGitLab:
         self._notes: dict[tuple[int, int], list[dict[str, Any]]] = {}
         self._links: list[_Link] = []
         self._users: dict[str, int] = {}
+        self._label_events: dict[tuple[int, int], list[dict[str, Any]]] = {}
         self._next_id = 1000
         self.in_flight = 0
         self.max_in_flight_seen = 0  # the most requests being answered at one time
@@ -305,6 +316,71 @@ class FakeGitLab:
                 "created_at": _now(),
             }
 
+    # -- resource label events, and the system notes of an edit -----------------------------
+    # GitLab records who added or removed which label (GET .../resource_label_events, shaped as
+    # doc/api/resource_label_events.md) and adds a system note when the title or description
+    # is edited through the API; ``edit_issue`` (a change behind the client's back) records
+    # neither, so a test that wants them seeds them.
+
+    def seed_label_event(self, ref: IssueRef, event: LabelEvent) -> None:
+        key = self._issue_key(ref)
+        with self._lock:
+            self._label_events.setdefault(key, []).append(
+                {
+                    "id": event.id or self._new_id(),
+                    "action": event.action,
+                    "label": event.label,
+                    "user": event.user or self.username,
+                    "created_at": _iso(event.created_at) or _now(),
+                }
+            )
+
+    def _record_edit(
+        self, key: tuple[int, int], before: dict[str, Any], after: dict[str, Any]
+    ) -> None:
+        now = _now()
+        old, new = list(before.get("labels") or []), list(after.get("labels") or [])
+        changes = [("remove", name) for name in old if name not in new]
+        changes += [("add", name) for name in new if name not in old]
+        for action, name in changes:
+            self._label_events.setdefault(key, []).append(
+                {
+                    "id": self._new_id(),
+                    "action": action,
+                    "label": name,
+                    "user": self.username,
+                    "created_at": now,
+                }
+            )
+        edits = []
+        if "title" in before and before["title"] != after["title"]:
+            edits.append(TITLE_CHANGED.format(old=before["title"], new=after["title"]))
+        if "description" in before and before["description"] != after["description"]:
+            edits.append(DESCRIPTION_CHANGED)
+        for body in edits:
+            self.seed_note(
+                self._ref_of(key), Note(0, body, self.username, datetime.now(UTC), system=True)
+            )
+
+    def _label_events_json(self, key: tuple[int, int]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": event["id"],
+                "user": self._user_json(event["user"]),
+                "created_at": event["created_at"],
+                "resource_type": "Issue",
+                "resource_id": self._projects[key[0]].issues[key[1]]["id"],
+                "label": {
+                    "id": abs(hash(event["label"])) % 10_000,
+                    "name": event["label"],
+                    "color": "#6699cc",
+                    "description": "",
+                },
+                "action": event["action"],
+            }
+            for event in sorted(self._label_events.get(key, []), key=lambda e: e["id"])
+        ]
+
     # -- reading state directly (for assertions, no HTTP) ----------------------------------
 
     def _issue_key(self, ref: IssueRef) -> tuple[int, int]:
@@ -385,7 +461,9 @@ class FakeGitLab:
             if method == "GET":
                 return self._paginate(self._list_issues(project, query), query)
             if method == "POST":
-                return 201, self._create_issue(project, body), {}
+                created = self._create_issue(project, body)
+                self._record_edit((project.id, created["iid"]), {"labels": []}, created)
+                return 201, created, {}
             raise HttpError(405, "405 Method Not Allowed")
         iid = _int(rest[0], "issue_iid")
         issue = project.issues.get(iid)
@@ -397,8 +475,13 @@ class FakeGitLab:
             if method == "GET":
                 return 200, self._issue_json(project, issue), {}
             if method == "PUT":
-                return 200, self._update_issue(project, issue, body), {}
+                before = dict(issue, labels=list(issue["labels"]))
+                updated = self._update_issue(project, issue, body)
+                self._record_edit(key, before, issue)
+                return 200, updated, {}
             raise HttpError(405, "405 Method Not Allowed")
+        if sub == ["resource_label_events"] and method == "GET":
+            return self._paginate(self._label_events_json(key), query)
         if sub == ["links"]:
             if method == "GET":
                 return 200, self._links_json(key), {}
@@ -874,6 +957,8 @@ def seed_from_tracker(fake: FakeGitLab, tracker: Tracker, projects: Iterable[str
         for issue in tracker.find_issues(path):
             for note in tracker.notes(issue.ref):
                 fake.seed_note(issue.ref, note)
+            for event in tracker.label_events(issue.ref):
+                fake.seed_label_event(issue.ref, replace(event, id=0))
             for link in tracker.issue_links(issue.ref):
                 if link.target.project in paths:
                     fake.seed_link(issue.ref, link)
