@@ -3,8 +3,10 @@ one overridden by a workspace template of the same name.
 
 close writes the canonical issue's note, the internal bounty reminder, the reporter's HackerOne
 comment and the resolve message; ``validate --comment`` writes its request to a fix's
-assignees, and a note when everything asked is resolved. ``PSIRT_UPDATE_GOLDEN=1`` rewrites the
-golden files instead of comparing (then review the diff).
+assignees, and a note when everything asked is resolved, and its note to the release managers
+on the PSIRT task issue (and that note once nothing is left for PSIRT).
+``PSIRT_UPDATE_GOLDEN=1`` rewrites the golden files instead of comparing (then review the
+diff).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from psirt.actions.bounty_actions import CommentOnReport, ResolveReport
 from psirt.actions.tracker_actions import UpsertNote
 from psirt.core.records import IssueRef
 from psirt.core.workspace import Workspace
+from psirt.render.notes import psirt_resolved_note
 from psirt.session import open_session
 from psirt.workflows.close import BlogAnswer, CloseOptions, run_close
-from psirt.workflows.validate import comment_plan, resolved_body, validate
+from psirt.workflows.validate import PSIRT_MARKER, comment_plan, resolved_body, validate
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "texts"
 UPDATE = os.environ.get("PSIRT_UPDATE_GOLDEN") == "1"
@@ -37,6 +40,8 @@ TEMPLATES = {
     "resolve_message.md": "close/resolve_message.md.j2",
     "validate_comment.md": "validate/comment.md.j2",
     "validate_resolved.md": "validate/resolved.md.j2",
+    "psirt_note.md": "validate/psirt.md.j2",
+    "psirt_resolved.md": "validate/psirt_resolved.md.j2",
 }
 
 
@@ -61,6 +66,7 @@ def texts(root: Path) -> dict[str, str]:
     resolve = next(a for a in result.plan if isinstance(a, ResolveReport) and a.report_id == REPORT)
     planned = comment_plan(validate(session.snapshot()), session.workspace.templates_dir)
     asked = next(a for a in planned.plan if isinstance(a, UpsertNote) and a.ref == COMMENTED)
+    psirt = next(a for a in planned.plan if isinstance(a, UpsertNote) and a.marker == PSIRT_MARKER)
     return {
         "canonical_note.md": notes[CANONICAL, False],
         "bounty_reminder.md": notes[CANONICAL, True],
@@ -68,6 +74,8 @@ def texts(root: Path) -> dict[str, str]:
         "resolve_message.md": resolve.message,
         "validate_comment.md": asked.body,
         "validate_resolved.md": resolved_body(session.config, session.workspace.templates_dir),
+        "psirt_note.md": psirt.body,
+        "psirt_resolved.md": psirt_resolved_note("GitLab", session.workspace.templates_dir),
     }
 
 
