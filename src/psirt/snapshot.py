@@ -268,11 +268,14 @@ def _last_release_end(tracking: Issue) -> datetime | None:
 
 def _changed_since_label(issue: Issue, events: Sequence[LabelEvent], label: str) -> bool:
     """Whether the issue may have changed after ``label`` was last added: it was updated later,
-    or it is not known when (no update time, no event for the label)."""
-    added = [e.created_at for e in events if e.label == label and e.action == "add"]
-    if not added or added[-1] is None or issue.updated_at is None:
-        return True
-    return utc(issue.updated_at) > utc(added[-1])
+    or its update time is not known. Without the label's addition in its history there is
+    nothing to compare with (see ``compute/validation.py``)."""
+    added = [
+        utc(e.created_at) for e in events if e.label == label and e.action == "add" and e.created_at
+    ]
+    if not added:
+        return False
+    return issue.updated_at is None or utc(issue.updated_at) > max(added)
 
 
 def _submit_council(
