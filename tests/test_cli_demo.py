@@ -42,3 +42,20 @@ def test_cli_reports_bad_input_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert (target / "keep.txt").read_text() == "mine"
+
+
+def test_demo_shows_the_unannounced_fix_and_the_developers_own_approval_caught(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_app(app, ["demo", str(tmp_path / "demo")]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "[unannounced] gitlab-org/security/gitlab#1112 ships unannounced: merged security MR "
+        "!11120 into 18-10-stable-ee (18.10.1)"
+    ) in out
+    assert (
+        "approval: gitlab-org/security/gitlab#1108: council: 0 approvals of 1 needed for a "
+        "medium vote (4.6); not counted: fatima-dev (assignee, MR author, not on the council)"
+    ) in out
+    readme = (tmp_path / "demo" / "README.md").read_text(encoding="utf-8")
+    assert "gitlab-org/security/gitlab#1112" in readme and "fix's own developer" in readme

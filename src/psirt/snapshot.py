@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime, time, timedelta
 from typing import TypeVar
 
 from psirt.bounty.interface import BountyPlatform
 from psirt.core.config import Config
 from psirt.core.errors import InputError, NotFoundError, NotVisibleError
-from psirt.core.records import Issue, IssueLink, IssueRef, Note, Report
+from psirt.core.records import (
+    Issue,
+    IssueLink,
+    IssueRef,
+    LabelEvent,
+    Note,
+    Report,
+    is_text_edit,
+    utc,
+)
 from psirt.core.versions import versions_in
+from psirt.knowledge.schedule import previous_planned_patch
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.council import parse_council
 from psirt.parsing.cve_yaml import CveDocument, find_yaml_block
@@ -55,7 +66,9 @@ def _first_linked(links: Sequence[IssueLink], project: str) -> IssueRef | None:
     return None
 
 
-def _cve_request(issue: Issue, notes: Sequence[Note]) -> CveRequest:
+def _cve_request(
+    issue: Issue, notes: Sequence[Note], label_events: Sequence[LabelEvent] = ()
+) -> CveRequest:
     block = find_yaml_block(issue.description)
     document: CveDocument | None = None
     error: str | None = None
@@ -75,6 +88,7 @@ def _cve_request(issue: Issue, notes: Sequence[Note]) -> CveRequest:
         document=document,
         yaml_error=error,
         tasks=tuple(parse_tasks(issue.description)),
+        label_events=tuple(label_events),
     )
 
 
@@ -130,6 +144,20 @@ def _load(
         pool.submit(tracker.list_merge_requests, projects.security, target_branch=branch)
         for branch in branches
     ]
+    # ... and what the mirror's default branch took since the last release, which ships when it
+    # is synced; and who may approve a council vote.
+    since = _last_release_end(tracking)
+    default_mrs_f = (
+        pool.submit(
+            tracker.list_merge_requests,
+            projects.security,
+            target_branch=config.product.default_branch,
+            merged_after=since,
+        )
+        if since is not None
+        else None
+    )
+    council_f = _submit_council(pool, tracker, config, problems)
 
     cve_refs = [t.cve_request for t in tables]
     canonical_refs = [t.canonical for t in tables]
@@ -151,6 +179,18 @@ def _load(
         for ref in cve_refs
         if ref in fetched and labels.advisory_invalid in fetched[ref].labels
     }
+    # A validated request: when the label was added, then (when it changed since) its notes,
+    # whose system notes say whether the title or description was edited after the approval.
+    events_f = {
+        ref: pool.submit(tracker.label_events, ref)
+        for ref in cve_refs
+        if ref in fetched and labels.description_validated in fetched[ref].labels
+    }
+    for ref, events in events_f.items():
+        if ref not in cve_notes_f and _changed_since_label(
+            fetched[ref], events.result(), labels.description_validated
+        ):
+            cve_notes_f[ref] = pool.submit(tracker.notes, ref)
 
     issues: list[SecurityIssue] = []
     for index, issue in enumerate(fixes):
@@ -171,6 +211,7 @@ def _load(
                     _cve_request(
                         cve_issue,
                         cve_notes_f[cve_issue.ref].result() if cve_issue.ref in cve_notes_f else [],
+                        events_f[cve_issue.ref].result() if cve_issue.ref in events_f else [],
                     )
                     if cve_issue
                     else None
@@ -181,6 +222,12 @@ def _load(
             )
         )
 
+    edited = any(
+        is_text_edit(note)
+        for ref in events_f
+        if ref in cve_notes_f
+        for note in cve_notes_f[ref].result()
+    )
     versions = sorted(set(versions_in(tracking.title)), reverse=True)
     if not versions:
         problems.append(f"{tracking.ref}: the title names no release versions")
@@ -199,9 +246,55 @@ def _load(
         issues=tuple(sorted(issues, key=lambda s: s.ref)),
         other_links=tuple(i for i in others if i is not task),
         merge_requests=tuple(mr for future in branch_mrs_f for mr in future.result()),
+        default_branch_merge_requests=tuple(default_mrs_f.result()) if default_mrs_f else (),
+        default_branch_since=since,
+        council_members=_council_members(config, council_f),
+        tracker_user=tracker.current_user() if edited else "",
         request_count=tracker.request_count,
         problems=tuple(problems),
     )
+
+
+def _last_release_end(tracking: Issue) -> datetime | None:
+    """The end of the day of the planned release before this one (None without a due date):
+    what the default branch took after it is not in any release yet."""
+    if tracking.due_date is None:
+        return None
+    try:
+        day = previous_planned_patch(tracking.due_date)
+    except InputError:
+        return None
+    return datetime.combine(day + timedelta(days=1), time(), UTC)
+
+
+def _changed_since_label(issue: Issue, events: Sequence[LabelEvent], label: str) -> bool:
+    """Whether the issue may have changed after ``label`` was last added: it was updated later,
+    or its update time is not known. Without the label's addition in its history there is
+    nothing to compare with (see ``compute/validation.py``)."""
+    added = [
+        utc(e.created_at) for e in events if e.label == label and e.action == "add" and e.created_at
+    ]
+    if not added:
+        return False
+    return issue.updated_at is None or utc(issue.updated_at) > max(added)
+
+
+def _submit_council(
+    pool: ThreadPoolExecutor, tracker: Tracker, config: Config, problems: list[str]
+) -> list[Future[list[str]]]:
+    def members(group: str) -> list[str]:
+        try:
+            return tracker.group_members(group)
+        except NotFoundError:
+            problems.append(f"council group @{group} ([people] council) does not exist")
+            return []
+
+    return [pool.submit(members, group) for group in config.people.council_groups]
+
+
+def _council_members(config: Config, groups: Sequence[Future[list[str]]]) -> tuple[str, ...]:
+    names = [*config.people.council_users, *(n for f in groups for n in f.result())]
+    return tuple(dict.fromkeys(names))
 
 
 def _get_all(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from psirt.actions.bounty_actions import CommentOnReport, ResolveReport, report_marker
+from psirt.actions.bounty_actions import CommentOnReport, ResolveReport
 from psirt.actions.cna_actions import PublishCve
 from psirt.actions.executor import ExecutionStopped, execute
 from psirt.actions.journal import Journal
@@ -108,14 +108,14 @@ def test_tick_without_the_task_is_an_input_error() -> None:
 
 
 def test_report_comment_once_and_resolve_once(context: ExecutionContext) -> None:
-    comment = CommentOnReport("42", "close:1.0.1", "Fixed in 1.0.1.", "shipped")
+    comment = CommentOnReport("42", "Fixed in 1.0.1.", "shipped")
     resolve = ResolveReport("42", "Fixed in 1.0.1.", "shipped")
     assert run(context, comment, resolve) == ["applied", "applied"]
     assert run(context, comment, resolve) == ["skipped", "skipped"]
     assert context.bounty is not None
     report = context.bounty.get_report("42")
     comments = [a for a in report.activities if a.type == "activity-comment"]
-    assert len(comments) == 1 and report_marker("close:1.0.1") in comments[0].message
+    assert len(comments) == 1 and comments[0].message == "Fixed in 1.0.1."  # no marker
     assert report.state == "resolved"
     assert [a.type for a in report.activities].count("activity-bug-resolved") == 1
 
@@ -186,7 +186,7 @@ def test_journal_records_each_action_without_secrets(context: ExecutionContext) 
         context,
         UpsertNote(CANONICAL, "m", "body", "w"),
         CloseIssue(CANONICAL, "w"),
-        CommentOnReport("42", "m", "hello", "w"),
+        CommentOnReport("42", "hello", "w"),
     )
     assert context.journal is not None
     entries = context.journal.entries()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from psirt.actions.bounty_actions import CommentOnReport, report_marker
+from psirt.actions.bounty_actions import CommentOnReport
 from psirt.actions.executor import ExecutionStopped, execute
 from psirt.actions.journal import Journal
 from psirt.actions.plan import ExecutionContext, Plan
@@ -64,11 +64,39 @@ def test_a_reporter_quoting_our_comment_does_not_break_the_rerun(
     context: ExecutionContext,
 ) -> None:
     assert context.bounty is not None
-    comment = CommentOnReport("42", "close:1.0.1", "Fixed in 1.0.1.", "shipped")
+    comment = CommentOnReport("42", "Fixed in 1.0.1.", "shipped")
     assert outcomes(context, comment) == ["applied"]
-    context.bounty.add_comment("42", f"> Fixed in 1.0.1.\n> {report_marker('close:1.0.1')}\n\nyay")
+    context.bounty.add_comment("42", "> Fixed in 1.0.1.\n\nyay")
     assert outcomes(context, comment) == ["skipped"]
     assert comment.verify(context)  # exactly one of ours
+
+
+def test_a_reporter_writing_our_words_first_is_not_taken_for_us(
+    context: ExecutionContext,
+) -> None:
+    """Only a whole comment with our text is ours: one that quotes it, or says more, is not."""
+    assert context.bounty is not None
+    context.bounty.add_comment("42", "Fixed in 1.0.1. Thanks!")
+    comment = CommentOnReport("42", "Fixed in 1.0.1.", "shipped")
+    assert outcomes(context, comment) == ["applied"]
+    assert outcomes(context, comment) == ["skipped"]
+
+
+def test_a_comment_an_earlier_run_worded_otherwise_is_not_posted_again(
+    context: ExecutionContext,
+) -> None:
+    """The rerun's text names a CVE the first run could not: the first comment still counts."""
+    assert context.bounty is not None
+    first = CommentOnReport("42", "Fixed in 1.0.1.", "shipped")
+    assert outcomes(context, first) == ["applied"]
+    later = CommentOnReport(
+        "42", "Fixed in 1.0.1.\n\nTracked as CVE-2026-0001.", "shipped", ("Fixed in 1.0.1.",)
+    )
+    assert outcomes(context, later) == ["skipped"]
+    comments = [
+        a for a in context.bounty.get_report("42").activities if a.type == "activity-comment"
+    ]
+    assert len(comments) == 1 and "psirt" not in comments[0].message
 
 
 class _Broken(UpsertNote):

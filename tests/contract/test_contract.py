@@ -27,7 +27,7 @@ from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.trackers.interface import Tracker
 from psirt.workflows.close import CloseOptions, build_close_plan
 from psirt.workflows.update_cves import plan_update_cves
-from psirt.workflows.validate import COMMENT_MARKER, comment_plan, validate
+from psirt.workflows.validate import comment_plan, validate
 from tests.contract.conftest import TRACKERS, Side, open_side
 from tests.contract.endstate import IssueEnd, differences, issue_end, plain, release_refs
 
@@ -73,9 +73,7 @@ def run_scenario(side: Side) -> ScenarioResult:
     first = _kinds(execute(comments, context, live=True))
     second = _kinds(execute(comments, context, live=True))
     after = {
-        str(a.ref): _marked(tracker, a.ref, COMMENT_MARKER)
-        for a in comments
-        if isinstance(a, UpsertNote)
+        str(a.ref): _marked(tracker, a.ref, a.marker) for a in comments if isinstance(a, UpsertNote)
     }
 
     update = plan_update_cves(side.snapshot()).plan
@@ -281,6 +279,8 @@ def _item_view(item: SecurityIssue) -> dict[str, Any]:
             "yaml_error": request.yaml_error,
             "yaml_dump": request.document.dump() if request.document else None,
             "tasks": plain(request.tasks),
+            # ids are each tracker's own; who added which label when is the same
+            "label_events": [plain(dataclasses.replace(e, id=0)) for e in request.label_events],
         },
     }
 
@@ -300,6 +300,11 @@ def snapshot_view(snapshot: ReleaseSnapshot) -> dict[str, Any]:
         # related_issues: see test_listed_merge_requests_name_their_issues_on_both_trackers
         "merge_requests": [_mr_view(mr, related=False) for mr in _by_ref(snapshot.merge_requests)],
         "problems": list(snapshot.problems),
+        "default_branch_merge_requests": [
+            _mr_view(mr, related=False) for mr in _by_ref(snapshot.default_branch_merge_requests)
+        ],
+        "default_branch_since": plain(snapshot.default_branch_since),
+        "council_members": list(snapshot.council_members),
         "issues": {str(item.ref): _item_view(item) for item in snapshot.issues},
     }
 
@@ -311,6 +316,8 @@ def test_snapshots_are_equal_field_by_field(local_side: Side, gitlab_side: Side)
     assert any(item.council and item.council.approvals for item in local.issues)
     assert sum(len(item.merge_requests) for item in local.issues) > len(FIXES)
     assert len(local.merge_requests) > len(FIXES)  # every MR into the release's stable branches
+    assert local.default_branch_merge_requests  # the master MRs merged since March 11
+    assert sum(bool(r.label_events) for r in local.cve_requests) >= 5  # the validated ones
     found = differences(snapshot_view(local), snapshot_view(remote))
     assert not found, "\n".join(sorted(found))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from psirt.core.config import load_config
 from psirt.core.errors import WorkspaceError
 from psirt.core.workspace import check_project_path, find_workspace, safe_join
 
@@ -41,3 +42,21 @@ def test_malformed_config_names_the_file_and_key(tmp_path: Path) -> None:
         _ = Workspace(tmp_path).config
     assert str(tmp_path / "psirt.toml") in str(caught.value)
     assert "tracker.kind" in str(caught.value)
+
+
+def test_council_settings(tmp_path: Path) -> None:
+    path = tmp_path / "psirt.toml"
+    path.write_text(
+        '[people]\ncouncil = ["ivan", "@gitlab-com/council"]\ncouncil_approvals = {high = 3}\n'
+    )
+    people = load_config(path).people
+    assert people.council_users == ("ivan",) and people.council_groups == ("gitlab-com/council",)
+    assert [people.approvals_needed(s) for s in ("Critical", "High", "Medium", "Low")] == [
+        2,
+        3,
+        1,
+        1,
+    ]
+    path.write_text("[people]\ncouncil_approvals = {severe = 2}\n")
+    with pytest.raises(WorkspaceError, match="unknown severity severe"):
+        load_config(path)

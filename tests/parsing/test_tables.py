@@ -109,6 +109,7 @@ def test_council_vote_counts_distinct_approvers_other_than_the_author() -> None:
     assert vote is not None
     assert vote.vector == "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"
     assert vote.approvals == ("julia", "ana")
+    assert vote.author_approved  # ivan approved his own vote: named, never counted
     assert vote.public_description == "could have allowed a user to read data."
     assert parse_council([Note(id=2, author="x", body="hello")]) is None
 

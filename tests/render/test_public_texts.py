@@ -3,9 +3,10 @@ one overridden by a workspace template of the same name.
 
 close writes the canonical issue's note, the internal bounty reminder, the reporter's HackerOne
 comment and the resolve message; ``validate --comment`` writes its request to a fix's
-assignees, and a note when everything asked is resolved; disclose notes why a canonical issue
-is public now. ``PSIRT_UPDATE_GOLDEN=1`` rewrites the golden files instead of comparing (then
-review the diff).
+assignees, and a note when everything asked is resolved, and its note to the release managers
+on the PSIRT task issue (and that note once nothing is left for PSIRT); disclose notes why a
+canonical issue is public now. ``PSIRT_UPDATE_GOLDEN=1`` rewrites the golden files instead of
+comparing (then review the diff).
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from psirt.actions.tracker_actions import UpsertNote
 from psirt.core.records import IssueRef
 from psirt.core.workspace import Workspace
 from psirt.model.release import ReleaseSnapshot
-from psirt.render.notes import Shipped, reporter_comment
+from psirt.render.notes import Shipped, psirt_resolved_note, reporter_comment
 from psirt.session import open_session
 from psirt.workflows.close import BlogAnswer, CloseOptions, run_close
 from psirt.workflows.disclose import DisclosePlan, build_disclose_plan
-from psirt.workflows.validate import comment_plan, resolved_body, validate
+from psirt.workflows.validate import PSIRT_MARKER, comment_plan, resolved_body, validate
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "texts"
 UPDATE = os.environ.get("PSIRT_UPDATE_GOLDEN") == "1"
@@ -45,6 +46,8 @@ TEMPLATES = {
     "validate_comment.md": "validate/comment.md.j2",
     "validate_resolved.md": "validate/resolved.md.j2",
     "disclose_note.md": "disclose/canonical_note.md.j2",
+    "psirt_note.md": "validate/psirt.md.j2",
+    "psirt_resolved.md": "validate/psirt_resolved.md.j2",
 }
 
 
@@ -91,6 +94,7 @@ def texts(root: Path) -> dict[str, str]:
         if isinstance(a, UpsertNote) and a.ref == CANONICAL
     )
     asked = next(a for a in planned.plan if isinstance(a, UpsertNote) and a.ref == COMMENTED)
+    psirt = next(a for a in planned.plan if isinstance(a, UpsertNote) and a.marker == PSIRT_MARKER)
     return {
         "canonical_note.md": notes[CANONICAL, False],
         "bounty_reminder.md": notes[CANONICAL, True],
@@ -99,6 +103,8 @@ def texts(root: Path) -> dict[str, str]:
         "validate_comment.md": asked.body,
         "validate_resolved.md": resolved_body(session.config, session.workspace.templates_dir),
         "disclose_note.md": disclosed.body,
+        "psirt_note.md": psirt.body,
+        "psirt_resolved.md": psirt_resolved_note("GitLab", session.workspace.templates_dir),
     }
 
 

@@ -5,9 +5,11 @@ rule messages."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from psirt.core.finding import Finding
-from psirt.core.records import Issue, IssueRef, Note
+from psirt.core.records import DESCRIPTION_CHANGED, Issue, IssueRef, LabelEvent, Note
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.workflows.validate import run_rules
 from tests import factories as f
@@ -50,6 +52,18 @@ def _two_cve_requests_same(title: str, cve_id: str, cwe: str = "CWE-1333") -> Re
     return f.snapshot(one, two)
 
 
+def _edited_after_validation() -> ReleaseSnapshot:
+    """The request was validated on March 21, and its description edited on March 22."""
+    edit = Note(
+        8, DESCRIPTION_CHANGED, "chen-dev", datetime(2026, 3, 22, 10, tzinfo=UTC), system=True
+    )
+    added = LabelEvent(
+        1, "add", LABELS.description_validated, "ana-psirt", datetime(2026, 3, 21, 9, tzinfo=UTC)
+    )
+    request = replace(f.cve_request(notes=(edit,)), label_events=(added,))
+    return f.snapshot(f.security_issue(cve=request))
+
+
 BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     "ISS001": lambda: f.snapshot(f.security_issue(version_affected="sixteen")),
     "ISS002": lambda: f.snapshot(f.security_issue(ee_only="maybe")),
@@ -58,7 +72,7 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
         f.security_issue(labels=(LABELS.security_target, LABELS.severity(1)))
     ),
     "ISS005": lambda: f.snapshot(f.security_issue(vote=None)),
-    "ISS006": lambda: f.snapshot(f.security_issue(vote=f.council(approvals=()))),
+    "ISS006": lambda: f.snapshot(f.security_issue(vote=f.council(approvals=("chen-dev",)))),
     "ISS007": lambda: f.snapshot(f.security_issue(merge_requests=f.default_merge_requests()[1:])),
     "ISS008": lambda: f.snapshot(
         f.security_issue(merge_requests=f.default_merge_requests(("18.10", "18.9")))
@@ -145,6 +159,7 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
         )
     ),
     "CVE028": lambda: f.snapshot(cve_yaml(vendor="GitLab Inc.")),
+    "CVE029": _edited_after_validation,
     "REL000": lambda: f.snapshot(
         problems=("gitlab-org/cves#9 (referenced by a fix) does not exist",)
     ),

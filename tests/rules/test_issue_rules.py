@@ -68,3 +68,48 @@ def test_reverted_label_and_revert_title_both_count() -> None:
     (finding,) = findings_of(f.snapshot(titled), "ISS011")
     assert str(mrs[3].ref) in finding.message
     assert "ISS008" not in codes(f.snapshot(titled))  # the revert itself is not a fix MR
+
+
+def _medium_vote_approved_by(*users: str, **people: object) -> list[str]:
+    """The ISS006 messages of the clean fix whose medium vote (author ben-psirt) ``users``
+    approved, with ``[people]`` set as given."""
+    config = f.CONFIG.model_copy(update={"people": f.CONFIG.people.model_copy(update=people)})
+    item = f.security_issue(vote=f.council(approvals=users))
+    snapshot = replace(f.snapshot(item), config=config)
+    if "council" in people:
+        members = tuple(u for u in people["council"] if not u.startswith("@"))  # type: ignore[attr-defined]
+        snapshot = replace(snapshot, council_members=members)
+    return [x.message for x in run_rules(snapshot) if x.code == "ISS006"]
+
+
+def test_own_work_never_counts() -> None:
+    """The assignee (chen-dev) and the MR authors do not count, however many they are."""
+    mrs = tuple(replace(mr, author="dana-dev") for mr in f.default_merge_requests())
+    item = f.security_issue(vote=f.council(approvals=("chen-dev", "dana-dev")), merge_requests=mrs)
+    (finding,) = findings_of(f.snapshot(item), "ISS006")
+    assert finding.message.endswith("not counted: chen-dev (assignee); dana-dev (MR author)")
+
+
+def test_only_council_members_count_once_configured() -> None:
+    assert _medium_vote_approved_by("gus-maint") == []  # no council configured: anyone
+    (message,) = _medium_vote_approved_by("gus-maint", council=("ivan-appsec",))
+    assert message.endswith("not counted: gus-maint (not on the council)")
+    assert _medium_vote_approved_by("ivan-appsec", council=("ivan-appsec",)) == []
+
+
+def test_a_configured_group_without_members_lets_nobody_approve() -> None:
+    """A council group that could not be read (REL000 says so) is not "anyone"."""
+    (message,) = _medium_vote_approved_by("ivan-appsec", council=("@gitlab-com/council",))
+    assert "not counted: ivan-appsec (not on the council)" in message
+
+
+def test_the_number_of_approvals_is_configurable() -> None:
+    (message,) = _medium_vote_approved_by("ivan-appsec", council_approvals={"medium": 2})
+    assert message.startswith("council: 1 approval of 2 needed for a medium vote")
+    assert "(approved by ivan-appsec)" in message
+
+
+def test_the_votes_author_approving_is_named() -> None:
+    vote = replace(f.council(approvals=()), author_approved=True)
+    (finding,) = findings_of(f.snapshot(f.security_issue(vote=vote)), "ISS006")
+    assert finding.message.endswith("not counted: ben-psirt (the vote's author)")

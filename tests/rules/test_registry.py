@@ -67,4 +67,5 @@ def test_cve_request_checks_run_in_the_packages_order() -> None:
         "title",
         "description",
         "labels",
+        "validated",  # its own module, after the package (rules/validated.py)
     ]

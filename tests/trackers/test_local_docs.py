@@ -22,10 +22,11 @@ def blocks(language: str) -> list[str]:
 
 def test_documented_files_read_back(tmp_path: Path) -> None:
     issue_md, mr_md = blocks("markdown")
-    (report_yaml,) = blocks("yaml")
+    group_yaml, report_yaml = blocks("yaml")
     for path, text in [
         (tmp_path / "projects" / SEC / "issues" / "12.md", issue_md),
         (tmp_path / "projects" / SEC / "merge_requests" / "101.md", mr_md),
+        (tmp_path / "groups" / "gitlab-com" / "council.yaml", group_yaml),
         (tmp_path / "hackerone" / "reports" / "2345678.yaml", report_yaml),
     ]:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,6 +40,9 @@ def test_documented_files_read_back(tmp_path: Path) -> None:
     assert tracker.issue_links(ref) == [IssueLink(IssueRef("gitlab-org/gitlab", 500))]
     assert tracker.notes(ref)[0].award_emoji[0].name == "thumbsup"
     assert [mr.target_branch for mr in tracker.related_merge_requests(ref)] == ["18-9-stable-ee"]
+    (event,) = tracker.label_events(ref)
+    assert (event.action, event.label, event.user) == ("add", "description::validated", "ana")
+    assert tracker.group_members("gitlab-com/council") == ["ivan", "julia", "kim"]
     report = LocalBounty(tmp_path).get_report("2345678")
     assert report.bounties[0].amount == Decimal("1000.50")
     assert report.activities[0].type == "activity-comment"

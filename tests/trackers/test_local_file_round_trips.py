@@ -89,7 +89,17 @@ def test_changing_a_label_keeps_comments_order_and_quoting(tmp_path: Path) -> No
     assert "created_at: 2026-03-01T09:00:00Z\nupdated_at: 2026-03-25T10:00:00+00:00\n" in text
     assert text.split("\n---\n", 1)[1] == HAND_WRITTEN.split("\n---\n", 1)[1]
     changed = [line for line in text.splitlines() if line not in HAND_WRITTEN.splitlines()]
-    assert changed == ["  - security-target", "updated_at: 2026-03-25T10:00:00+00:00"]
+    # the label, the update time, and the label's history (as GitLab's resource label events)
+    assert changed == [
+        "  - security-target",
+        "updated_at: 2026-03-25T10:00:00+00:00",
+        "label_events:",
+        "  - id: 1",
+        "    action: add",
+        "    label: security-target",
+        "    user: psirt",
+        "    created_at: 2026-03-25T10:00:00+00:00",
+    ]
 
 
 def test_removing_a_label_keeps_the_comments_of_the_others(tmp_path: Path) -> None:
@@ -180,7 +190,11 @@ def test_a_write_keeps_the_files_list_indentation(tmp_path: Path) -> None:
     path = write(issue_file(tmp_path, SEC, 5), original)
     t = tracker(tmp_path)
     t.update_issue(IssueRef(SEC, 5), IssueUpdate(add_labels=("severity::1",)))
+    events = (
+        "label_events:\n- id: 1\n  action: add\n  label: severity::1\n  user: psirt\n"
+        "  created_at: 2026-03-25T10:00:00+00:00\n"
+    )
     expected = original.replace("- security\n", "- security\n- severity::1\n").replace(
-        "---\nbody", "updated_at: 2026-03-25T10:00:00+00:00\n---\nbody"
+        "---\nbody", f"{events}updated_at: 2026-03-25T10:00:00+00:00\n---\nbody"
     )
     assert path.read_text() == expected

@@ -46,6 +46,32 @@ def test_generate_writes_the_file_and_lint_reports_the_demo_defects(
     assert "CVE-2026-4102" in overshare["message"]
 
 
+def test_one_default_post_for_generate_lint_and_verify(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``out/blog.md`` in the workspace, unless told otherwise; each command's help says so."""
+    default = ws / "out" / "blog.md"
+    assert _run(ws, "blog", "generate") == 0
+    assert default.is_file() and str(default) in capsys.readouterr().err
+    assert _run(ws, "blog", "lint", "--format", "json") == 1  # the demo's defects
+    assert {f["code"] for f in json.loads(capsys.readouterr().out)} == {"BLG003", "BLG010"}
+    assert _run(ws, "verify-fixes", "--format", "json") == 1
+    assert json.loads(capsys.readouterr().out)["post"] == str(default)
+    assert _run(ws, "blog", "generate", "-o", "-") == 0
+    assert capsys.readouterr().out == default.read_text(encoding="utf-8")
+    for command in (["blog", "generate"], ["blog", "lint"], ["verify-fixes"]):
+        assert run_app(app, [*command, "--help"]) == 0
+        assert "out/blog.md in the workspace" in " ".join(capsys.readouterr().out.split())
+
+
+def test_lint_outside_a_workspace_needs_the_post(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_app(app, ["blog", "lint"]) == 2
+    assert "outside a workspace there is no default" in capsys.readouterr().err
+
+
 def test_table_is_ordered_and_every_link_resolves(ws: Path) -> None:
     parsed = parse_post(generate(open_session(Workspace(ws))).text)
     severities = [row.severity for row in parsed.table]

@@ -102,16 +102,19 @@ def test_publication_refusals_quote_the_cna_bot_and_name_the_missing_label(
     assert published == {3101, 3103, 3109, 3111}
 
 
-def test_close_notes_name_the_versions_and_remind_unpaid_bounties(workspace: Workspace) -> None:
+def test_close_notes_link_the_post_and_remind_unpaid_bounties(workspace: Workspace) -> None:
     result = run_close(workspace, PUBLIC, live=False)
     notes = {(a.ref.iid, a.internal): a for a in result.plan if isinstance(a, UpsertNote)}
-    assert "18.10.1, 18.9.3 and 18.8.7" in notes[51001, False].body
+    # the note points to the post, which says which versions carry the fix: no versions here
+    post = "https://about.gitlab.com/releases/2026/03/25/patch-release-gitlab-18-10-1-released/"
+    assert post in notes[51001, False].body
+    assert "18.10.1" not in notes[51001, False].body.replace(post, "")
     # the canonical issue becomes public 30 days later: the reminder is a note of its own,
     # internal, and the public note does not mention the bounty
     assert "bounty" not in notes[51001, False].body
     assert "report 3100001 has no bounty yet" in notes[51001, True].body
     assert (51002, True) not in notes and "bounty" not in notes[51002, False].body  # paid
-    assert "GitLab 18.10.1 and 18.9.3 " in notes[51005, False].body  # first affected 18.9
+    assert notes[51005, False].why == "the fix shipped in 18.10.1 and 18.9.3"  # from 18.9
     assert {r.id for r in result.unpaid} == {"3100001", "3100006", "3100008"}
 
 
@@ -125,10 +128,13 @@ def test_reporter_message_names_versions_blog_and_only_a_publishable_cve(
         get=lambda url: BlogAnswer(200, url, "GitLab 18.10.1"),
     )
     comments = {a.report_id: a for a in result.plan if isinstance(a, CommentOnReport)}
-    message = comments["3100001"].full_message
+    message = comments["3100001"].message
     assert "@kaizen-sec" in message and "18.10.1, 18.9.3 and 18.8.7" in message
     assert "https://blog.test/post" in message and "CVE-2026-4101" in message
-    assert MARKER.replace("psirt:", "[psirt:") in message
+    assert "psirt" not in message  # no marker the reporter would see
+    # the same comment worded before the CVE or the post's URL was known counts as ours
+    assert len(comments["3100001"].variants) == 3
+    assert all("psirt" not in variant for variant in comments["3100001"].variants)
     assert "CVE-2026-4106" not in comments["3100006"].message  # advisory::invalid: not public
 
 
@@ -244,10 +250,28 @@ def test_cli_dry_run_prints_the_plan(
     workspace: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = run_app(app, ["-w", str(workspace.root), "close", "--close-issues", "--blog-published"])
-    out = capsys.readouterr().out
-    assert code == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    # the reverted fix is refused: the dry run exits as the live run would
+    assert code == ExitCode.REFUSED
     assert "close gitlab-org/gitlab#51001" in out and "refused (not in the plan)" in out
     assert "Publish immediately" not in out  # only the step asked for
+    assert "1 item(s) refused" in captured.err and "A live run would do everything else" in (
+        captured.err
+    )
+    assert not (workspace.root / "journal.jsonl").exists()  # nothing was written
+
+
+def test_cli_dry_run_without_refusals_exits_0(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["-w", str(workspace.root), "close", "--close-issues", "--blog-published"]
+    assert run_app(app, [*args, "--release-issue", "50000"]) == ExitCode.REFUSED
+    LocalTracker(workspace.root).unlink_issues(
+        IssueRef("gitlab-org/gitlab", 50000), IssueRef("gitlab-org/security/gitlab", 1104)
+    )
+    capsys.readouterr()
+    assert run_app(app, args) == ExitCode.OK
 
 
 def test_cli_rejects_both_blog_options(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from psirt.actions.tracker_actions import marker_comment
+from psirt.actions.tracker_actions import UpsertNote, marker_comment
 from psirt.cli.app import app
 from psirt.cli.common import run_app
 from psirt.core.config import Config
@@ -16,7 +16,7 @@ from psirt.core.records import IssueRef
 from psirt.core.workspace import Workspace
 from psirt.demo.data import DEFECTS, FIXES
 from psirt.session import open_session
-from psirt.workflows.validate import COMMENT_MARKER, comment_plan, validate
+from psirt.workflows.validate import COMMENT_MARKER, PSIRT_MARKER, comment_plan, validate
 from tests import factories as f
 
 # What each deliberate defect of the demo must be reported as (at least these codes).
@@ -106,9 +106,12 @@ def test_rules_command_lists_every_code(capsys: pytest.CaptureFixture[str]) -> N
     assert {"ISS001", "CVE022", "REL000"} <= codes
 
 
-def _our_notes(demo: Path, ref: IssueRef) -> list[str]:
+TASK = IssueRef("gitlab-org/gitlab", 50001)  # the demo's PSIRT task issue
+
+
+def _our_notes(demo: Path, ref: IssueRef, marker: str = COMMENT_MARKER) -> list[str]:
     session = open_session(Workspace(demo))
-    tag = marker_comment(COMMENT_MARKER)
+    tag = marker_comment(marker)
     return [note.body for note in session.tracker.notes(ref) if tag in note.body]
 
 
@@ -130,13 +133,16 @@ def test_comment_live_twice_leaves_one_comment_per_issue(
     assert "applied:" in first and "applied:" not in second
     assert "already there" in second
     report = validate(open_session(Workspace(demo)).snapshot())
-    commented = [g.item.ref for g in report.groups if g.item is not None]
-    assert len(commented) >= len(DEFECTS)
+    planned = comment_plan(report).plan.actions
+    commented = [a.ref for a in planned if isinstance(a, UpsertNote) and a.marker == COMMENT_MARKER]
+    assert len(commented) == 6  # the defects with something for their assignees to do
     for ref in commented:
         (body,) = _our_notes(demo, ref)
         assert body.startswith("@")  # addressed to the assignees
     clean = IssueRef("gitlab-org/security/gitlab", 1111)
     assert _our_notes(demo, clean) == []
+    (psirt,) = _our_notes(demo, TASK, PSIRT_MARKER)  # the rest, once, to the release managers
+    assert psirt.startswith("@ana-psirt @ben-psirt,") and "psirt update-cves --live" in psirt
 
 
 def test_changed_findings_update_the_comment_in_place(
@@ -149,24 +155,37 @@ def test_changed_findings_update_the_comment_in_place(
     from psirt.core.records import IssueUpdate
 
     session.tracker.update_issue(ref, IssueUpdate(add_labels=("advisory::invalid",)))
+    session.tracker.update_issue(ref, IssueUpdate(title="Missing Authorization impacts GitLab"))
     capsys.readouterr()
     run_app(app, args)
     out = capsys.readouterr().out
     assert "updated note" in out
     (body,) = _our_notes(demo, IssueRef("gitlab-org/security/gitlab", 1107))
-    assert "CVE025" in body
+    assert "CVE017" in body and "CVE025" not in body  # the title is the assignee's to fix
+    (psirt,) = _our_notes(demo, TASK, PSIRT_MARKER)
+    assert "CVE025" in psirt  # the CNA bot's label is PSIRT's
 
 
 def test_comment_stays_on_the_issue_and_its_request() -> None:
     """No other fix's reference or details reach a comment; public issues get none."""
-    one = f.security_issue(iid=1, cve=f.cve_request(iid=1, labels=()))
-    two = f.security_issue(iid=2, cve=f.cve_request(iid=2, labels=()), confidential=False)
-    planned = comment_plan(validate(f.snapshot(one, two)))
-    assert [str(a.subject) for a in planned.plan] == [str(one.ref)]  # type: ignore[attr-defined]
-    body = planned.plan.actions[0].body  # type: ignore[attr-defined]
+    bad_title = "Some title"
+    one = f.security_issue(iid=1, cve=f.cve_request(iid=1, labels=(), title=bad_title))
+    two = f.security_issue(
+        iid=2, cve=f.cve_request(iid=2, labels=(), title=bad_title), confidential=False
+    )
+    snapshot = f.snapshot(one, two)
+    planned = comment_plan(validate(snapshot))
+    notes = [a for a in planned.plan if isinstance(a, UpsertNote)]
+    tracking = snapshot.release.tracking_issue.ref  # no task issue: PSIRT's note goes here
+    assert [a.ref for a in notes] == [one.ref, tracking]
+    body = notes[0].body
     assert "gitlab-org/cves#1" in body and "#2" not in body
-    assert "CVE024" in body and "@chen-dev" in body
+    assert "CVE017" in body and "@chen-dev" in body
+    assert "CVE024" not in body  # the validated label is PSIRT's, not the assignee's
     assert planned.skipped and str(two.ref) in planned.skipped[0]
+    psirt = notes[1].body
+    assert notes[1].marker == PSIRT_MARKER and notes[1].internal
+    assert psirt.startswith("@ana-psirt,") and "CVE024" in psirt and "ISS014" in psirt
 
 
 def test_resolved_issue_gets_its_comment_updated() -> None:
@@ -177,8 +196,10 @@ def test_resolved_issue_gets_its_comment_updated() -> None:
     clean = f.security_issue()
     ours = Note(5, f"@chen-dev old\n\n{marker_comment(COMMENT_MARKER)}\n", "ana-psirt")
     planned = comment_plan(validate(f.snapshot(replace(clean, notes=(ours,)))))
-    (action,) = planned.plan.actions
+    action, psirt = planned.plan.actions
     assert "nothing left to fix" in action.body  # type: ignore[attr-defined]
+    # nothing for PSIRT either: its note is only edited when an earlier run wrote one
+    assert isinstance(psirt, UpsertNote) and psirt.update_only
 
 
 def test_demo_step_prints_the_summary(demo: Path) -> None:

@@ -1,8 +1,12 @@
 """Actions on the bug bounty platform: a comment to the reporter, and resolving the report.
 
-HackerOne cannot edit or delete a comment through the API, and it renders Markdown (an HTML
-comment may not survive), so the marker that lets a rerun find our comment is a short visible
-last line: ``[psirt:close:18.10.1/18.9.3/18.8.7]``.
+HackerOne cannot edit or delete a comment through the API, and everything in a comment is
+shown to the reporter (it renders Markdown; an HTML comment may not survive), so our comments
+carry no machine marker. A rerun recognises its own comment by its text instead: the message,
+or one of its ``variants`` (what the same template said with the facts that may differ between
+runs, such as a CVE id that became publishable or a blog URL that became known). A comment the
+reporter wrote, even one quoting ours, is never taken for ours; after an answer lost on the way
+back, the HackerOne client looks for the same text before it posts again.
 """
 
 from __future__ import annotations
@@ -18,23 +22,23 @@ from psirt.core.records import Activity
 RESOLVED = "resolved"
 
 
-def report_marker(marker: str) -> str:
-    return f"[psirt:{marker}]"
+def comparable(text: str) -> str:
+    """A comment's text as compared: line endings, trailing spaces and outer blank lines aside."""
+    lines = text.replace("\r\n", "\n").strip().splitlines()
+    return "\n".join(line.rstrip() for line in lines)
 
 
-def with_report_marker(message: str, marker: str) -> str:
-    return f"{message.rstrip()}\n\n{report_marker(marker)}"
-
-
-def marked_comments(activities: tuple[Activity, ...], marker: str) -> list[Activity]:
-    """Our comments: the marker on a line of its own (a reporter quoting us has ``> [psirt:...]``,
-    which is not ours and must not make a rerun fail its count)."""
-    tag = report_marker(marker)
+def comments_with_text(
+    activities: tuple[Activity, ...], texts: tuple[str, ...], *, internal: bool = False
+) -> list[Activity]:
+    """The comments (of the given visibility) whose whole text is one of ``texts``."""
+    wanted = {comparable(text) for text in texts}
     return [
         a
         for a in activities
         if a.type == "activity-comment"
-        and any(line.strip() == tag for line in a.message.splitlines())
+        and a.internal == internal
+        and comparable(a.message) in wanted
     ]
 
 
@@ -46,12 +50,12 @@ def _bounty(context: ExecutionContext) -> BountyPlatform:
 
 @dataclass
 class CommentOnReport(Action):
-    """One comment per (report, marker); a rerun that finds it skips."""
+    """One comment per report: a rerun that finds its text (or a variant's) skips."""
 
     report_id: str
-    marker: str
     message: str
     why: str
+    variants: tuple[str, ...] = ()  # the same comment as an earlier run may have worded it
     internal: bool = False
     kind: ClassVar[str] = "report-comment"
 
@@ -60,28 +64,28 @@ class CommentOnReport(Action):
         return f"HackerOne report {self.report_id}"
 
     @property
-    def full_message(self) -> str:
-        return with_report_marker(self.message, self.marker)
+    def texts(self) -> tuple[str, ...]:
+        return (self.message, *self.variants)
+
+    def ours(self, context: ExecutionContext) -> list[Activity]:
+        report = _bounty(context).get_report(self.report_id)
+        return comments_with_text(report.activities, self.texts, internal=self.internal)
 
     def describe(self) -> str:
         return f"comment on HackerOne report {self.report_id}: {self.why}"
 
     def diff(self) -> str | None:
-        return "".join("+ " + line + "\n" for line in self.full_message.splitlines())
+        return "".join("+ " + line + "\n" for line in self.message.splitlines())
 
     def check(self, context: ExecutionContext) -> str | None:
-        report = _bounty(context).get_report(self.report_id)
-        if marked_comments(report.activities, self.marker):
-            return "our comment is already there"
-        return None
+        return "our comment is already there" if self.ours(context) else None
 
     def apply(self, context: ExecutionContext) -> str:
-        _bounty(context).add_comment(self.report_id, self.full_message, internal=self.internal)
+        _bounty(context).add_comment(self.report_id, self.message, internal=self.internal)
         return "comment posted"
 
     def verify(self, context: ExecutionContext) -> bool:
-        report = _bounty(context).get_report(self.report_id)
-        return len(marked_comments(report.activities, self.marker)) == 1
+        return len(self.ours(context)) == 1
 
 
 @dataclass

@@ -52,13 +52,15 @@ def find_marked_note(notes: Sequence[Note], marker: str) -> Note | None:
 
 @dataclass
 class UpsertNote(Action):
-    """One note per (issue, marker): created once, edited when its body changes."""
+    """One note per (issue, marker): created once, edited when its body changes; with
+    ``update_only``, only an earlier note is edited (a "resolved" text needs no new note)."""
 
     ref: IssueRef
     marker: str
     body: str
     why: str
     internal: bool = False
+    update_only: bool = False
     kind: ClassVar[str] = "note"
 
     @property
@@ -80,7 +82,7 @@ class UpsertNote(Action):
     def check(self, context: ExecutionContext) -> str | None:
         existing = find_marked_note(context.tracker.notes(self.ref), self.marker)
         if existing is None:
-            return None
+            return "no earlier note of ours to update" if self.update_only else None
         if existing.body.strip() == self.full_body.strip():
             return f"our comment {existing.id} is already there"
         if self.internal and not existing.internal:

@@ -15,6 +15,10 @@ from psirt.cli.common import (
     print_findings,
 )
 
+#: Where ``blog generate`` writes the post and ``blog lint`` and ``verify-fixes`` read it
+#: (``psirt.workflows.blog.default_post_path``).
+DEFAULT_POST = "out/blog.md in the workspace"
+
 
 def register(app: typer.Typer) -> None:
     blog_app = command_group("The patch release blog post: generate it, lint it.")
@@ -23,30 +27,42 @@ def register(app: typer.Typer) -> None:
     def generate(
         ctx: typer.Context,
         output_file: Annotated[
-            Path | None,
-            typer.Option("--output", "-o", help="Write the post here (default: standard output)."),
+            str | None,
+            typer.Option(
+                "--output",
+                "-o",
+                metavar="FILE",
+                help=f"Write the post here (default: {DEFAULT_POST}; '-': standard output).",
+            ),
         ] = None,
         release_issue: ReleaseIssueOption = None,
     ) -> None:
         """Write the post for the release (GitLab's current format) from the CVE requests."""
         from psirt.cli.common import state
+        from psirt.workflows.blog import default_post_path, held_back_lines, write_text
         from psirt.workflows.blog import generate as run_generate
-        from psirt.workflows.blog import held_back_lines, write_text
 
         session = state(ctx).session()
         result = run_generate(session, release_issue)
         for line in held_back_lines(result.post):
             typer.echo(line, err=True)
-        if output_file is None:
+        if output_file == "-":
             typer.echo(result.text, nl=False)
             return
-        write_text(output_file, result.text)
-        typer.echo(f"blog post written to {output_file}", err=True)
+        path = Path(output_file) if output_file else default_post_path(session)
+        write_text(path, result.text)
+        typer.echo(f"blog post written to {path}", err=True)
 
     @blog_app.command("lint")
     def lint(
         ctx: typer.Context,
-        post: Annotated[Path, typer.Argument(help="The post (Markdown with front matter).")],
+        post: Annotated[
+            Path | None,
+            typer.Argument(
+                help=f"The post, Markdown with front matter (default: {DEFAULT_POST}).",
+                show_default=False,
+            ),
+        ] = None,
         output: FindingsFormatOption = FindingsFormat.text,
         release_issue: ReleaseIssueOption = None,
     ) -> None:
@@ -56,8 +72,8 @@ def register(app: typer.Typer) -> None:
         nothing else, the author on rotation); elsewhere only the post itself is checked.
         """
         from psirt.cli.common import state
-        from psirt.core.errors import ExitCode, WorkspaceError
-        from psirt.workflows.blog import lint_file
+        from psirt.core.errors import ExitCode, InputError, WorkspaceError
+        from psirt.workflows.blog import default_post_path, lint_file
 
         holder = state(ctx)
         session = None
@@ -68,6 +84,10 @@ def register(app: typer.Typer) -> None:
                 raise
         else:
             session = holder.session()
+        if post is None:
+            if session is None:
+                raise InputError("give the post to lint: outside a workspace there is no default")
+            post = default_post_path(session)
         report = lint_file(post, session, release_issue)
         if session is None:  # said once the post was read: an unreadable post is one line
             typer.echo("note: no workspace; checking the post alone", err=True)

@@ -59,8 +59,9 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = OutputFormat.text,
     ) -> int:
         """Finish the release: close issues, publish CVEs, notify HackerOne (all three when no
-        step is named), once the blog post is public. Dry run by default; --live applies,
-        journals, and is safe to rerun."""
+        step is named), once the blog post is public (checked at its URL, or --blog-published).
+        Dry run by default; --live applies, journals, and is safe to rerun. Exits 4 when
+        anything is refused, dry run or live."""
         from psirt.actions.executor import ExecutionStopped
         from psirt.core.errors import ExitCode, InputError
         from psirt.workflows.close import CloseOptions, close_json, render_close, run_close
@@ -90,10 +91,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(render_close(result, live=live))
         if result.blocked:
             raise result.blocked_error()
-        if live and result.refusals:
-            typer.echo(
-                f"\n{len(result.refusals)} item(s) refused; see above. Everything else is done.",
-                err=True,
-            )
+        if result.refusals:  # a dry run exits as the live run would
+            done = "Everything else is done." if live else "A live run would do everything else."
+            typer.echo(f"\n{len(result.refusals)} item(s) refused; see above. {done}", err=True)
             return int(ExitCode.REFUSED)
         return int(ExitCode.OK)

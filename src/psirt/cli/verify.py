@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from psirt.cli.blog import DEFAULT_POST
 from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, echo_json
 
 
@@ -17,14 +18,16 @@ def register(app: typer.Typer) -> None:
         blog: Annotated[
             Path | None,
             typer.Option(
-                "--blog", help="The post to check (default: out/blog.md in the workspace)."
+                "--blog", metavar="FILE", help=f"The post to check (default: {DEFAULT_POST})."
             ),
         ] = None,
         release_issue: ReleaseIssueOption = None,
         output: FormatOption = OutputFormat.text,
     ) -> None:
-        """Release day: list what changed since the post (reverted or closed MRs, unlinked or
-        late fixes, versions); exit 1 when anything differs, 0 when they agree."""
+        """Release day: compare the post with what ships now: fixes added, unlinked, held back or
+        shipping unannounced, MRs reverted, closed or not merged, and each fix's title,
+        description, versions, CVSS, CWE and credit; exit 1 when anything differs, 0 when they
+        agree."""
         from psirt.cli.common import state
         from psirt.core.errors import ExitCode
         from psirt.workflows.verify import verify_fixes as run_verify

@@ -97,11 +97,22 @@ class LabelsConfig(_Section):
         return f"{self.severity_prefix}{level}"
 
 
+def _default_council_approvals() -> dict[str, int]:
+    return {"critical": 2, "high": 2, "medium": 1, "low": 1}
+
+
 class PeopleConfig(_Section):
-    """Display names by username, and the handles that stakeholder messages address."""
+    """Display names by username, and the handles that stakeholder messages address.
+
+    ``council``: who may approve a bug bounty council vote, as usernames and GitLab groups (an
+    entry starting with ``@``, whose members the tracker lists). Empty: anyone may, except the
+    people who never count (the vote's author, the fix's assignees and MR authors).
+    ``council_approvals``: how many approvals a vote needs, by the severity it scores."""
 
     names: dict[str, str] = Field(default_factory=dict)
     psirt: tuple[str, ...] = ()
+    council: tuple[str, ...] = ()
+    council_approvals: dict[str, int] = Field(default_factory=_default_council_approvals)
     cna_bot: str = "cnaworkflow"
     stakeholders: dict[str, str] = Field(
         default_factory=lambda: {
@@ -120,6 +131,32 @@ class PeopleConfig(_Section):
 
     def name_of(self, username: str) -> str:
         return self.names.get(username, username)
+
+    @property
+    def council_users(self) -> tuple[str, ...]:
+        return tuple(entry for entry in self.council if not entry.startswith("@"))
+
+    @property
+    def council_groups(self) -> tuple[str, ...]:
+        """The GitLab groups of ``council``, without the ``@``."""
+        return tuple(entry[1:].strip("/") for entry in self.council if entry.startswith("@"))
+
+    def approvals_needed(self, severity: str) -> int:
+        """Approvals a vote of this severity (``critical`` .. ``low``) needs; at least one."""
+        return self.council_approvals.get(severity.lower(), 1)
+
+    @field_validator("council_approvals")
+    @classmethod
+    def _severities(cls, value: dict[str, int]) -> dict[str, int]:
+        known = set(_default_council_approvals())
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown severity {', '.join(unknown)} (expected {', '.join(sorted(known))})"
+            )
+        if any(count < 1 for count in value.values()):
+            raise ValueError("every vote needs at least one approval")
+        return {**_default_council_approvals(), **value}
 
 
 class BlogConfig(_Section):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -18,6 +18,7 @@ from psirt.core.labels import check_label_write
 IssueState = Literal["opened", "closed"]
 MergeRequestState = Literal["opened", "merged", "closed", "locked"]
 LinkType = Literal["relates_to", "blocks", "is_blocked_by"]
+LabelAction = Literal["add", "remove"]
 
 _REF = re.compile(r"^(?P<project>[\w.\-]+(?:/[\w.\-]+)+)(?P<sigil>[#!])(?P<iid>\d+)$")
 
@@ -120,6 +121,38 @@ class Note:
     internal: bool = False
     system: bool = False
     award_emoji: tuple[AwardEmoji, ...] = ()
+
+
+def utc(value: datetime) -> datetime:
+    """``value`` with a time zone, for comparing times read from different places: a time
+    written without one (a hand-written workspace file) is taken as UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# The system notes GitLab adds when someone edits an issue's title or description; the local
+# tracker writes the same when an issue is updated through it.
+TITLE_CHANGED = "changed title from **{old}** to **{new}**"
+DESCRIPTION_CHANGED = "changed the description"
+
+
+def is_text_edit(note: Note) -> bool:
+    """A system note saying the title or the description was edited."""
+    body = note.body.strip()
+    return note.system and (
+        body.startswith("changed title from") or body.startswith(DESCRIPTION_CHANGED)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LabelEvent:
+    """A label added to or removed from an issue, by whom and when (GitLab's resource label
+    events; the local workspace stores the same under ``label_events``)."""
+
+    id: int
+    action: LabelAction
+    label: str
+    user: str = ""
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from psirt.core.records import (
     Issue,
     IssueLink,
     IssueRef,
+    LabelEvent,
     MergeRequest,
     MergeRequestRef,
     Note,
@@ -33,6 +34,8 @@ from psirt.demo.data import (
     PRIMARY,
     RELEASE_VERSIONS,
     SECONDARY,
+    UNANNOUNCED,
+    UNANNOUNCED_DEFECT,
     DemoFix,
 )
 from psirt.knowledge.policy import affected_ranges, fixed_versions, solution_text
@@ -80,6 +83,8 @@ def _config_text() -> str:
 
         [people]
         psirt = ["ana-psirt", "ben-psirt", "ivan-appsec", "julia-appsec", "kim-appsec"]
+        # Who may approve a bug bounty council vote (a GitLab group works too: "@group/path").
+        council = ["ivan-appsec", "julia-appsec", "kim-appsec"]
 
         [people.names]
         """
@@ -302,6 +307,11 @@ def build_demo(root: Path) -> None:
                 )
             )
             note_id += 1
+        # The labels were added after the request was filed, and nothing changed since.
+        cve_events = [
+            LabelEvent(index, "add", label, PRIMARY, _at(-200 + index))
+            for index, label in enumerate(fix.cve_labels, start=1)
+        ]
         tracker.save_issue(
             Issue(
                 ref=cve,
@@ -312,13 +322,17 @@ def build_demo(root: Path) -> None:
                 author=PRIMARY,
                 assignees=(fix.assignee,),
                 created_at=_at(-300),
+                updated_at=_at(-200 + len(cve_events)) if cve_events else None,
             ),
             links=[IssueLink(security)],
             notes=cve_notes,
+            label_events=cve_events,
         )
         _save_merge_requests(tracker, fix, security)
         if fix.report_id and fix.reporter:
             bounty.save_report(_report(fix))
+
+    _save_unannounced(tracker, config)
 
     for minor, title, iid in BUG_FIXES:
         series = Version.parse(minor)
@@ -437,6 +451,40 @@ def _save_merge_requests(tracker: LocalTracker, fix: DemoFix, security: IssueRef
             )
 
 
+def _save_unannounced(tracker: LocalTracker, config: Config) -> None:
+    """A fix outside the release whose backport merged anyway: verify-fixes must catch it."""
+    projects, labels = config.projects, config.labels
+    ref = IssueRef(projects.security, UNANNOUNCED.security_iid)
+    tracker.save_issue(
+        Issue(
+            ref=ref,
+            title=UNANNOUNCED.title,
+            description="Planned for the next patch release; not linked to this one.\n",
+            labels=(labels.security, labels.vulnerability, labels.severity(3)),
+            confidential=True,
+            author=UNANNOUNCED.author,
+            assignees=(UNANNOUNCED.author,),
+            created_at=_at(-100),
+        )
+    )
+    branch = Version.parse(UNANNOUNCED.minor).stable_branch
+    tracker.save_merge_request(
+        MergeRequest(
+            ref=MergeRequestRef(projects.security, UNANNOUNCED.mr_iid),
+            title=f"[{branch}] {UNANNOUNCED.title}",
+            state="merged",
+            source_branch=f"security-package-download-{UNANNOUNCED.minor.replace('.', '-')}",
+            target_branch=branch,
+            description=f"Fixes {ref}\n",
+            author=UNANNOUNCED.author,
+            reviewers=("gus-maint",),
+            labels=(labels.security,),
+            merged_at=_at(70),
+            related_issues=(ref,),
+        )
+    )
+
+
 def _report(fix: DemoFix) -> Report:
     assert fix.report_id and fix.reporter
     bounties = (
@@ -484,6 +532,8 @@ def _readme() -> str:
     for key, defect in DEFECTS.items():
         fix = by_key[key]
         lines.append(f"| {key} | {config.projects.security}#{fix.security_iid} | {defect} |")
+    unannounced = IssueRef(config.projects.security, UNANNOUNCED.security_iid)
+    lines.append(f"| (not in the release) | {unannounced} | {UNANNOUNCED_DEFECT} |")
     clean = [fix.key for fix in FIXES if fix.key not in DEFECTS]
     lines += ["", "Clean fixes: " + ", ".join(clean) + ".", ""]
     lines += [
@@ -492,7 +542,8 @@ def _readme() -> str:
         "```sh",
         "psirt validate            # what is missing or wrong, issue by issue",
         "psirt update-cves         # what can be computed (dry run; --live writes)",
-        "psirt blog generate       # the post",
+        "psirt blog generate       # the post, written to out/blog.md",
+        "psirt verify-fixes        # the post against what ships (out/blog.md)",
         "psirt close --close-issues --publish-cves --notify-hackerone   # the plan (dry run)",
         "```",
         "",

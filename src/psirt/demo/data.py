@@ -290,7 +290,7 @@ FIXES: tuple[DemoFix, ...] = (
         reporter="rxss",
         report_id="3100008",
         bounty=None,
-        council_approvals=(),
+        council_approvals=("fatima-dev",),  # the fix's own developer: does not count
         backports=("18.10",),
         computed=False,
         cve_labels=(),
@@ -394,11 +394,37 @@ DEFECTS: dict[str, str] = {
     "todo-left-in-cve": "the CVE description is still 'TODO'; the CNA bot marked it "
     "advisory::invalid; the YAML still has template versions",
     "wrong-fixed-versions": "fixed_versions name 18.10.0, 18.9.2, 18.8.6 instead of the release",
-    "missing-council-approval": "the bug bounty council note has no approval; the YAML and the "
-    "description still have template versions; not yet validated",
+    "missing-council-approval": "the bug bounty council note's only approval is a thumbs-up from "
+    "the fix's own developer, which does not count; the YAML and the description still have "
+    "template versions; not yet validated",
     "missing-backport": "no backport MR to 18-8-stable-ee and no 'reduced backports' label; the "
     "YAML and the description still have template versions; not yet validated",
 }
+
+
+@dataclass(frozen=True)
+class DemoUnannounced:
+    """A security fix that ships without being in the release: its issue is not linked to the
+    tracking issue, but its backport merged into a stable branch."""
+
+    security_iid: int
+    title: str
+    minor: str  # the stable branch it merged into
+    mr_iid: int
+    author: str
+
+
+UNANNOUNCED = DemoUnannounced(
+    security_iid=1112,
+    title="Path traversal in package registry file download",
+    minor="18.10",
+    mr_iid=11120,
+    author="erik-dev",
+)
+UNANNOUNCED_DEFECT = (
+    "not linked to the tracking issue, but its backport to 18-10-stable-ee merged: it ships in "
+    "18.10.1 without being announced"
+)
 
 # Non-security fixes shipped in each version: the blog post's "Bug fixes" section.
 BUG_FIXES: tuple[tuple[str, str, int], ...] = (

@@ -113,6 +113,23 @@ def next_planned_patch(after: dt.date, *, inclusive: bool = True) -> dt.date:
     raise InputError(f"{after}: before the calendar rule (from 16.6, November 2023)")
 
 
+def previous_planned_patch(before: dt.date) -> dt.date:
+    """The last planned patch date strictly before ``before``: when the release before it
+    shipped (an unplanned release in between is not in the calendar)."""
+    dates = sorted(
+        (
+            d
+            for r in _months_around(before - dt.timedelta(days=31))
+            for d in (r.patch_before, r.patch_after)
+        ),
+        reverse=True,
+    )
+    for day in dates:
+        if day < before:
+            return day
+    raise InputError(f"{before}: before the calendar rule (from 16.6, November 2023)")
+
+
 def next_monthly_release(after: dt.date, *, inclusive: bool = True) -> MonthlyRelease:
     """The next monthly release on or after ``after`` (strictly after with ``inclusive=False``)."""
     for release in _months_around(after):

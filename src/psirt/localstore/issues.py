@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from psirt.core.records import AwardEmoji, Issue, IssueLink, IssueRef, IssueState, LinkType, Note
+from psirt.core.records import (
+    AwardEmoji,
+    Issue,
+    IssueLink,
+    IssueRef,
+    IssueState,
+    LabelAction,
+    LabelEvent,
+    LinkType,
+    Note,
+)
 from psirt.localstore.fields import Fields, decode_fast, iso
 from psirt.localstore.front_matter import check_iid, join_front_matter, split_front_matter
 from psirt.localstore.merge import merge, to_node, to_plain
@@ -15,6 +25,7 @@ from psirt.localstore.yaml_io import Source, load_yaml
 
 ISSUE_STATES: tuple[IssueState, ...] = ("opened", "closed")
 LINK_TYPES: tuple[LinkType, ...] = ("relates_to", "blocks", "is_blocked_by")
+LABEL_ACTIONS: tuple[LabelAction, ...] = ("add", "remove")
 ISSUE_KEYS = (
     "iid",
     "title",
@@ -28,7 +39,9 @@ ISSUE_KEYS = (
     "updated_at",
     "links",
     "notes",
+    "label_events",
 )
+LABEL_EVENT_KEYS = ("id", "action", "label", "user", "created_at")
 NOTE_KEYS = (
     "id",
     "author",
@@ -54,6 +67,7 @@ ISSUE_DEFAULTS: Mapping[str, Any] = {
     "updated_at": None,
     "links": [],
     "notes": [],
+    "label_events": [],
     "type": "relates_to",
     "internal": False,
     "system": False,
@@ -69,6 +83,7 @@ class IssueRecord:
     issue: Issue
     links: tuple[IssueLink, ...] = ()
     notes: tuple[Note, ...] = ()
+    label_events: tuple[LabelEvent, ...] = ()
 
 
 def decode_issue(text: str, path: Path, project: str, web_base: str) -> IssueRecord:
@@ -99,7 +114,38 @@ def _issue(fields: Fields, body: str, path: Path, project: str, web_base: str) -
     for link in fields.maps("links"):
         link.check_keys(("issue", "type"))
         links.append(IssueLink(link.ref("issue"), link.choice("type", LINK_TYPES, "relates_to")))
-    return IssueRecord(issue, tuple(links), decode_notes(fields))
+    return IssueRecord(issue, tuple(links), decode_notes(fields), decode_label_events(fields))
+
+
+def decode_label_events(fields: Fields) -> tuple[LabelEvent, ...]:
+    events: list[LabelEvent] = []
+    seen: set[int] = set()
+    for item in fields.maps("label_events"):
+        item.check_keys(LABEL_EVENT_KEYS)
+        event_id = item.integer("id")
+        if event_id in seen:
+            raise item.error("id", f"duplicate label event id {event_id} (unique within a file)")
+        seen.add(event_id)
+        events.append(
+            LabelEvent(
+                id=event_id,
+                action=item.choice("action", LABEL_ACTIONS),
+                label=item.string("label"),
+                user=item.string("user", ""),
+                created_at=item.moment("created_at"),
+            )
+        )
+    return tuple(events)
+
+
+def encode_label_event(event: LabelEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "action": event.action,
+        "label": event.label,
+        "user": event.user,
+        "created_at": iso(event.created_at),
+    }
 
 
 def decode_notes(fields: Fields) -> tuple[Note, ...]:
@@ -157,6 +203,7 @@ def encode_issue(record: IssueRecord) -> dict[str, Any]:
         "updated_at": iso(issue.updated_at),
         "links": [{"issue": str(link.target), "type": link.link_type} for link in record.links],
         "notes": [encode_note(n) for n in record.notes],
+        "label_events": [encode_label_event(e) for e in record.label_events],
     }
 
 

@@ -6,11 +6,11 @@ Every workflow decides from a ``ReleaseSnapshot`` alone, so a snapshot is also a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
 from psirt.core.config import Config
-from psirt.core.records import Issue, IssueRef, MergeRequest, Note, Report
+from psirt.core.records import Issue, IssueRef, LabelEvent, MergeRequest, Note, Report
 from psirt.core.versions import Version
 from psirt.parsing.council import CouncilVote
 from psirt.parsing.cve_yaml import CveDocument
@@ -58,6 +58,8 @@ class CveRequest:
     document: CveDocument | None  # None when missing or malformed
     yaml_error: str | None
     tasks: tuple[Task, ...]
+    # Read while it carries the validated label: when the label was added, and by whom.
+    label_events: tuple[LabelEvent, ...] = ()
 
     @property
     def ref(self) -> IssueRef:
@@ -116,6 +118,15 @@ class ReleaseSnapshot:
     merge_requests: tuple[MergeRequest, ...] = ()
     request_count: int = 0
     problems: tuple[str, ...] = field(default=())  # what could not be loaded, said once
+    # The MRs merged into the security project's default branch since the last release
+    # (``default_branch_since``); they ship too, when the mirror is synced after the release.
+    default_branch_merge_requests: tuple[MergeRequest, ...] = ()
+    default_branch_since: datetime | None = None
+    # ``[people] council`` with its groups resolved to their members; empty when not configured.
+    council_members: tuple[str, ...] = ()
+    # Who psirt writes as on the tracker, read when a validated CVE request was edited since
+    # (psirt's own edits keep the approved text; see ``compute/validation.py``); "" otherwise.
+    tracker_user: str = ""
 
     @cached_property
     def by_ref(self) -> dict[IssueRef, SecurityIssue]:

@@ -23,8 +23,9 @@ class CouncilVote:
     note_id: int
     author: str
     vector: str | None
-    approvals: tuple[str, ...]
+    approvals: tuple[str, ...]  # who approved, the note's author left out
     public_description: str | None
+    author_approved: bool = False  # the note's author approved their own vote (never counts)
 
 
 def is_council_note(note: Note) -> bool:
@@ -53,9 +54,13 @@ def parse_council(notes: Iterable[Note]) -> CouncilVote | None:
             continue
         vectors = find_vectors(note.body)
         approvers: list[str] = []
+        author_approved = False
         for emoji in note.award_emoji:
-            approves = emoji.name in APPROVAL_EMOJI and emoji.user != note.author
-            if approves and emoji.user not in approvers:
+            if emoji.name not in APPROVAL_EMOJI:
+                continue
+            if emoji.user == note.author:
+                author_approved = True
+            elif emoji.user not in approvers:
                 approvers.append(emoji.user)
         vote = CouncilVote(
             note_id=note.id,
@@ -63,5 +68,6 @@ def parse_council(notes: Iterable[Note]) -> CouncilVote | None:
             vector=vectors[0] if vectors else None,
             approvals=tuple(approvers),
             public_description=_public_description(note.body),
+            author_approved=author_approved,
         )
     return vote

@@ -7,11 +7,15 @@ workspace overrides with a file of the same name under its ``templates/`` folder
 * ``close/resolve_message.md.j2``: the message that resolves the HackerOne report;
 * ``validate/comment.md.j2``: ``validate --comment``'s request to a fix's assignees;
 * ``validate/resolved.md.j2``: its note once every finding asked about is resolved;
-* ``disclose/canonical_note.md.j2``: disclose's public note on a canonical issue it makes public.
+* ``disclose/canonical_note.md.j2``: disclose's public note on a canonical issue it makes public;
+* ``validate/psirt.md.j2``: its note to the release managers on the PSIRT task issue, with what
+  belongs to PSIRT (update-cves, the validated label, the CNA bot, the release);
+* ``validate/psirt_resolved.md.j2``: that note once nothing is left for PSIRT.
 
 Each template receives plain values (``product``, ``versions`` ...; see the dataclasses below
-and each template's header). A text is sent without its final newline; the notes carry
-psirt's rerun marker after it.
+and each template's header). A text is sent without its final newline; the notes on the tracker
+carry psirt's rerun marker after it, the HackerOne comment carries none (the reporter sees all
+of it, and a rerun recognises it by its text).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ RESOLVE_MESSAGE = "close/resolve_message.md.j2"
 VALIDATE_COMMENT = "validate/comment.md.j2"
 VALIDATE_RESOLVED = "validate/resolved.md.j2"
 DISCLOSE_NOTE = "disclose/canonical_note.md.j2"
+PSIRT_NOTE = "validate/psirt.md.j2"
+PSIRT_RESOLVED = "validate/psirt_resolved.md.j2"
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,24 @@ class FindingsComment:
         return {**values, "errors": self.errors, "warnings": self.warnings}
 
 
+@dataclass(frozen=True)
+class PsirtNote:
+    """``validate --comment``'s note to the release managers (``validate/psirt.md.j2``)."""
+
+    product: str
+    people: tuple[str, ...]  # the release managers, without '@'
+    versions: str
+    due_date: str | None
+    update_cves: tuple[str, ...]  # the CVE requests update-cves would change
+    sections: tuple[FindingsSection, ...]
+
+    def context(self) -> dict[str, Any]:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        found = [finding for s in self.sections for finding in s.findings]
+        errors = sum(1 for finding in found if finding.is_error)
+        return {**values, "errors": errors, "warnings": len(found) - errors}
+
+
 def _text(name: str, context: dict[str, Any], templates_dir: Path | None) -> str:
     return render(name, context, templates_dir).rstrip("\n")
 
@@ -123,3 +147,11 @@ def resolved_note(product: str, templates_dir: Path | None = None) -> str:
 
 def disclosure_note(disclosure: Disclosure, templates_dir: Path | None = None) -> str:
     return _text(DISCLOSE_NOTE, disclosure.context(), templates_dir)
+
+
+def psirt_note(note: PsirtNote, templates_dir: Path | None = None) -> str:
+    return _text(PSIRT_NOTE, note.context(), templates_dir)
+
+
+def psirt_resolved_note(product: str, templates_dir: Path | None = None) -> str:
+    return _text(PSIRT_RESOLVED, {"product": product}, templates_dir)

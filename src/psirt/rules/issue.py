@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from psirt.compute.council import tally
 from psirt.compute.severity import council_score, score_level
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.records import MergeRequest
 from psirt.core.versions import Version
-from psirt.knowledge.cvss import CvssScore, parse_vector
+from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import maintained_minors
 from psirt.model.merge_requests import is_reverted, related_merge_requests, without_reverts
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
@@ -64,8 +65,11 @@ COUNCIL_APPROVALS = RULES.declare(
     "ISS006",
     "error",
     KIND,
-    "The council vote has enough approvals: 1 for Low and Medium, 2 for High and Critical.",
-    "Ask council members (other than the note's author) to approve the vote with a thumbs-up.",
+    "The council vote has enough approvals from council members ([people] council) other than "
+    "the vote's author, the fix's assignees and its MR authors: by default 1 for Low and Medium, "
+    "2 for High and Critical ([people] council_approvals).",
+    "Ask council members who did not write the vote or work on the fix to approve it with a "
+    "thumbs-up.",
 )
 DEFAULT_MR = RULES.declare(
     "ISS007",
@@ -133,13 +137,6 @@ NOT_IN_RELEASE = RULES.declare(
 )
 
 _DRAFT = re.compile(r"^\s*(?:\[?draft\]?:?|\(draft\)|wip:)", re.IGNORECASE)
-
-
-def required_approvals(score: CvssScore) -> int:
-    """Low and Medium need one approval, High and Critical two (gitlab severity 1 and 2); a vote
-    that scores 0.0 has no level and needs one."""
-    level = score_level(score)
-    return 2 if level is not None and level <= 2 else 1
 
 
 def release_versions(snapshot: ReleaseSnapshot) -> list[Version]:
@@ -256,21 +253,27 @@ def check_council(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Fi
         )
         return
     try:
-        score = parse_vector(item.council.vector)
+        parse_vector(item.council.vector)
     except InputError as exc:
         yield COUNCIL_VOTE.finding(
             subject, "council", f"council: note {item.council.note_id}: {exc.message}"
         )
         return
-    needed = required_approvals(score)
-    have = len(item.council.approvals)
-    if have < needed:
-        yield COUNCIL_APPROVALS.finding(
-            subject,
-            "council",
-            f"council: {have} approval{'s' if have != 1 else ''} of {needed} needed for a "
-            f"{score.severity.lower()} vote ({score.base_score})",
+    counted = tally(item, snapshot)
+    if counted is None or counted.enough:
+        return
+    have = len(counted.counted)
+    message = (
+        f"council: {have} approval{'s' if have != 1 else ''} of {counted.needed} needed for a "
+        f"{counted.severity} vote ({counted.score.base_score})"
+    )
+    if counted.counted:
+        message += f" (approved by {', '.join(counted.counted)})"
+    if counted.not_counted:
+        message += "; not counted: " + "; ".join(
+            f"{user} ({why})" for user, why in counted.not_counted
         )
+    yield COUNCIL_APPROVALS.finding(subject, "council", message)
 
 
 @RULES.check(KIND)

@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -47,6 +48,7 @@ from psirt.core.records import (
     IssueRef,
     IssueState,
     IssueUpdate,
+    LabelEvent,
     LinkType,
     MergeRequest,
     Note,
@@ -376,15 +378,48 @@ class GitLabTracker:
             items = self._issue(ref).related_merge_requests(get_all=True, **self._retry)
         return [m.merge_request_from(m.attributes(i), None, (ref,)) for i in items]
 
+    def label_events(self, ref: IssueRef) -> list[LabelEvent]:
+        with self._remote("list label events", str(ref)):
+            objs = self._issue(ref).resourcelabelevents.list(get_all=True, **self._retry)
+        events = [m.label_event_from(m.attributes(o)) for o in objs]
+        return sorted(
+            (e for e in events if e is not None),
+            key=lambda e: (e.created_at is None, e.created_at, e.id),
+        )
+
+    def group_members(self, group: str) -> list[str]:
+        """``GET /groups/:id/members/all``: direct and inherited members, active ones."""
+        with self._remote("list group members", group):
+            objs = self._gl.groups.get(group, lazy=True).members_all.list(
+                get_all=True, **self._retry
+            )
+        names = [
+            str(data.get("username") or "")
+            for data in map(m.attributes, objs)
+            if str(data.get("state") or "active") == "active"
+        ]
+        return list(dict.fromkeys(name for name in names if name))
+
     def list_merge_requests(
-        self, project: str, *, target_branch: str | None = None
+        self,
+        project: str,
+        *,
+        target_branch: str | None = None,
+        merged_after: datetime | None = None,
     ) -> list[MergeRequest]:
+        """GitLab filters by update time, not merge time: an MR merged after a time was updated
+        after it, so the list asks for those and keeps the ones merged since."""
         filters: dict[str, Any] = {"state": "all", **self._retry}
         if target_branch is not None:
             filters["target_branch"] = target_branch
+        if merged_after is not None:
+            filters.update(state="merged", updated_after=merged_after.isoformat())
         with self._remote("list merge requests", project, project=project):
             objs = self._project(project).mergerequests.list(get_all=True, **filters)
-        return [m.merge_request_from(m.attributes(o), project) for o in objs]
+        mrs = [m.merge_request_from(m.attributes(o), project) for o in objs]
+        if merged_after is None:
+            return mrs
+        return [mr for mr in mrs if mr.merged_at is not None and mr.merged_at >= merged_after]
 
     # -- writes ----------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from psirt.core.records import (
     IssueRef,
     IssueState,
     IssueUpdate,
+    LabelEvent,
     LinkType,
     MergeRequest,
     MergeRequestRef,
@@ -164,6 +165,22 @@ def note_from(data: Mapping[str, Any], emoji: tuple[AwardEmoji, ...] = ()) -> No
         internal=bool(data.get("internal", data.get("confidential", False))),
         system=bool(data.get("system", False)),
         award_emoji=emoji,
+    )
+
+
+def label_event_from(data: Mapping[str, Any]) -> LabelEvent | None:
+    """A resource label event; None for one whose label was deleted since (GitLab sends
+    ``label: null``) or whose action is neither add nor remove."""
+    label = data.get("label")
+    action = str(data.get("action") or "")
+    if not isinstance(label, Mapping) or action not in ("add", "remove"):
+        return None
+    return LabelEvent(
+        id=int(data["id"]),
+        action="add" if action == "add" else "remove",
+        label=str(label.get("name") or ""),
+        user=_username(data.get("user")),
+        created_at=parse_datetime(data.get("created_at")),
     )
 
 

@@ -7,6 +7,7 @@ field for field, and the local workspace stores the same fields on disk.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from psirt.core.records import (
@@ -15,6 +16,7 @@ from psirt.core.records import (
     IssueRef,
     IssueState,
     IssueUpdate,
+    LabelEvent,
     LinkType,
     MergeRequest,
     Note,
@@ -46,10 +48,22 @@ class Tracker(Protocol):
 
     def related_merge_requests(self, ref: IssueRef) -> list[MergeRequest]: ...
 
+    def label_events(self, ref: IssueRef) -> list[LabelEvent]:
+        """Who added or removed which label of the issue, and when, oldest first (GitLab's
+        resource label events)."""
+
+    def group_members(self, group: str) -> list[str]:
+        """The usernames of a group's members, those of its parent groups included."""
+
     def list_merge_requests(
-        self, project: str, *, target_branch: str | None = None
+        self,
+        project: str,
+        *,
+        target_branch: str | None = None,
+        merged_after: datetime | None = None,
     ) -> list[MergeRequest]:
-        """Merge requests of a project in any state, optionally only those into one branch.
+        """Merge requests of a project in any state, optionally only those into one branch;
+        with ``merged_after``, only those merged at or after that time.
 
         GitLab's list does not say which issues an MR relates to, so ``related_issues`` is
         empty here on every tracker; ``related_merge_requests`` is where relations are read."""
@@ -79,6 +93,10 @@ class Tracker(Protocol):
     def link_issues(self, source: IssueRef, target: IssueRef, link_type: LinkType) -> None: ...
 
     def unlink_issues(self, source: IssueRef, target: IssueRef) -> None: ...
+
+    def current_user(self) -> str:
+        """The username this tracker writes as: whose notes, edits and label changes are
+        psirt's own."""
 
     @property
     def request_count(self) -> int:

@@ -26,25 +26,38 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from psirt.core.errors import InputError, NotFoundError, WorkspaceError
 from psirt.core.labels import apply_label_write
 from psirt.core.records import (
+    DESCRIPTION_CHANGED,
+    TITLE_CHANGED,
     Issue,
     IssueLink,
     IssueRef,
     IssueState,
     IssueUpdate,
+    LabelAction,
+    LabelEvent,
     LinkType,
     MergeRequest,
     MergeRequestRef,
     Note,
+    utc,
 )
 from psirt.core.workspace import check_project_path, safe_join
+from psirt.localstore.fields import Fields
 from psirt.localstore.front_matter import RECORD_FILE, join_front_matter, split_front_matter
-from psirt.localstore.issues import IssueRecord, decode_issue, encode_note, render_issue
+from psirt.localstore.issues import (
+    IssueRecord,
+    decode_issue,
+    encode_label_event,
+    encode_note,
+    render_issue,
+)
 from psirt.localstore.merge import merge, to_node, to_plain
 from psirt.localstore.merge_requests import decode_merge_request, render_merge_request
 from psirt.localstore.record_files import RecordFiles
-from psirt.localstore.yaml_io import Source, load_yaml
+from psirt.localstore.yaml_io import Source, load_mapping, load_yaml
 
 PROJECTS = "projects"
+GROUPS = "groups"
 ISSUES = "issues"
 MERGE_REQUESTS = "merge_requests"
 DEFAULT_BASE_URL = "https://gitlab.com"
@@ -53,6 +66,13 @@ INVERSE_LINK: dict[LinkType, LinkType] = {
     "blocks": "is_blocked_by",
     "is_blocked_by": "blocks",
 }
+
+
+def _merged_since(mr: MergeRequest, since: datetime) -> bool:
+    """Merged at or after ``since``; a time written without a zone is taken as UTC."""
+    if mr.merged_at is None:
+        return False
+    return utc(mr.merged_at) >= utc(since)
 
 
 def _utc_now() -> datetime:
@@ -82,6 +102,9 @@ class LocalTracker:
         self._lock = threading.RLock()
         self._mr_index: dict[IssueRef, list[MergeRequest]] | None = None
         self._link_index: dict[IssueRef, list[IssueLink]] | None = None
+
+    def current_user(self) -> str:
+        return self.user
 
     @property
     def request_count(self) -> int:
@@ -213,15 +236,37 @@ class LocalTracker:
                 self._mr_index = index
             return list(self._mr_index.get(ref, []))
 
+    def label_events(self, ref: IssueRef) -> list[LabelEvent]:
+        with self._lock:
+            return list(self._record(ref).label_events)
+
+    def group_members(self, group: str) -> list[str]:
+        """``groups/<group path>.yaml``: ``members: [alice, bob]`` (see docs/workspace.md)."""
+        *parents, name = check_project_path(group).split("/")
+        path = safe_join(self.root, GROUPS, *parents, f"{name}.yaml")
+        with self._lock:
+            text = self._files.existing_text(path)
+        if text is None:
+            raise NotFoundError(f"no group {group} in the workspace", where=str(path))
+        source = Source(str(path), 1)
+        fields = Fields(load_mapping(text, source, fast=False), source)
+        fields.check_keys(("members",))
+        return list(dict.fromkeys(fields.string_list("members")))
+
     def list_merge_requests(
-        self, project: str, *, target_branch: str | None = None
+        self,
+        project: str,
+        *,
+        target_branch: str | None = None,
+        merged_after: datetime | None = None,
     ) -> list[MergeRequest]:
         with self._lock:
             mrs = self._project_mrs(project)
         return [
             replace(mr, related_issues=())  # as GitLab's list: relations come from the issue
             for mr in mrs
-            if target_branch is None or mr.target_branch == target_branch
+            if (target_branch is None or mr.target_branch == target_branch)
+            and (merged_after is None or _merged_since(mr, merged_after))
         ]
 
     def get_merge_request(self, ref: MergeRequestRef) -> MergeRequest:
@@ -314,7 +359,11 @@ class LocalTracker:
             path = self._issue_path(issue.ref)
             if path.exists():
                 raise WorkspaceError("will not overwrite an existing issue file", path=str(path))
-            text = render_issue(IssueRecord(issue), None, path)
+            events = tuple(
+                LabelEvent(index, "add", label, self.user, now)
+                for index, label in enumerate(issue.labels, start=1)
+            )
+            text = render_issue(IssueRecord(issue, label_events=events), None, path)
             record = self._files.write(path, text, self._decode_issue(path, project))
             self._written()
             return record.issue
@@ -335,13 +384,19 @@ class LocalTracker:
                 )
             if update.title is not None and update.title != issue.title:
                 self._set(front, "title", update.title)
+                self._system_note(
+                    front, record, TITLE_CHANGED.format(old=issue.title, new=update.title)
+                )
             labels = list(apply_label_write(issue.labels, update.add_labels, update.remove_labels))
             if labels != list(issue.labels):
                 self._set(front, "labels", labels, after="confidential")
+                self._label_events(front, record, issue.labels, labels)
             if update.state_event is not None:
                 state = "closed" if update.state_event == "close" else "opened"
                 if state != issue.state:
                     self._set(front, "state", state, after="title")
+            if update.description is not None and update.description != issue.description:
+                self._system_note(front, record, DESCRIPTION_CHANGED)
             return update.description
 
         with self._lock:
@@ -355,6 +410,35 @@ class LocalTracker:
 
         with self._lock:
             return self._edit(ref, change).issue
+
+    def _system_note(self, front: CommentedMap, record: IssueRecord, body: str) -> None:
+        """Record an edit as GitLab does, in a system note (a second one in the same write gets
+        the next id)."""
+        notes = front.get("notes")
+        if not isinstance(notes, CommentedSeq):
+            notes = CommentedSeq()
+            front["notes"] = notes
+        ids = [note.id for note in record.notes] + [int(n.get("id", 0)) for n in notes]
+        note = Note(max(ids, default=0) + 1, body, self.user, self._clock(), system=True)
+        notes.append(to_node(encode_note(note)))
+
+    def _label_events(
+        self, front: CommentedMap, record: IssueRecord, before: Sequence[str], after: Sequence[str]
+    ) -> None:
+        """Record each label added and removed, as GitLab's resource label events."""
+        events = front.get("label_events")
+        if not isinstance(events, CommentedSeq):
+            events = CommentedSeq()
+            front["label_events"] = events
+        next_id = max((event.id for event in record.label_events), default=0) + 1
+        now = self._clock()
+        changes: list[tuple[LabelAction, str]] = [
+            ("remove", label) for label in before if label not in after
+        ]
+        changes += [("add", label) for label in after if label not in before]
+        for offset, (action, label) in enumerate(changes):
+            event = LabelEvent(next_id + offset, action, label, self.user, now)
+            events.append(to_node(encode_label_event(event)))
 
     def create_note(self, ref: IssueRef, body: str, *, internal: bool = False) -> Note:
         """A note with the next id of the issue file (max + 1)."""
@@ -454,13 +538,14 @@ class LocalTracker:
         *,
         links: Sequence[IssueLink] = (),
         notes: Sequence[Note] = (),
+        label_events: Sequence[LabelEvent] = (),
     ) -> None:
         """Write a full issue record (``web_url`` is derived, not stored). An existing file is
         merged into, so its comments and the style of unchanged values stay."""
         with self._lock:
             path = self._issue_path(issue.ref)
             existing = self._files.existing_text(path)
-            record = IssueRecord(issue, tuple(links), tuple(notes))
+            record = IssueRecord(issue, tuple(links), tuple(notes), tuple(label_events))
             text = render_issue(record, existing, path)
             if text != existing:
                 self._files.write(path, text, self._decode_issue(path, issue.ref.project))

@@ -28,7 +28,8 @@ class GeneratedPost:
 
 
 def default_post_path(session: Session) -> Path:
-    """``out/blog.md``: where the demo writes the post and ``verify-fixes`` reads it."""
+    """``out/blog.md`` in the workspace: where ``blog generate`` (and the demo) writes the post
+    and ``blog lint`` and ``verify-fixes`` read it unless told another file."""
     return session.workspace.root / OUT_DIR / POST_FILE
 
 
@@ -41,7 +42,7 @@ def held_back_lines(post: BlogPost) -> list[str]:
     """What the post leaves out on purpose, for the engineer to confirm."""
     return [
         f"held back: {entry.cve_id or entry.title} ({entry.ref}): a merge request of the fix "
-        "was reverted, so it does not ship in this release"
+        "was reverted, so the post leaves it out (verify-fixes says what of it still ships)"
         for entry in post.held_back
     ]
 
@@ -65,7 +66,8 @@ def read_post(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(
-            "no such file (run `psirt blog generate -o FILE` first)", where=str(path)
+            "no such file (run `psirt blog generate` first, or give the post's path)",
+            where=str(path),
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the post: {exc}", where=str(path)) from exc

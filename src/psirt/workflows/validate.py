@@ -3,15 +3,17 @@
 The comments go on the security implementation issue, one per issue, covering that issue and its
 CVE request: the engineer who owns the fix owns both, and one place to look (and one
 notification) is what makes a request to fix things get acted on. Only findings about that issue
-and its own CVE request go in, so a comment never carries another fix's details; release-wide
-findings (duplicates across fixes) stay in the engineer's report. A public security issue gets
-no comment at all (ISS014 says why).
+and its own CVE request go in, so a comment never carries another fix's details, and only what
+its assignees can do (``validate_owners``). What belongs to PSIRT (running update-cves, the
+validated label, the CNA bot, release-wide findings) goes to one internal note on the release's
+PSIRT task issue (the tracking issue when there is none), addressed to the release managers. A
+public security issue gets no comment at all (ISS014 says why, in PSIRT's note).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,13 +26,23 @@ from psirt.core.errors import ExitCode
 from psirt.core.finding import Finding
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.render.findings import FindingGroup, FindingsReport
-from psirt.render.notes import FindingsComment, FindingsSection, findings_comment, resolved_note
+from psirt.render.notes import (
+    FindingsComment,
+    FindingsSection,
+    PsirtNote,
+    findings_comment,
+    psirt_note,
+    psirt_resolved_note,
+    resolved_note,
+)
 from psirt.rules.registry import RULES, RuleRegistry, load_all
+from psirt.workflows.validate_owners import belongs_to_psirt, update_cves_fields
 
 if TYPE_CHECKING:
     from psirt.session import Session
 
 COMMENT_MARKER = "validate"  # the note carries <!-- psirt:validate -->
+PSIRT_MARKER = "validate-psirt"  # PSIRT's note on the task issue: <!-- psirt:validate-psirt -->
 
 
 @dataclass(frozen=True)
@@ -195,40 +207,106 @@ class CommentPlan:
 
 
 def comment_plan(report: ValidationReport, templates_dir: Path | None = None) -> CommentPlan:
-    """One ``UpsertNote`` per security issue with findings, as an internal note (texts from the
-    workspace's templates when it has its own)."""
+    """One ``UpsertNote`` per security issue with findings its assignees can act on, and one on
+    the PSIRT task issue with the rest, all internal notes (texts from the workspace's templates
+    when it has its own)."""
+    snapshot = report.snapshot
+    computed = update_cves_fields(snapshot)
     plan = Plan()
     skipped: list[str] = []
+    theirs: set[object] = set()
+    psirt: list[IssueFindings] = []
     for group in report.groups:
         item = group.item
+        ours = tuple(f for f in group.findings if belongs_to_psirt(f, computed))
+        if item is None or ours:
+            psirt.append(replace(group, findings=group.findings if item is None else ours))
         if item is None:
+            continue
+        asked = tuple(f for f in group.findings if f not in ours)
+        if not asked:
             continue
         if not item.issue.confidential:
             skipped.append(f"{item.ref}: not commenting on a public issue (make it confidential)")
             continue
+        theirs.add(item.ref)
         plan.add(
             UpsertNote(
                 ref=item.ref,
                 marker=COMMENT_MARKER,
-                body=comment_body(group, report.snapshot, templates_dir),
-                why=f"ask the assignees to fix {', '.join(group.codes)}",
+                body=comment_body(replace(group, findings=asked), snapshot, templates_dir),
+                why=f"ask the assignees to fix {', '.join(sorted({f.code for f in asked}))}",
                 internal=True,
             )
         )
-    with_findings = {group.item.ref for group in report.groups if group.item is not None}
-    for item in report.snapshot.issues:
-        if item.ref in with_findings or find_marked_note(item.notes, COMMENT_MARKER) is None:
+    for item in snapshot.issues:
+        if item.ref in theirs or find_marked_note(item.notes, COMMENT_MARKER) is None:
             continue
         plan.add(
             UpsertNote(
                 ref=item.ref,
                 marker=COMMENT_MARKER,
-                body=resolved_body(report.snapshot.config, templates_dir),
+                body=resolved_body(snapshot.config, templates_dir),
                 why="every finding asked for earlier is resolved",
                 internal=True,
             )
         )
+    plan.add(_psirt_action(psirt, snapshot, computed, templates_dir))
     return CommentPlan(plan, tuple(skipped))
+
+
+def _psirt_action(
+    groups: list[IssueFindings],
+    snapshot: ReleaseSnapshot,
+    computed: dict[str, frozenset[str]],
+    templates_dir: Path | None,
+) -> UpsertNote:
+    """PSIRT's note on the task issue (the tracking issue without one): what the validation
+    leaves for the release managers, or, once nothing is, the resolved text in its place."""
+    release = snapshot.release
+    target = (release.task_issue or release.tracking_issue).ref
+    product = snapshot.config.product.name
+    if not groups:
+        return UpsertNote(
+            target,
+            PSIRT_MARKER,
+            psirt_resolved_note(product, templates_dir),
+            "nothing is left for PSIRT (the note, if any, says so)",
+            internal=True,
+            update_only=True,
+        )
+    sections: list[FindingsSection] = []
+    for group in groups:
+        by_subject: dict[str, list[Finding]] = {}
+        for finding in group.findings:
+            by_subject.setdefault(finding.subject, []).append(finding)
+        for subject, findings in by_subject.items():
+            title = "The release" if group.item is None else _psirt_title(subject, group.item)
+            sections.append(FindingsSection(title, tuple(findings)))
+    wanted = tuple(sorted({f.subject for g in groups for f in g.findings if f.subject in computed}))
+    note = PsirtNote(
+        product=product,
+        people=release.release_managers,
+        versions=release.version_list or "the upcoming release",
+        due_date=str(release.due_date) if release.due_date else None,
+        update_cves=wanted,
+        sections=tuple(sections),
+    )
+    codes = sorted({f.code for g in groups for f in g.findings})
+    return UpsertNote(
+        target,
+        PSIRT_MARKER,
+        psirt_note(note, templates_dir),
+        f"ask the release managers for what belongs to PSIRT ({', '.join(codes)})",
+        internal=True,
+    )
+
+
+def _psirt_title(subject: str, item: SecurityIssue) -> str:
+    """By reference only: the note may sit on a project more people read than the fixes'."""
+    if subject == str(item.ref):
+        return f"Security issue {item.ref}"
+    return f"CVE request {subject} (of {item.ref})"
 
 
 def post_comments(

@@ -59,6 +59,8 @@ def seed_from_tracker(fake: FakeGitLab, tracker: Tracker, projects: Iterable[str
         for issue in tracker.find_issues(path):
             for note in tracker.notes(issue.ref):
                 fake.seed_note(issue.ref, note)
+            for event in tracker.label_events(issue.ref):
+                fake.seed_label_event(issue.ref, replace(event, id=0))
             for link in tracker.issue_links(issue.ref):
                 if link.target.project in paths:
                     fake.seed_link(issue.ref, link)

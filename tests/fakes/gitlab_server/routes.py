@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from tests.fakes.gitlab_server import content
+from tests.fakes.gitlab_server.history import History
 from tests.fakes.gitlab_server.limiters import Limiters
 from tests.fakes.gitlab_server.permissions import Permissions
-from tests.fakes.gitlab_server.shapes import Shapes
 from tests.fakes.gitlab_server.state import INVERSE_LINK, HttpError, Key, Link, Project, csv
 
 Answer = tuple[int, Any, dict[str, str]]
@@ -47,7 +47,7 @@ def to_int(value: str, name: str) -> int:
         raise HttpError(400, f"{name} is invalid") from None
 
 
-class Routes(Permissions, Limiters, Shapes):
+class Routes(Permissions, Limiters, History):
     def route(self, req: Request) -> Answer:
         self.check_scope(req.method, req.scopes)
         parts = req.parts
@@ -89,7 +89,10 @@ class Routes(Permissions, Limiters, Shapes):
                 return self.paginate(self.list_issues(project, req), req)
             if req.method == "POST":
                 self.check_limit("issues_create", (req.user, project.id), req.path)
-                return 201, self.create_issue(project, req), {}
+                created = self.create_issue(project, req)
+                key = (project.id, created["iid"])
+                self.record_edit(key, {"labels": []}, project.issues[created["iid"]], req.user)
+                return 201, created, {}
             raise HttpError(405, "405 Method Not Allowed")
         issue = self.visible_issue(project, to_int(rest[0], "issue_iid"), req.user)
         key = (project.id, issue["iid"])
@@ -99,8 +102,13 @@ class Routes(Permissions, Limiters, Shapes):
                 return 200, self.issue_json(project, issue), {}
             if req.method == "PUT":
                 self.forbid_unless(self.can_update_issue(project, issue, req.user))
-                return 200, self.update_issue(project, issue, req), {}
+                before = dict(issue, labels=list(issue["labels"]))
+                updated = self.update_issue(project, issue, req)
+                self.record_edit(key, before, issue, req.user)
+                return 200, updated, {}
             raise HttpError(405, "405 Method Not Allowed")
+        if sub == ["resource_label_events"] and req.method == "GET":
+            return self.paginate(self.label_events_json(key), req)
         if sub == ["links"]:
             if req.method == "GET":
                 return 200, self.list_links(key, req.user), {}

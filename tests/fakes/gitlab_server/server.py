@@ -62,6 +62,7 @@ class FakeGitLab(Routes):
         self.scopes = tuple(scopes)
         self.latency = latency
         self._init_state(clock)
+        self._init_history()
         self._init_limiters()
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []  # (method, path?query) as received

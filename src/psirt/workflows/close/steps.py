@@ -7,7 +7,7 @@ workspace's ``templates/`` folder when it has its own.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -199,12 +199,16 @@ def notify_actions(
     cve_id = item.cve_request.cve_id if item.cve_request and publishable else None
     facts = shipped(item, snapshot, blog_url=blog_url, cve_id=cve_id)
     why = f"the fix shipped in {facts.versions}"
+    message = reporter_comment(facts, templates_dir)
+    # An earlier run may have said it before the CVE could be named or the post's URL was known:
+    # the same comment then, which a rerun must not post again.
+    known_cve = item.cve_request.cve_id if item.cve_request else None
+    variants = {
+        reporter_comment(replace(facts, cve_id=cve, blog_url=url), templates_dir)
+        for cve in {None, known_cve}
+        for url in {None, blog_url}
+    }
     return [
-        CommentOnReport(
-            item.report_id,
-            marker(snapshot.release),
-            reporter_comment(facts, templates_dir),
-            why,
-        ),
+        CommentOnReport(item.report_id, message, why, tuple(sorted(variants - {message}))),
         ResolveReport(item.report_id, resolve_message(facts, templates_dir), why),
     ]
