@@ -52,18 +52,38 @@ def register(app: typer.Typer) -> None:
     @cve_app.command("lint")
     def lint(
         records: Annotated[
-            list[Path], typer.Argument(metavar="RECORD", help="CVE JSON 5 record files.")
+            list[Path],
+            typer.Argument(
+                metavar="RECORD",
+                help="CVE JSON 5 record files, folders (every *.json below) or - (a list of "
+                "paths on standard input, one per line).",
+            ),
         ],
+        jobs: Annotated[
+            int,
+            typer.Option(
+                "--jobs",
+                "-j",
+                min=0,
+                help="Worker processes for a large input (0: one per core).",
+            ),
+        ] = 0,
         output: FindingsFormatOption = FindingsFormat.text,
     ) -> None:
-        """Lint published CVE JSON 5 records from any CNA (no workspace needed)."""
-        from psirt.cli.common import print_findings
+        """Lint published CVE JSON 5 records from any CNA (no workspace needed). Text output
+        is printed record by record as the lint goes; exit 1 when any finding is an error."""
+        from psirt.cli.common import print_findings, stream_findings
         from psirt.core.errors import ExitCode
-        from psirt.workflows.cve_export import lint_files
+        from psirt.workflows.record_lint import RecordLint, record_paths
 
-        report = lint_files(records)
-        print_findings(report, output)
-        raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
+        run = RecordLint(record_paths(records), jobs)
+        if output is FindingsFormat.text:
+            failed = stream_findings(run.groups(), lambda: run.summary)
+        else:
+            report = run.report()
+            print_findings(report, output)
+            failed = report.failed
+        raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
 
     @cve_app.command("sync")
     def sync(

@@ -41,11 +41,12 @@ _local = threading.local()
 
 def _yaml(fast: bool = False) -> YAML:
     """One configured instance per thread and kind (ruamel's instances are not thread safe):
-    round-trip for writes and error lines, the faster safe loader for plain reads."""
+    round-trip for writes and error lines, the safe loader for plain reads, parsed in C
+    (``ruamel.yaml.clib``; ruamel falls back to its pure-Python parser where that is missing)."""
     name = "fast" if fast else "rt"
     instance: YAML | None = getattr(_local, name, None)
     if instance is None:
-        instance = YAML(typ="safe", pure=True) if fast else YAML(typ="rt")
+        instance = YAML(typ="safe", pure=False) if fast else YAML(typ="rt")
         instance.Resolver = _IsoStringResolver
         if not fast:
             instance.preserve_quotes = True
@@ -80,15 +81,23 @@ def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
     (which keeps no line numbers of keys)."""
     try:
         data = _yaml(fast).load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "cannot parse"
-        raise source.error(f"malformed YAML: {problem}", mark.line if mark else None) from exc
     except YAMLError as exc:
-        raise source.error(f"malformed YAML: {exc}") from exc
+        if not fast:
+            raise _malformed(exc, source) from exc
+        # The C parser words its problems differently: say them as the round trip does.
+        load_mapping(text, source, fast=False)
+        raise _malformed(exc, source) from exc
     if not isinstance(data, dict):
         raise source.error("expected a YAML mapping of keys (key: value)", 0)
     return data
+
+
+def _malformed(exc: YAMLError, source: Source) -> WorkspaceError:
+    if isinstance(exc, MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "cannot parse"
+        return source.error(f"malformed YAML: {problem}", mark.line if mark else None)
+    return source.error(f"malformed YAML: {exc}")
 
 
 DEFAULT_INDENT = (2, 4, 2)  # mapping, sequence, offset of the dash: "key:\n  - item"

@@ -6,6 +6,7 @@ order and quoting everywhere else, and keeps the quoting style of the value it r
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Sequence
@@ -130,6 +131,15 @@ class CveDocument:
             raise InputError(f"expected a mapping under '{ROOT_KEY}:'", where=where)
         self._data: CommentedMap = data
         self.changed = False
+
+    def copy(self) -> CveDocument:
+        """An independent copy to edit, made from the parsed tree (comments and styles kept)
+        rather than by parsing the text again."""
+        clone = object.__new__(CveDocument)
+        clone.original, clone.where, clone.changed = self.original, self.where, self.changed
+        clone._yaml = _yaml(*_guess_indent(self.original))
+        clone._data = copy.deepcopy(self._data)
+        return clone
 
     @property
     def root(self) -> CommentedMap:

@@ -15,7 +15,7 @@ from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.model.merge_requests import shipped_fixes
 from psirt.render.cve_record import build_record, dump_record
-from psirt.render.findings import FindingGroup, FindingsReport, by_subject, counts
+from psirt.render.findings import FindingGroup, FindingsReport, counts
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot
@@ -92,10 +92,8 @@ def export_report(exported: list[ExportedRecord], out_dir: Path) -> FindingsRepo
 
 
 def lint_files(paths: list[Path]) -> FindingsReport:
-    """Lint record files from any CNA; the findings are grouped by file name."""
-    from psirt.rules.cve_record import lint_record
+    """Lint record files from any CNA; the findings are grouped by file name
+    (``workflows/record_lint.py`` lints folders and many files, in parallel)."""
+    from psirt.workflows.record_lint import RecordLint
 
-    findings: list[Finding] = []
-    for path in paths:
-        findings += lint_record(load_record(path), path.name)
-    return by_subject(findings, f"{len(paths)} records: {counts(findings)}")
+    return RecordLint(paths, jobs=1).report()
