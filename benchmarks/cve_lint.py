@@ -117,8 +117,7 @@ def main() -> None:
     print(f"{args.records} records, {args.reps} repetitions (records/s: min / median / max)")
     for name, values in rates.items():
         print(
-            f"  {name:28s} {min(values):8.0f} {statistics.median(values):8.0f} "
-            f"{max(values):8.0f}"
+            f"  {name:28s} {min(values):8.0f} {statistics.median(values):8.0f} {max(values):8.0f}"
         )
     print(f"  {'cvelint (Go, recorded)':28s} {CVELINT_RECORDS_PER_S:8d}")
 
