@@ -63,7 +63,7 @@ def install() -> None:
     if getattr(_TyperParameter, "_psirt_light", False):
         return
 
-    class _Light(RuntimeParam):  # type: ignore[misc]
+    class _Light(RuntimeParam):
         """A frozen dataclass like its base; ``convert`` set after construction."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:

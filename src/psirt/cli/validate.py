@@ -58,9 +58,9 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = OutputFormat.text,
     ) -> None:
         """List every rule: code, level, subject and what it checks."""
-        from psirt.workflows.validate import all_rules
+        from psirt.rules.catalog import listed_rules
 
-        registry = all_rules()
+        registry = listed_rules()
         if output is OutputFormat.json:
             echo_json([rule.to_json() for rule in registry])
             return

@@ -14,8 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from psirt.core.errors import WorkspaceError
-
-CONFIG_FILE = "psirt.toml"
+from psirt.core.labels import SEVERITY_PREFIX, severity_label
+from psirt.core.workspace import CONFIG_FILE as CONFIG_FILE  # its home; imported from here too
 
 
 class _Section(BaseModel):
@@ -78,7 +78,7 @@ class ProjectsConfig(_Section):
 class LabelsConfig(_Section):
     security: str = "security"
     vulnerability: str = "bug::vulnerability"
-    severity_prefix: str = "severity::"
+    severity_prefix: str = SEVERITY_PREFIX
     priority_prefix: str = "priority::"
     upcoming_release: str = "upcoming security release"
     security_target: str = "security-target"
@@ -94,7 +94,7 @@ class LabelsConfig(_Section):
     reverted: str = "reverted"
 
     def severity(self, level: int) -> str:
-        return f"{self.severity_prefix}{level}"
+        return severity_label(level, self.severity_prefix)
 
 
 def _default_council_approvals() -> dict[str, int]:

@@ -20,6 +20,13 @@ from collections.abc import Iterable, Sequence
 from psirt.core.errors import InputError
 
 SCOPE_SEPARATOR = "::"
+#: The default prefix of the severity labels (``[labels] severity_prefix`` in psirt.toml).
+SEVERITY_PREFIX = "severity::"
+
+
+def severity_label(level: int, prefix: str = SEVERITY_PREFIX) -> str:
+    """``severity::3``: the label of a GitLab severity level (1 critical to 4 low)."""
+    return f"{prefix}{level}"
 
 
 def label_scope(name: str) -> str | None:
