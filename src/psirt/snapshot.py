@@ -67,7 +67,11 @@ def _first_linked(links: Sequence[IssueLink], project: str) -> IssueRef | None:
 
 
 def _cve_request(
-    issue: Issue, notes: Sequence[Note], label_events: Sequence[LabelEvent] = ()
+    issue: Issue,
+    notes: Sequence[Note],
+    label_events: Sequence[LabelEvent] = (),
+    *,
+    round_trip: bool = True,
 ) -> CveRequest:
     block = find_yaml_block(issue.description)
     document: CveDocument | None = None
@@ -76,7 +80,7 @@ def _cve_request(
         error = "no ```yaml block in the description"
     else:
         try:
-            document = CveDocument(block.body, where=str(issue.ref))
+            document = CveDocument.read(block.body, where=str(issue.ref), round_trip=round_trip)
         except InputError as exc:
             error = exc.message
             if "line " in exc.message and block.first_line > 1:
@@ -98,11 +102,15 @@ def load_snapshot(
     bounty: BountyPlatform | None = None,
     *,
     release_issue: int | None = None,
+    round_trip: bool = False,
 ) -> ReleaseSnapshot:
+    """The release, each CVE request's YAML parsed once: round trip (comments and quoting kept
+    for a write, as update-cves needs) or, for a run that only reads, by the faster C loader
+    (``CveDocument.read``)."""
     with ThreadPoolExecutor(
         max_workers=config.tracker.max_in_flight, thread_name_prefix="psirt-read"
     ) as pool:
-        return _load(tracker, config, bounty, release_issue, pool)
+        return _load(tracker, config, bounty, release_issue, pool, round_trip)
 
 
 def _load(
@@ -111,6 +119,7 @@ def _load(
     bounty: BountyPlatform | None,
     release_issue: int | None,
     pool: ThreadPoolExecutor,
+    round_trip: bool = False,
 ) -> ReleaseSnapshot:
     """Three round trips find the fixes; then every other read is in flight at once, the
     longest (notes, which may carry award emoji) queued first."""
@@ -212,6 +221,7 @@ def _load(
                         cve_issue,
                         cve_notes_f[cve_issue.ref].result() if cve_issue.ref in cve_notes_f else [],
                         events_f[cve_issue.ref].result() if cve_issue.ref in events_f else [],
+                        round_trip=round_trip,
                     )
                     if cve_issue
                     else None

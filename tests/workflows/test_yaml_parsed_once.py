@@ -16,6 +16,17 @@ from psirt.cli.app import app
 from psirt.cli.common import run_app
 from psirt.parsing.cve_yaml import ROOT_KEY
 
+TEXT_FIELDS = (
+    "description",
+    "cwe",
+    "product.vendor",
+    "product.name",
+    "impact",
+    "solution",
+    "credit",
+)
+LIST_FIELDS = ("product.cpes", "product.affected_versions", "product.fixed_versions", "references")
+
 
 @pytest.fixture
 def cve_parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
@@ -60,7 +71,7 @@ def test_update_cves_edits_a_copy_as_it_edited_a_fresh_parse(
     from psirt.parsing.cve_yaml import CveDocument
     from psirt.session import open_session
 
-    snapshot = open_session(find_workspace(explicit=demo_root)).snapshot()
+    snapshot = open_session(find_workspace(explicit=demo_root)).snapshot(round_trip=True)
     items = [i for i in snapshot.issues if i.cve_request and i.cve_request.document]
     copied = [compute_update(item, snapshot.release, snapshot.config) for item in items]
     monkeypatch.setattr(CveDocument, "copy", lambda self: CveDocument(self.original))
@@ -71,3 +82,55 @@ def test_update_cves_edits_a_copy_as_it_edited_a_fresh_parse(
         request = item.cve_request
         assert request is not None and request.document is not None
         assert not request.document.changed and request.document.dump() == request.yaml_text
+
+
+def test_a_read_only_run_reads_and_computes_as_the_round_trip(demo_root: Path) -> None:
+    """A run that only reads loads the CVE YAML with the C loader: every field reads the same
+    and update-cves' computation changes the same fields (what validate asks of it)."""
+    from psirt.compute.cve_fields import compute_updates
+    from psirt.core.workspace import find_workspace
+    from psirt.session import open_session
+
+    session = open_session(find_workspace(explicit=demo_root))
+    plain, kept = session.snapshot(), session.snapshot(round_trip=True)
+    documents = [
+        (a.cve_request.document, b.cve_request.document)
+        for a, b in zip(plain.issues, kept.issues, strict=True)
+        if a.cve_request and b.cve_request
+    ]
+    assert documents and all(p is not None and k is not None for p, k in documents)
+    assert not any(p.round_trip for p, _ in documents if p)  # the demo's blocks are plain
+    for fast, full in documents:
+        assert fast is not None and full is not None
+        assert fast.to_plain() == full.to_plain()
+        assert [fast.text_of(f) for f in TEXT_FIELDS] == [full.text_of(f) for f in TEXT_FIELDS]
+        assert [fast.list_of(f) for f in LIST_FIELDS] == [full.list_of(f) for f in LIST_FIELDS]
+    by_plain = compute_updates(plain.issues, plain.release, plain.config)
+    by_kept = compute_updates(kept.issues, kept.release, kept.config)
+    assert [(u.changed, u.changed_fields, u.conflicts) for u in by_plain] == [
+        (u.changed, u.changed_fields, u.conflicts) for u in by_kept
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vulnerability:\n  cwe: &c CWE-79\n  impact: *c\n",  # an alias: the round trip refuses
+        "vulnerability:\n  cwe: CWE-79\n  cwe: CWE-80\n",  # a duplicate key
+        "vulnerability: [\n",  # malformed
+    ],
+)
+def test_anything_unusual_takes_the_round_trip_and_its_message(text: str) -> None:
+    from psirt.core.errors import InputError
+    from psirt.parsing.cve_yaml import CveDocument
+
+    try:
+        expected: object = CveDocument(text, where="x").to_plain()
+    except InputError as exc:
+        expected = exc.message
+    try:
+        document = CveDocument.read(text, where="x", round_trip=False)
+    except InputError as exc:
+        assert exc.message == expected
+    else:
+        assert document.round_trip and document.to_plain() == expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -112,6 +113,34 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# An anchor or alias node (``&a``, ``*a`` after a space, a dash or a flow bracket): not in a
+# plain CVE block; ``*`` inside a CPE (``:*:``) is not one.
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\]}]")
+_MAX_FLOW_BRACKETS = 16
+
+
+def _plain_enough(text: str) -> bool:
+    """Whether the C loader may read ``text`` for a read-only run: no anchors or aliases, few
+    flow brackets (quoted text may hold some: a Markdown link in a credit)."""
+    if _ANCHOR_OR_ALIAS.search(text):
+        return False
+    return text.count("[") + text.count("{") <= _MAX_FLOW_BRACKETS
+
+
+_safe_local = threading.local()
+
+
+def _safe_yaml() -> YAML:
+    """The C safe loader and dumper, one per thread."""
+    instance: YAML | None = getattr(_safe_local, "yaml", None)
+    if instance is None:
+        instance = YAML(typ="safe", pure=False)
+        instance.default_flow_style = False
+        instance.width = 4096
+        _safe_local.yaml = instance
+    return instance
+
+
 class CveDocument:
     """The CVE YAML of one request, with typed access to the fields the release computes."""
 
@@ -129,22 +158,45 @@ class CveDocument:
             raise InputError(f"malformed YAML: {exc}", where=where) from exc
         if not isinstance(data, CommentedMap) or not isinstance(data.get(ROOT_KEY), CommentedMap):
             raise InputError(f"expected a mapping under '{ROOT_KEY}:'", where=where)
-        self._data: CommentedMap = data
+        self._data: dict[str, Any] = data
         self.changed = False
+        self.round_trip = True  # comments, order and quoting kept: a write keeps them
+
+    @classmethod
+    def read(cls, text: str, *, where: str | None = None, round_trip: bool = True) -> CveDocument:
+        """The document, parsed once. ``round_trip=False`` is for a run that only reads: a
+        plain text (no anchor or alias, little flow nesting) is loaded by the C loader, ten
+        times faster; anything else, and any problem, takes the round trip, whose checks and
+        messages are the same for both. ``dump`` of an edited plain document gives its content
+        only (comments and quoting are not kept): only a round-trip document is written back."""
+        if round_trip or not _plain_enough(text):
+            return cls(text, where=where)
+        try:
+            data = _safe_yaml().load(text)
+        except Exception:  # the round trip says what is wrong, in its words
+            return cls(text, where=where)
+        if not isinstance(data, dict) or not isinstance(data.get(ROOT_KEY), dict):
+            return cls(text, where=where)
+        document = object.__new__(cls)
+        document.original, document.where, document.changed = text, where, False
+        document._data, document.round_trip = data, False
+        return document
 
     def copy(self) -> CveDocument:
         """An independent copy to edit, made from the parsed tree (comments and styles kept)
         rather than by parsing the text again."""
         clone = object.__new__(CveDocument)
         clone.original, clone.where, clone.changed = self.original, self.where, self.changed
-        clone._yaml = _yaml(*_guess_indent(self.original))
+        clone.round_trip = self.round_trip
+        if self.round_trip:
+            clone._yaml = _yaml(*_guess_indent(self.original))
         clone._data = copy.deepcopy(self._data)
         return clone
 
     @property
-    def root(self) -> CommentedMap:
+    def root(self) -> dict[str, Any]:
         node = self._data[ROOT_KEY]
-        assert isinstance(node, CommentedMap)
+        assert isinstance(node, dict)  # a CommentedMap on the round trip
         return node
 
     # reads -------------------------------------------------------------------------------
@@ -152,7 +204,7 @@ class CveDocument:
         """A field by dotted path (``product.cpes``), as plain Python values; None when absent."""
         node: Any = self.root
         for part in path.split("."):
-            if not isinstance(node, CommentedMap) or part not in node:
+            if not isinstance(node, dict) or part not in node:
                 return None
             node = node[part]
         return _plain(node)
@@ -160,7 +212,7 @@ class CveDocument:
     def has(self, path: str) -> bool:
         node: Any = self.root
         for part in path.split("."):
-            if not isinstance(node, CommentedMap) or part not in node:
+            if not isinstance(node, dict) or part not in node:
                 return False
             node = node[part]
         return True
@@ -188,7 +240,7 @@ class CveDocument:
         parts = path.split(".")
         parent: Any = self.root
         for part in parts[:-1]:
-            if part not in parent or not isinstance(parent[part], CommentedMap):
+            if part not in parent or not isinstance(parent[part], dict):
                 parent[part] = CommentedMap()
             parent = parent[part]
         key = parts[-1]
@@ -227,6 +279,9 @@ class CveDocument:
         if not self.changed:
             return self.original
         stream = io.StringIO()
+        if not self.round_trip:  # the content only: see ``read``
+            _safe_yaml().dump(_plain(self._data), stream)
+            return stream.getvalue()
         self._yaml.dump(self._data, stream)
         text = stream.getvalue()
         if not self.original.endswith("\n") and text.endswith("\n"):
