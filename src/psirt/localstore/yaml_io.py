@@ -39,14 +39,15 @@ def _represent_none(representer: Any, _data: None) -> Any:
 _local = threading.local()
 
 
-def _yaml(fast: bool = False) -> YAML:
+def _yaml(fast: bool = False, *, pure: bool = False) -> YAML:
     """One configured instance per thread and kind (ruamel's instances are not thread safe):
     round-trip for writes and error lines, the safe loader for plain reads, parsed in C
-    (``ruamel.yaml.clib``; ruamel falls back to its pure-Python parser where that is missing)."""
-    name = "fast" if fast else "rt"
+    (``ruamel.yaml.clib``; ruamel falls back to its pure-Python parser where that is missing),
+    or in Python (``pure``) for a text the C parser refuses."""
+    name = ("pure" if pure else "fast") if fast else "rt"
     instance: YAML | None = getattr(_local, name, None)
     if instance is None:
-        instance = YAML(typ="safe", pure=False) if fast else YAML(typ="rt")
+        instance = YAML(typ="safe", pure=pure) if fast else YAML(typ="rt")
         instance.Resolver = _IsoStringResolver
         if not fast:
             instance.preserve_quotes = True
@@ -84,9 +85,12 @@ def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
     except YAMLError as exc:
         if not fast:
             raise _malformed(exc, source) from exc
-        # The C parser words its problems differently: say them as the round trip does.
-        load_mapping(text, source, fast=False)
-        raise _malformed(exc, source) from exc
+        # libyaml refuses a few texts ruamel's own parser reads (a tab in a block scalar), and
+        # words its problems differently: the Python parser decides, as it did alone before.
+        try:
+            data = _yaml(fast, pure=True).load(text)
+        except YAMLError as pure_exc:
+            raise _malformed(pure_exc, source) from pure_exc
     if not isinstance(data, dict):
         raise source.error("expected a YAML mapping of keys (key: value)", 0)
     return data
