@@ -35,7 +35,7 @@ def run_once(code: str, env: dict[str, str]) -> tuple[float, str]:
             return run_once(code, {**env, "PSIRT_CACHE_DIR": empty})
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-    return time.perf_counter() - start, done.stdout.strip().splitlines()[0]
+    return time.perf_counter() - start, (done.stdout.strip().splitlines() or [""])[0]
 
 
 def medians_ms(codes: list[str], env: dict[str, str], runs: int) -> list[tuple[float, str]]:

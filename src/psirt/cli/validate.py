@@ -64,11 +64,14 @@ def register(app: typer.Typer) -> None:
         if output is OutputFormat.json:
             echo_json([rule.to_json() for rule in registry])
             return
-        from rich.console import Console
+        import os
+        import shutil
+        import sys
 
-        from psirt.render.findings import render_rules
+        from psirt.render.rule_table import rule_table
 
-        render_rules(registry, Console(highlight=False, soft_wrap=True))
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        typer.echo(rule_table(registry, shutil.get_terminal_size().columns, color=color))
 
 
 def _comment(session: Session, report: ValidationReport, *, live: bool, to_stderr: bool) -> None:

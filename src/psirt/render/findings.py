@@ -25,10 +25,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from psirt.core.finding import Finding
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.text import Text
 
-    from psirt.core.finding import Rule
 
 # Code Quality severities: info, minor, major, critical, blocker.
 CODEQUALITY_SEVERITY = {"error": "major", "warning": "minor"}
@@ -175,23 +173,3 @@ class CodeQualityFormat(FindingsFormatter):
             for finding in report.findings
         ]
         return json.dumps(entries, indent=2, ensure_ascii=False)
-
-
-def render_rules(rules: Iterable[Rule], console: Console) -> None:
-    """``psirt rules``: one row per rule, code, level, subject kind and its sentence."""
-    from rich.table import Table
-
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-    table.add_column("code", no_wrap=True)
-    table.add_column("level", no_wrap=True)
-    table.add_column("subject", no_wrap=True)
-    table.add_column("rule")
-    for rule in rules:
-        table.add_row(
-            rule.code,
-            rule.level,
-            rule.subject_kind,
-            rule.summary,
-            style="yellow" if rule.level == "warning" else None,
-        )
-    console.print(table)
