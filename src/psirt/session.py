@@ -28,7 +28,8 @@ Env = Mapping[str, str]
 def _local_tracker(workspace: Workspace, env: Env) -> Tracker:
     from psirt.trackers.local import LocalTracker
 
-    return LocalTracker(workspace.root, base_url=workspace.config.tracker.url)
+    config = workspace.config.tracker
+    return LocalTracker(workspace.root, base_url=config.url, user=config.user)
 
 
 def _gitlab_tracker(workspace: Workspace, env: Env) -> Tracker:
@@ -46,7 +47,10 @@ def _local_bounty(workspace: Workspace, env: Env) -> BountyPlatform:
 def _hackerone(workspace: Workspace, env: Env) -> BountyPlatform:
     from psirt.bounty.hackerone import HackerOneClient
 
-    return HackerOneClient.from_env(workspace.config.bounty, env)
+    remote = workspace.config.remote
+    return HackerOneClient.from_env(
+        workspace.config.bounty, env, timeout=remote.timeout, retry=remote.policy()
+    )
 
 
 def _local_cna(session: Session) -> Cna:
@@ -64,7 +68,10 @@ def _gitlab_cves(session: Session) -> Cna:
 def _cve_services(session: Session) -> Cna:
     from psirt.cna.cve_services import CveServicesCna
 
-    return CveServicesCna.from_env(session.config.cna, session.env)
+    remote = session.config.remote
+    return CveServicesCna.from_env(
+        session.config.cna, session.env, timeout=remote.timeout, retry=remote.policy()
+    )
 
 
 TRACKERS: Final[dict[str, Callable[[Workspace, Env], Tracker]]] = {

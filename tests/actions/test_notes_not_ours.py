@@ -38,7 +38,7 @@ def test_local_note_of_another_author_is_left_alone(tmp_path: Path) -> None:
     context = ExecutionContext(tracker=tracker, journal=Journal(tmp_path / "journal.jsonl"))
     assert _run_twice(context) == ["applied", "skipped"]
     notes = tracker.notes(REF)
-    assert [(n.author, n.body) for n in notes][0] == ("carol", THEIRS)
+    assert (notes[0].author, notes[0].body) == ("carol", THEIRS)
     assert [n.author for n in notes] == ["carol", "psirt"]
     assert "Fixed in 18.10.1." in notes[1].body
 
@@ -62,6 +62,6 @@ def test_gitlab_note_of_another_author_is_left_alone(tmp_path: Path) -> None:
             assert _run_twice(context) == ["applied", "skipped"]
         notes = fake.notes_of(REF)
         edits = [r for r in fake.requests if r[0] == "PUT"]
-    assert [(n["author"], n["body"]) for n in notes][0] == ("carol", THEIRS)
+    assert (notes[0]["author"], notes[0]["body"]) == ("carol", THEIRS)
     assert [n["author"] for n in notes] == ["carol", DEFAULT_USER]
     assert edits == []  # never tried to edit carol's note (GitLab would answer 403)

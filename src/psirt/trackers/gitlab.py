@@ -53,7 +53,7 @@ from psirt.core.records import (
     MergeRequest,
     Note,
 )
-from psirt.core.remote import RetryPolicy
+from psirt.core.remote import RetryPolicy, Secrets, keep_out_of_logs
 from psirt.parsing.council import is_council_note
 from psirt.trackers import gitlab_access as access
 from psirt.trackers import gitlab_mapping as m
@@ -119,7 +119,9 @@ class GitLabTracker:
         self.max_in_flight = max_in_flight
         self._max_retries = max_retries
         self._note_emoji = note_emoji or is_council_note
-        self._secret = token or ""
+        self._secrets = Secrets.of(token)
+        keep_out_of_logs(self._secrets)
+        self._timeout = timeout
         policy = retry or RetryPolicy(attempts=max_retries + 1, rate_limit_window=RATE_LIMIT_WINDOW)
         self._transport = Transport(max_in_flight, policy, sleep, clock)
         session = requests.Session()
@@ -148,10 +150,14 @@ class GitLabTracker:
                 "GITLAB_TOKEN is not set: the GitLab tracker needs a personal or project access "
                 "token with the api scope to read and write the release's confidential issues"
             )
+        remote = config.remote
         return cls(
             url_from_env(env, config.tracker.url),
             token,
             max_in_flight=config.tracker.max_in_flight,
+            max_retries=remote.retries,
+            timeout=remote.timeout,
+            retry=remote.policy(rate_limit_window=RATE_LIMIT_WINDOW),
         )
 
     def __repr__(self) -> str:
@@ -189,7 +195,7 @@ class GitLabTracker:
         return self._project(ref.project).issues.get(ref.iid, lazy=True)
 
     def _clean(self, text: str) -> str:
-        return text.replace(self._secret, "***") if self._secret else text
+        return self._secrets(text)
 
     def _convert(
         self,
@@ -205,7 +211,7 @@ class GitLabTracker:
         role, status = None, status_of(exc)
         if project and status in (403, 404):  # a refusal asks afresh: roles change
             role = self._role_or_none(project, fresh=status == 403)
-        failure = Failure(what, where, self.url, project, right, role)
+        failure = Failure(what, where, self.url, project, right, role, self._timeout)
         return convert(exc, failure, self._clean)
 
     @contextmanager
