@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from psirt.core.config import Config
+from psirt.core.files import remove_stale_temporaries
 from psirt.core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -120,6 +121,9 @@ class Session:
 
 
 def open_session(workspace: Workspace, env: Env | None = None) -> Session:
+    """The session of ``workspace``; first, the temporary files an interrupted write left in
+    it are deleted (they may hold confidential text; ``core.files``)."""
+    remove_stale_temporaries(workspace.root)
     env = os.environ if env is None else env
     config = workspace.config
     tracker = TRACKERS[config.tracker.kind](workspace, env)
