@@ -77,6 +77,13 @@ class ProjectsConfig(_Section):
     tracking: str = "gitlab-org/gitlab"
     www: str = "gitlab-com/www-gitlab-com"
     communications: str = "gitlab-com/marketing/security-communications"
+    # Groups and projects whose every issue, merge request and path is confidential: no public
+    # text may refer to them (the security project is always one of them).
+    confidential: tuple[str, ...] = ("gitlab-org/security",)
+
+    @property
+    def confidential_paths(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.confidential, self.security)))
 
 
 class LabelsConfig(_Section):
@@ -118,6 +125,9 @@ class PeopleConfig(_Section):
     council: tuple[str, ...] = ()
     council_approvals: dict[str, int] = Field(default_factory=_default_council_approvals)
     cna_bot: str = "cnaworkflow"
+    # Where a credit may link its reporter (a host, its subdomains too): a credit is public, and
+    # a link elsewhere is not a reporter's profile.
+    credit_hosts: tuple[str, ...] = ("hackerone.com", "gitlab.com")
     stakeholders: dict[str, str] = Field(
         default_factory=lambda: {
             "marketing": "@gitlab-com/marketing/corporate_marketing/security-communications",

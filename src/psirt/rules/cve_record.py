@@ -10,7 +10,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from psirt.compute.confidential import Confidential
 from psirt.compute.placeholders import find_placeholders
+from psirt.core.config import Config
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.versions import Version, versions_in
@@ -473,7 +475,13 @@ def check_placeholders(record: Any, subject: str) -> Iterator[Finding]:
             yield R_PLACEHOLDER.finding(subject, field, f"{field}: placeholder {token!r}")
 
 
-def lint_record(record: Any, subject: str) -> list[Finding]:
+def lint_record(
+    record: Any, subject: str, confidential: Confidential | None = None
+) -> list[Finding]:
+    """Every record check, then the confidentiality check (``CNF``) with what ``confidential``
+    names (psirt.toml's defaults when None: a record linted outside a release)."""
     import psirt.rules.record_format  # noqa: F401  (registers the format checks)
+    from psirt.rules.confidential import record_findings
 
-    return RULES.run(KIND, record, subject)
+    findings = RULES.run(KIND, record, subject)
+    return findings + record_findings(record, subject, confidential or Confidential.of(Config()))

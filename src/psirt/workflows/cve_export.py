@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from psirt.compute.confidential import Confidential
 from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
-from psirt.core.errors import InputError
+from psirt.core.errors import InputError, PsirtError
 from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.model.merge_requests import shipped_fixes
@@ -58,13 +59,15 @@ def export(
     from psirt.rules.cve_record import lint_record
 
     snapshot = snapshot or session.snapshot(release_issue)
+    confidential = Confidential.of(snapshot.config, snapshot)
     out_dir.mkdir(parents=True, exist_ok=True)
     exported: list[ExportedRecord] = []
     for record in records(snapshot, blog_url):
         cve_id = str(record["cveMetadata"]["cveId"])
         path = out_dir / f"{cve_id}.json"
         atomic_write(path, dump_record(record))
-        exported.append(ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id))))
+        found = lint_record(record, cve_id, confidential)
+        exported.append(ExportedRecord(cve_id, path, record, tuple(found)))
     return exported
 
 
@@ -91,11 +94,21 @@ def export_report(exported: list[ExportedRecord], out_dir: Path) -> FindingsRepo
     return FindingsReport(groups, summary)
 
 
-def lint_files(paths: list[Path]) -> FindingsReport:
-    """Lint record files from any CNA; the findings are grouped by file name."""
+def lint_files(paths: list[Path], session: Session | None = None) -> FindingsReport:
+    """Lint record files from any CNA; the findings are grouped by file name. With a session
+    (inside a workspace), the confidentiality check also knows the release's confidential
+    issues and titles."""
     from psirt.rules.cve_record import lint_record
 
+    confidential = None
+    if session is not None:
+        try:
+            snapshot = session.snapshot()
+        except PsirtError:  # no release to read: the workspace's settings still say a lot
+            confidential = Confidential.of(session.config)
+        else:
+            confidential = Confidential.of(session.config, snapshot)
     findings: list[Finding] = []
     for path in paths:
-        findings += lint_record(load_record(path), path.name)
+        findings += lint_record(load_record(path), path.name, confidential)
     return by_subject(findings, f"{len(paths)} records: {counts(findings)}")
