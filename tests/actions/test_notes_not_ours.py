@@ -65,3 +65,21 @@ def test_gitlab_note_of_another_author_is_left_alone(tmp_path: Path) -> None:
     assert (notes[0]["author"], notes[0]["body"]) == ("carol", THEIRS)
     assert [n["author"] for n in notes] == ["carol", DEFAULT_USER]
     assert edits == []  # never tried to edit carol's note (GitLab would answer 403)
+
+
+def test_gitlab_a_concurrent_runs_note_is_found_before_writing(tmp_path: Path) -> None:
+    """Two runs planned from the same state: the second's write re-reads the notes first, so
+    the note the first run posted meanwhile is edited (or left), never doubled."""
+    with FakeGitLab() as fake:
+        fake.add_project(REF.project)
+        fake.seed_issue(Issue(REF, "Canonical", "the bug", confidential=True))
+        with GitLabTracker(fake.url, fake.token) as tracker:
+            context = ExecutionContext(tracker=tracker, journal=Journal(tmp_path / "j.jsonl"))
+            mine = UpsertNote(REF, MARKER, "Fixed in 18.10.1.", "shipped")
+            assert mine.check(context) is None  # nothing there when this run looked
+            other = UpsertNote(REF, MARKER, "Fixed in 18.10.1.", "shipped")
+            assert other.apply(context).startswith("created note")  # the other run, meanwhile
+            assert mine.apply(context).startswith("updated note")
+            assert mine.verify(context)
+        notes = fake.notes_of(REF)
+    assert len(notes) == 1
