@@ -151,3 +151,17 @@ def test_a_write_removes_the_stale_temporaries_of_its_file(tmp_path: Path) -> No
     atomic_write(tmp_path / "blog.md", "post")
     assert not stale.exists() and elsewhere.exists()
     assert (tmp_path / "blog.md").read_text() == "post"
+
+
+def test_opening_a_session_sweeps_the_workspace(demo_template: Path, tmp_path: Path) -> None:
+    from psirt.core.workspace import Workspace
+    from psirt.session import open_session
+
+    root = tmp_path / "ws"
+    import shutil
+
+    shutil.copytree(demo_template, root)
+    stale = root / "projects" / f".1101.md.psirt-{HOST}-{_dead_pid()}-k.tmp"
+    stale.write_text("confidential text of an interrupted write")
+    open_session(Workspace(root))
+    assert not stale.exists()

@@ -249,8 +249,8 @@ class Secrets:
         return scrub(text, self.forms)
 
 
-_registered: set[str] = set()
 _registered_lock = threading.Lock()
+_registered: tuple[str, ...] = ()  # replaced whole, so a reader never sees it change
 _factory_installed = False
 
 
@@ -261,9 +261,9 @@ def keep_out_of_logs(secrets: Secrets) -> None:
     DEBUG: a reason phrase that reflects a credential would reach any log handler a user
     configures. A logger's filter misses its children's records, so the record factory does
     it, for every logger at once."""
-    global _factory_installed
+    global _registered, _factory_installed
     with _registered_lock:
-        _registered.update(secrets.forms)
+        _registered = tuple(sorted({*_registered, *secrets.forms}, key=len, reverse=True))
         if _factory_installed:
             return
         _factory_installed = True
@@ -271,11 +271,12 @@ def keep_out_of_logs(secrets: Secrets) -> None:
 
     def scrubbed_record(*args: object, **kwargs: object) -> logging.LogRecord:
         record = make_record(*args, **kwargs)
-        forms = sorted(_registered, key=len, reverse=True)
-        message = record.getMessage()
-        cleaned = scrub(message, forms)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
+        forms = _registered
+        if forms:
+            message = record.getMessage()
+            cleaned = scrub(message, forms)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
         return record
 
     logging.setLogRecordFactory(scrubbed_record)
