@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +25,8 @@ from psirt.core.errors import ExitCode, RefusedError
 from psirt.core.files import atomic_write, remove_stale_temporaries
 from psirt.core.lock import LOCK_FILE, workspace_lock
 from psirt.core.records import Issue, IssueRef
+from psirt.core.workspace import Workspace
+from psirt.session import open_session
 from psirt.trackers.local import LocalTracker
 
 REF = IssueRef("gitlab-org/gitlab", 7)
@@ -154,12 +157,7 @@ def test_a_write_removes_the_stale_temporaries_of_its_file(tmp_path: Path) -> No
 
 
 def test_opening_a_session_sweeps_the_workspace(demo_template: Path, tmp_path: Path) -> None:
-    from psirt.core.workspace import Workspace
-    from psirt.session import open_session
-
     root = tmp_path / "ws"
-    import shutil
-
     shutil.copytree(demo_template, root)
     stale = root / "projects" / f".1101.md.psirt-{HOST}-{_dead_pid()}-k.tmp"
     stale.write_text("confidential text of an interrupted write")
