@@ -94,3 +94,24 @@ def test_close_refuses_a_record_that_leaks_whatever_validate_said(
     assert actions == [] and not any(isinstance(a, PublishCve) for a in actions)
     assert [r.subject for r in refusals] == ["CVE-2026-4103"]
     assert "CNF001" in refusals[0].reason and SECURITY_MR in refusals[0].reason
+
+
+def test_advisory_export_reports_a_leak_in_the_csaf_and_osv_documents(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    from psirt.workflows.advisory import export_csaf, export_osv
+
+    workspace = copy_demo(demo_template, tmp_path / "ws")
+    session = open_session(workspace)
+    out = tmp_path / "out"
+    assert not [f for f in export_csaf(session, out).findings if f.code.startswith("CNF")]
+    _edit(
+        workspace.root,
+        REQUEST,
+        'under certain conditions."',
+        f'under certain conditions. Fixed in {SECURITY_MR}."',
+    )
+    session = open_session(Workspace(workspace.root))
+    for export in (export_csaf(session, out), export_osv(session, out)):
+        leaks = [f for f in export.findings if f.code == "CNF001"]
+        assert leaks and all(SECURITY_MR in f.message for f in leaks)

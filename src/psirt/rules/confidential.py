@@ -187,11 +187,34 @@ def record_findings(record: Any, subject: str, confidential: Confidential) -> li
     return found
 
 
+# -- advisories -------------------------------------------------------------------------------
+
+
+def document_findings(document: Any, subject: str, confidential: Confidential) -> list[Finding]:
+    """Every text of a CSAF document or OSV record, each named by its JSON path."""
+    found: list[Finding] = []
+    for path, text in _texts(document, ""):
+        found += leak_findings(subject, path or "(document)", text, confidential)
+    return found
+
+
+def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from _texts(item, f"{path}[{number}]")
+
+
 def _objects(value: object) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 __all__ = [
+    "document_findings",
     "leak_findings",
     "links_in",
     "record_findings",
