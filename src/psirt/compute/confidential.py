@@ -21,7 +21,7 @@ References must be http(s) URLs, and a credit may link only to ``[people] credit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
@@ -189,15 +189,3 @@ def _unique(leaks: Iterable[Leak]) -> list[Leak]:
             seen.add(key)
             out.append(leak)
     return out
-
-
-def strings_of(value: object) -> Iterator[str]:
-    """Every string inside a JSON-like value (a record's container), depth first."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_of(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings_of(item)

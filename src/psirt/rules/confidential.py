@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from psirt.compute.confidential import Confidential, Leak, is_web_url, links_in
+from psirt.compute.confidential import Confidential, Leak, is_web_url
 from psirt.core.config import Config
 from psirt.core.finding import Finding, Rule
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
@@ -211,12 +211,3 @@ def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
 
 def _objects(value: object) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-__all__ = [
-    "document_findings",
-    "leak_findings",
-    "links_in",
-    "record_findings",
-    "text_findings",
-]
