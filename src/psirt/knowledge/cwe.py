@@ -29,8 +29,10 @@ USAGES: tuple[str, ...] = ("Allowed", "Allowed-with-Review", "Discouraged", "Pro
 INDEX_FORMAT = 1
 CACHE_ENV = "PSIRT_CACHE_DIR"
 
-_ID = re.compile(r"^\s*(?:cwe\s*[-_:]?\s*)?0*(\d+)\s*$", re.IGNORECASE)
-_MENTION = re.compile(r"\bCWE-(\d+)\b")
+# CWE ids have at most 4 digits today; 9 leaves room and keeps "CWE-" and 5,000 digits
+# "not a CWE id" instead of a failed integer conversion.
+_ID = re.compile(r"^\s*(?:cwe\s*[-_:]?\s*)?0*(\d{1,9})\s*$", re.IGNORECASE)
+_MENTION = re.compile(r"\bCWE-(\d{1,9})\b")
 _HEADER = re.compile(rb"<Weakness_Catalog\b[^>]*?\bVersion=\"([^\"]+)\"")
 _INDEX_NAME = re.compile(r"^cwe-(\d+(?:\.\d+)*)\.json$")
 _KIND_OF_TAG = {"Weakness": "weakness", "Category": "category", "View": "view"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stat import S_ISREG
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,6 +11,12 @@ from psirt.core.errors import NotFoundError, WorkspaceError
 from psirt.core.files import atomic_write
 
 _T = TypeVar("_T")
+
+
+def check_regular(path: Path, mode: int) -> None:
+    """Only regular files are records: reading a FIFO would wait forever, a device for ever more."""
+    if not S_ISREG(mode):
+        raise WorkspaceError("not a regular file (a folder, FIFO or device?)", path=str(path))
 
 
 class RecordFiles:
@@ -28,6 +35,7 @@ class RecordFiles:
             raise NotFoundError(missing, where=str(path)) from None
         except OSError as exc:
             raise WorkspaceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+        check_regular(path, stat.st_mode)
         key = (stat.st_mtime_ns, stat.st_size)
         hit = self._cache.get(path)
         if hit is not None and hit[0] == key:
@@ -40,6 +48,7 @@ class RecordFiles:
     def read_text(self, path: Path) -> str:
         self.reads += 1
         try:
+            check_regular(path, path.stat().st_mode)
             data = path.read_bytes()
         except OSError as exc:
             raise WorkspaceError(f"cannot read: {exc.strerror}", path=str(path)) from exc

@@ -10,12 +10,15 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from bisect import bisect_right
 from itertools import pairwise
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -24,13 +27,15 @@ from ruamel.yaml.scalarstring import (
 )
 
 from psirt.core.errors import InputError
+from psirt.core.text import long_number_message, with_newlines_of
 
 ROOT_KEY = "vulnerability"
-_FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*\n"
-    r"(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
-    re.M | re.S,
-)
+# One line of the description (its ending kept apart): a fence opening a ``yaml`` block, or a
+# bare fence that may close one. Lines, not the whole text, are matched, so an unclosed fence
+# costs one pass over the description however many lines follow it.
+_LINE = re.compile(r"[^\n]*(?:\n|$)")
+_OPENER = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*")
+_CLOSER = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*")
 _QUOTED_TYPES = (
     SingleQuotedScalarString,
     DoubleQuotedScalarString,
@@ -48,11 +53,37 @@ class YamlBlock:
 
 
 def find_yaml_block(description: str) -> YamlBlock | None:
-    match = _FENCE.search(description)
-    if match is None:
-        return None
-    start = match.start("body")
-    return YamlBlock(match["body"], start, match.end("body"), description.count("\n", 0, start) + 1)
+    """The first ``yaml`` fenced block that is closed by the same fence at the same indent.
+
+    Lines may end in ``\\n`` or ``\\r\\n`` (a browser submits a form's text with CRLF). The
+    search is linear: the closers are indexed by (indent, fence) once, and each opener looks
+    up the first closer after it.
+    """
+    lines: list[tuple[int, int, str]] = []  # (start, end without the line ending, text)
+    for match in _LINE.finditer(description):
+        if match.start() == len(description) and lines:
+            break
+        text = match.group().rstrip("\n").rstrip("\r")
+        lines.append((match.start(), match.start() + len(text), text))
+        if match.end() == len(description):
+            break
+    closers: dict[tuple[str, str], list[int]] = {}
+    for number, (_, _, text) in enumerate(lines):
+        closer = _CLOSER.fullmatch(text)
+        if closer:
+            closers.setdefault((closer["indent"], closer["fence"]), []).append(number)
+    for number, (start, end, text) in enumerate(lines):
+        opener = _OPENER.fullmatch(text)
+        if opener is None or end == len(description):
+            continue  # not an opener, or an opener without a line after it
+        found = closers.get((opener["indent"], opener["fence"]), [])
+        position = bisect_right(found, number)
+        if position == len(found):
+            continue
+        body_start = lines[number + 1][0]
+        body_end = lines[found[position]][0]
+        return YamlBlock(description[body_start:body_end], body_start, body_end, number + 2)
+    return None
 
 
 def replace_yaml_block(description: str, body: str) -> str:
@@ -82,8 +113,30 @@ def _guess_indent(text: str) -> tuple[int, int, int]:
     return mapping, mapping, 0
 
 
+#: Nesting deeper than this is no CVE YAML (the template nests three levels).
+MAX_DEPTH = 20
+
+
+class _NoAliasComposer(Composer):
+    """Refuses ``*alias`` nodes: a CVE block needs none, and a few nested aliases expand into
+    billions of values (a "billion laughs" document) when the fields are read or written."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise ComposerError(
+                None,
+                None,
+                f"aliases (*{event.anchor}) are not allowed in a CVE YAML block; write the value",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
 def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Composer = _NoAliasComposer
+    yaml.max_depth = MAX_DEPTH
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
@@ -126,6 +179,8 @@ class CveDocument:
             raise InputError(f"malformed YAML{line}: {exc.problem}", where=where) from exc
         except YAMLError as exc:
             raise InputError(f"malformed YAML: {exc}", where=where) from exc
+        except ValueError as exc:  # a number too long to convert (over 4,300 digits)
+            raise InputError(f"malformed YAML: {long_number_message(text)}", where=where) from None
         if not isinstance(data, CommentedMap) or not isinstance(data.get(ROOT_KEY), CommentedMap):
             raise InputError(f"expected a mapping under '{ROOT_KEY}:'", where=where)
         self._data: CommentedMap = data
@@ -221,4 +276,4 @@ class CveDocument:
         text = stream.getvalue()
         if not self.original.endswith("\n") and text.endswith("\n"):
             text = text[:-1]
-        return text
+        return with_newlines_of(self.original, text)

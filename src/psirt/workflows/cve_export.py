@@ -12,6 +12,7 @@ from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
 from psirt.core.errors import InputError
 from psirt.core.files import atomic_write
+from psirt.core.text import MAX_DIGITS
 from psirt.core.finding import Finding
 from psirt.model.merge_requests import shipped_fixes
 from psirt.render.cve_record import build_record, dump_record
@@ -68,15 +69,46 @@ def export(
     return exported
 
 
+#: A CVE JSON 5 record nests about eight levels; far deeper is no record (and would exhaust
+#: the recursion of the decoder and of the schema check).
+MAX_RECORD_DEPTH = 64
+
+
 def load_record(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("no such file", where=str(path)) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON: {exc.msg}", where=f"{path}:{exc.lineno}") from exc
+    except RecursionError:
+        raise InputError(
+            f"not a CVE record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
+        ) from None
+    except ValueError:  # a number of more digits than Python converts
+        raise InputError(
+            f"not a CVE record: a number of more than {MAX_DIGITS} digits", where=str(path)
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", where=str(path)) from exc
+    if nesting_depth(record) > MAX_RECORD_DEPTH:
+        raise InputError(
+            f"not a CVE record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
+        )
+    return record
+
+
+def nesting_depth(value: Any) -> int:
+    """How deep lists and objects nest in ``value`` (a scalar: 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            stack.extend((child, depth) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def export_report(exported: list[ExportedRecord], out_dir: Path) -> FindingsReport:
