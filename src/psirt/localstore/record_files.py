@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from psirt.core.errors import NotFoundError, WorkspaceError
 from psirt.core.files import atomic_write
+from psirt.core.text import with_newlines_of
 
 _T = TypeVar("_T")
 
@@ -69,7 +70,12 @@ class RecordFiles:
         return self.read_text(path)
 
     def write(self, path: Path, text: str, decode: Callable[[str], _T]) -> _T:
-        """Decode ``text`` first (a file psirt cannot read back is never written), then write."""
+        """Decode ``text`` first (a file psirt cannot read back is never written), then write.
+
+        The file keeps its line endings (CRLF when its first line ends so, as an editor on
+        Windows saves it); a new file takes those of its first line: never mixed endings."""
+        existing = self.existing_text(path)
+        text = with_newlines_of(text if existing is None else existing, text)
         value = decode(text)
         atomic_write(path, text)
         stat = path.stat()
