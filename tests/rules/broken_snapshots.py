@@ -98,6 +98,9 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     "ISS013": lambda: f.snapshot(f.security_issue(cve=None)),
     "ISS014": lambda: f.snapshot(f.security_issue(confidential=False)),
     "ISS015": lambda: f.snapshot(f.security_issue(version_affected="18.11")),
+    "ISS016": lambda: f.snapshot(
+        f.security_issue(report_link="https://hackerone.example/reports/3100001", report=False)
+    ),
     "CVE001": lambda: f.snapshot(f.security_issue(cve=f.cve_request(yaml="vulnerability: [\n"))),
     "CVE002": lambda: f.snapshot(cve_yaml(impact=None)),
     "CVE003": lambda: f.snapshot(cve_yaml(credit="TODO")),
