@@ -30,6 +30,23 @@ from psirt.core.errors import InputError
 from psirt.core.text import long_number_message, with_newlines_of
 
 ROOT_KEY = "vulnerability"
+#: The template's fields by the kind of value each holds: one text, or a list of texts.
+TEXT_FIELDS: tuple[str, ...] = (
+    "description",
+    "cwe",
+    "product.gitlab_path",
+    "product.vendor",
+    "product.name",
+    "impact",
+    "solution",
+    "credit",
+)
+LIST_FIELDS: tuple[str, ...] = (
+    "product.cpes",
+    "product.affected_versions",
+    "product.fixed_versions",
+    "references",
+)
 # One line of the description (its ending kept apart): a fence opening a ``yaml`` block, or a
 # bare fence that may close one. Lines, not the whole text, are matched, so an unclosed fence
 # costs one pass over the description however many lines follow it.
@@ -154,6 +171,21 @@ def _like(old: Any, new: Any) -> Any:
     return new
 
 
+def _is_text(value: Any) -> bool:
+    """A scalar that reads as text: a string or a number (``cwe: 79``), not a boolean."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    return type(value).__name__
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, CommentedMap | dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -211,16 +243,42 @@ class CveDocument:
         return True
 
     def text_of(self, path: str) -> str:
+        """The field as text; "" when absent or not a text (a list, a mapping: see
+        ``wrong_types``), so no Python representation ever reaches a post or a record."""
         value = self.get(path)
-        return "" if value is None else str(value)
+        return str(value) if _is_text(value) else ""
 
     def list_of(self, path: str) -> list[str]:
+        """The field's texts (a single text counts as a list of one); items that are not
+        texts are left out (``wrong_types`` names them)."""
         value = self.get(path)
         if value is None:
             return []
         if isinstance(value, list):
-            return [str(v) for v in value if v is not None]
-        return [str(value)]
+            return [str(v) for v in value if _is_text(v)]
+        return [str(value)] if _is_text(value) else []
+
+    def wrong_types(self) -> list[tuple[str, str, str]]:
+        """``(path, expected, found)`` for each template field whose value has the wrong kind:
+        a list or mapping where a text belongs, a mapping or nested list where a list belongs."""
+        found: list[tuple[str, str, str]] = []
+        if self.has("product") and not isinstance(self.get("product"), dict):
+            found.append(("product", "a mapping of fields", _kind(self.get("product"))))
+        for path in TEXT_FIELDS:
+            value = self.get(path)
+            if value is not None and not _is_text(value):
+                found.append((path, "a text", _kind(value)))
+        for path in LIST_FIELDS:
+            value = self.get(path)
+            if value is None or _is_text(value):
+                continue
+            if not isinstance(value, list):
+                found.append((path, "a list of texts", _kind(value)))
+                continue
+            for index, item in enumerate(value):
+                if item is not None and not _is_text(item):
+                    found.append((f"{path}[{index}]", "a text", _kind(item)))
+        return found
 
     def to_plain(self) -> dict[str, Any]:
         value = _plain(self.root)
