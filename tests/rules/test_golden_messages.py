@@ -62,10 +62,10 @@ def fixture_findings(rule: Rule) -> list[Finding]:
         found = lint(BlogLintContext(post, "post.md", broken_posts.release_for(code)))
     elif rule.code.startswith("ADV"):
         found = broken_advisories.findings(code)
-    elif rule.subject_kind == "CVE record":
+    elif rule.subject_kind in ("CVE record", "exported CVE record"):
         record = copy.deepcopy(broken_records.CLEAN)
         broken_records.BROKEN[code](record)
-        found = lint_record(record, "broken.json")
+        found = lint_record(record, "broken.json", exported=rule.subject_kind != "CVE record")
     elif rule.subject_kind == "published CVE":
         found = check_published(broken_published.BROKEN[code](), factories.CONFIG)
     else:

@@ -65,7 +65,7 @@ def export(
         cve_id = str(record["cveMetadata"]["cveId"])
         path = out_dir / f"{cve_id}.json"
         atomic_write(path, dump_record(record))
-        exported.append(ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id))))
+        exported.append(ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id, exported=True))))
     return exported
 
 
