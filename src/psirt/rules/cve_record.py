@@ -148,6 +148,15 @@ R_EXPORT_NO_METRICS = RULES.declare(
     "fix 'impact:' in the CVE request's YAML (psirt validate names the problem), then export again",
 )
 
+FOLDER_KIND = "CVE export folder"
+R_STALE = RULES.declare(
+    "REC032",
+    "warning",
+    FOLDER_KIND,
+    "the export folder holds a record that is not part of the release",
+    "delete the file if it is stale (psirt removes only the records it wrote, unchanged)",
+)
+
 _CREDIT_IN_RECORD = re.compile(rf"{CREDIT_WORDS}|hackerone\.com/", re.I)
 # A range in prose; a full stop after the fixed version ends the sentence, it is not part of it.
 _RANGE_PAIR = re.compile(
@@ -322,6 +331,22 @@ def check_export_metrics(record: Any, subject: str) -> Iterator[Finding]:
         yield R_EXPORT_NO_METRICS.finding(
             subject, "metrics", "metrics: none, the CVE request's impact gives no CVSS score"
         )
+
+
+@RULES.check(FOLDER_KIND)
+def stale_records(present: list[str], current: set[str], removed: set[str]) -> list[Finding]:
+    """The record files of the export folder (``present``) that the release did not write
+    (``current``): ``removed`` are the ones psirt wrote in an earlier export, unchanged since."""
+    found = []
+    for name in present:
+        if name in current:
+            continue
+        if name in removed:
+            message = "not a record of this release: removed (an earlier export wrote it)"
+        else:
+            message = "not a record of this release: left in place (psirt did not write it)"
+        found.append(R_STALE.finding(name, "file", message))
+    return found
 
 
 @RULES.check(KIND)
