@@ -60,7 +60,7 @@ class Export:
 
 #: The files psirt wrote in an export folder, with the hash of each as written: a record that
 #: no longer belongs to the release is removed only when psirt wrote it and nobody changed it.
-MANIFEST = ".psirt-export.json"
+MANIFEST = ".psirt-manifest"  # JSON; no .json suffix, so "*.json" lists the records only
 
 
 def export(
