@@ -19,6 +19,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from psirt.core.errors import WorkspaceError
 from psirt.core.text import LONG_NUMBER, MAX_DIGITS
+from psirt.core.yaml_limits import LimitedRoundTripScanner, LimitedScanner
 
 
 class _IsoStringResolver(VersionedResolver):
@@ -48,6 +49,7 @@ def _yaml(fast: bool = False) -> YAML:
     if instance is None:
         instance = YAML(typ="safe", pure=True) if fast else YAML(typ="rt")
         instance.Resolver = _IsoStringResolver
+        instance.Scanner = LimitedScanner if fast else LimitedRoundTripScanner
         if not fast:
             instance.preserve_quotes = True
             instance.indent(mapping=2, sequence=4, offset=2)
@@ -87,6 +89,8 @@ def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
         raise source.error(f"malformed YAML: {problem}", mark.line if mark else None) from exc
     except YAMLError as exc:
         raise source.error(f"malformed YAML: {exc}") from exc
+    except RecursionError:
+        raise source.error("malformed YAML: nested too deeply") from None
     except ValueError:  # a number of more digits than Python converts
         match = LONG_NUMBER.search(text)
         line0 = None if match is None else text.count("\n", 0, match.start())

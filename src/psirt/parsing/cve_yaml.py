@@ -28,6 +28,7 @@ from ruamel.yaml.scalarstring import (
 
 from psirt.core.errors import InputError
 from psirt.core.text import long_number_message, with_newlines_of
+from psirt.core.yaml_limits import LimitedRoundTripScanner
 
 ROOT_KEY = "vulnerability"
 #: The template's fields by the kind of value each holds: one text, or a list of texts.
@@ -153,6 +154,7 @@ class _NoAliasComposer(Composer):
 def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
     yaml = YAML(typ="rt")
     yaml.Composer = _NoAliasComposer
+    yaml.Scanner = LimitedRoundTripScanner
     yaml.max_depth = MAX_DEPTH
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -211,7 +213,10 @@ class CveDocument:
             raise InputError(f"malformed YAML{line}: {exc.problem}", where=where) from exc
         except YAMLError as exc:
             raise InputError(f"malformed YAML: {exc}", where=where) from exc
-        except ValueError as exc:  # a number too long to convert (over 4,300 digits)
+        except RecursionError:
+            message = f"malformed YAML: nested more than {MAX_DEPTH} levels"
+            raise InputError(message, where=where) from None
+        except ValueError:  # a number too long to convert (over 4,300 digits)
             raise InputError(f"malformed YAML: {long_number_message(text)}", where=where) from None
         if not isinstance(data, CommentedMap) or not isinstance(data.get(ROOT_KEY), CommentedMap):
             raise InputError(f"expected a mapping under '{ROOT_KEY}:'", where=where)
