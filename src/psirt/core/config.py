@@ -289,8 +289,8 @@ def load_config(path: Path) -> Config:
         raw = path.read_bytes()
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise WorkspaceError("expected UTF-8 text", path=str(path), line=line) from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise WorkspaceError("expected UTF-8 text", path=str(path), line=bad_line) from None
     except OSError as exc:
         raise WorkspaceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:

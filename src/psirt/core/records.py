@@ -23,9 +23,7 @@ LabelAction = Literal["add", "remove"]
 # An iid is a positive 64-bit integer at GitLab: at most 18 digits here, so a number of
 # thousands of digits is "not a reference" rather than a failed integer conversion.
 IID_DIGITS = r"\d{1,18}"
-_REF = re.compile(
-    rf"^(?P<project>[\w.\-]+(?:/[\w.\-]+)+)(?P<sigil>[#!])(?P<iid>{IID_DIGITS})$"
-)
+_REF = re.compile(rf"^(?P<project>[\w.\-]+(?:/[\w.\-]+)+)(?P<sigil>[#!])(?P<iid>{IID_DIGITS})$")
 
 
 _URL_REF = re.compile(

@@ -20,11 +20,11 @@ LF = "\n"
 #: The most digits Python converts to ``int`` (4300 unless the interpreter was told otherwise).
 MAX_DIGITS = sys.get_int_max_str_digits() or 4300
 #: A run of digits Python will not convert to ``int``.
-LONG_NUMBER = re.compile(r"\d{%d,}" % (MAX_DIGITS + 1))
+LONG_NUMBER = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
 
 
 def newline_of(text: str) -> str:
-    """``"\\r\\n"`` when ``text`` writes its lines that way (its first line ending), else ``"\\n"``."""
+    """CRLF when ``text`` writes its lines that way (its first line ending says), else LF."""
     end = text.find(LF)
     return CRLF if end > 0 and text[end - 1] == "\r" else LF
 
@@ -47,4 +47,5 @@ def long_number_message(text: str) -> str:
     if match is None:
         return "a number too long to read"
     line = text.count(LF, 0, match.start()) + 1
-    return f"line {line}: a number of {len(match.group())} digits (the most psirt reads is {MAX_DIGITS})"
+    digits = len(match.group())
+    return f"line {line}: a number of {digits} digits (the most psirt reads is {MAX_DIGITS})"

@@ -22,7 +22,7 @@ class _FlowDepthLimit:
     flow_context: list[Any]
     reader: Any
 
-    def fetch_flow_collection_start(self, TokenClass: Any, to_push: Any) -> None:  # noqa: N803
+    def fetch_flow_collection_start(self, TokenClass: Any, to_push: Any) -> None:
         if len(self.flow_context) >= MAX_FLOW_DEPTH:
             raise ScannerError(
                 None,

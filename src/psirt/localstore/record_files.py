@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from stat import S_ISREG
 from collections.abc import Callable
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, TypeVar
 
 from psirt.core.errors import NotFoundError, WorkspaceError

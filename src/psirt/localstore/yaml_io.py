@@ -95,7 +95,9 @@ def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
         match = LONG_NUMBER.search(text)
         line0 = None if match is None else text.count("\n", 0, match.start())
         digits = "" if match is None else f" of {len(match.group())} digits"
-        raise source.error(f"a number{digits} (the most psirt reads is {MAX_DIGITS})", line0) from None
+        raise source.error(
+            f"a number{digits} (the most psirt reads is {MAX_DIGITS})", line0
+        ) from None
     if not isinstance(data, dict):
         raise source.error("expected a YAML mapping of keys (key: value)", 0)
     return data

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from bisect import bisect_right
 from itertools import pairwise
 from typing import Any
 
@@ -90,7 +90,7 @@ def find_yaml_block(description: str) -> YamlBlock | None:
         closer = _CLOSER.fullmatch(text)
         if closer:
             closers.setdefault((closer["indent"], closer["fence"]), []).append(number)
-    for number, (start, end, text) in enumerate(lines):
+    for number, (_, end, text) in enumerate(lines):
         opener = _OPENER.fullmatch(text)
         if opener is None or end == len(description):
             continue  # not an opener, or an opener without a line after it

@@ -3,8 +3,9 @@
 Templates ship in ``psirt/render/templates``; a team overrides one by putting a file of the same
 name in its workspace's ``templates/`` folder; every template renders in Jinja's sandbox
 (``SandboxedEnvironment``), so a workspace template cannot reach Python internals
-(``__class__``, ``__globals__``, unsafe methods): it fails with a one-line error. Autoescaping is off because the output is Markdown
-or plain text, not HTML, so templates escape what came from an issue explicitly:
+(``__class__``, ``__globals__``, unsafe methods): it fails with a one-line error. Autoescaping
+is off because the output is Markdown or plain text, not HTML, so templates escape what came
+from an issue explicitly:
 
 * ``md``: Markdown *and* HTML escaping for inline text (titles, descriptions): a title cannot
   open a link, an image, emphasis, a table cell or a tag; newlines become spaces.
@@ -84,7 +85,7 @@ def render(name: str, context: Mapping[str, Any], templates_dir: Path | None = N
         ) from exc
     except jinja2.UndefinedError as exc:
         raise InputError(f"template uses an unknown value: {exc.message}", where=name) from exc
-    except jinja2.sandbox.SecurityError as exc:
+    except jinja2.exceptions.SecurityError as exc:
         raise InputError(f"template refused by the sandbox: {exc}", where=name) from None
     except jinja2.TemplateError as exc:
         raise InputError(f"template error: {exc.message or exc}", where=name) from None

@@ -314,11 +314,6 @@ def _has_metrics(record: Any) -> bool:
     return any(isinstance(metric, dict) and metric for metric in _cna(record).get("metrics") or [])
 
 
-def _published(record: Any) -> bool:
-    metadata = record.get("cveMetadata") if isinstance(record, dict) else None
-    return isinstance(metadata, dict) and metadata.get("state") == "PUBLISHED"
-
-
 @RULES.check(KIND)
 def check_metrics_present(record: Any, subject: str) -> Iterator[Finding]:
     if _published(record) and not _has_metrics(record):

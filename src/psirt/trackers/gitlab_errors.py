@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import gitlab
+import requests
 
 from psirt.core.errors import (
     InputError,
@@ -46,6 +47,12 @@ class Failure:
 #: What python-gitlab raises when a 200 answer has the wrong shape (an object where a list
 #: belongs: its list iterator indexes the object with 0).
 SHAPE_ERRORS: tuple[type[Exception], ...] = (KeyError, IndexError, TypeError)
+#: Every failure of a client call that ``convert`` turns into one line.
+CLIENT_FAILURES: tuple[type[Exception], ...] = (
+    gitlab.GitlabError,
+    requests.RequestException,
+    *SHAPE_ERRORS,
+)
 
 
 def convert(

@@ -134,7 +134,9 @@ def malformed(what: str) -> RemoteError:
 def whole_number(data: Mapping[str, Any], key: str, what: str) -> int:
     value = data.get(key) if isinstance(data, Mapping) else None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise malformed(f"{what} data without a whole-number {key!r} (found {type(value).__name__})")
+        raise malformed(
+            f"{what} data without a whole-number {key!r} (found {type(value).__name__})"
+        )
     return value
 
 

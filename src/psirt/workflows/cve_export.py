@@ -13,9 +13,9 @@ from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
 from psirt.core.errors import InputError
 from psirt.core.files import atomic_write
-from psirt.core.text import MAX_DIGITS
 from psirt.core.finding import Finding
 from psirt.core.identifiers import is_cve_id
+from psirt.core.text import MAX_DIGITS
 from psirt.model.merge_requests import shipped_fixes
 from psirt.render.cve_record import build_record, dump_record
 from psirt.render.findings import FindingGroup, FindingsReport, by_subject, counts
@@ -165,7 +165,9 @@ def nesting_depth(value: Any) -> int:
         if isinstance(node, dict | list):
             depth += 1
             deepest = max(deepest, depth)
-            stack.extend((child, depth) for child in (node.values() if isinstance(node, dict) else node))
+            stack.extend(
+                (child, depth) for child in (node.values() if isinstance(node, dict) else node)
+            )
     return deepest
 
 

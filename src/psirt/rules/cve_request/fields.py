@@ -75,8 +75,8 @@ def check_yaml(cve: CveSubject) -> Iterator[Finding]:
         yield cve.finding(YAML, "yaml", f"yaml: {cve.request.yaml_error or 'not readable'}")
         return
     document = cve.document
-    for path, expected, found in document.wrong_types():
-        yield cve.finding(WRONG_TYPE, path, f"{path}: expected {expected}, found {found}")
+    for path, expected, kind in document.wrong_types():
+        yield cve.finding(WRONG_TYPE, path, f"{path}: expected {expected}, found {kind}")
     for path in REQUIRED_FIELDS:
         if is_empty(document.get(path)):
             state = "missing" if not document.has(path) else "empty"
