@@ -49,3 +49,9 @@ def long_number_message(text: str) -> str:
     line = text.count(LF, 0, match.start()) + 1
     digits = len(match.group())
     return f"line {line}: a number of {digits} digits (the most psirt reads is {MAX_DIGITS})"
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, for quoting input in a message
+    (a 5,000-digit id must not make a 5,000-character line)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."

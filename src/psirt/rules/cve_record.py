@@ -316,7 +316,7 @@ def _has_metrics(record: Any) -> bool:
 
 @RULES.check(KIND)
 def check_metrics_present(record: Any, subject: str) -> Iterator[Finding]:
-    if _published(record) and not _has_metrics(record):
+    if isinstance(record, dict) and _published(record) and not _has_metrics(record):
         yield R_NO_METRICS.finding(subject, "metrics", "metrics: none (no CVSS score)")
 
 

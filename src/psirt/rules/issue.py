@@ -14,6 +14,7 @@ from psirt.compute.severity import council_score, score_level
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.records import MergeRequest
+from psirt.core.text import shorten
 from psirt.core.versions import Version
 from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import maintained_minors
@@ -353,11 +354,11 @@ def check_links(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Find
         yield CVE_REQUEST.finding(subject, "Links: CVE request", message)
     unreadable = item.links.unreadable_report
     if unreadable is not None:
-        shown = unreadable if len(unreadable) <= 80 else unreadable[:77] + "..."
         yield REPORT_LINK.finding(
             subject,
             "Links: HackerOne report",
-            f"Links: HackerOne report {shown!r} is not a HackerOne report URL or number",
+            f"Links: HackerOne report {shorten(unreadable, 80)!r} is not a HackerOne report URL "
+            "or number",
         )
 
 
