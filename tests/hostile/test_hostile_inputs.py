@@ -68,6 +68,22 @@ def _deep_flow(ws: Path) -> None:
     )(ws)
 
 
+def _post(front_matter: str) -> Callable[[Path], None]:
+    """A post (outside the workspace) whose front matter holds ``front_matter``."""
+
+    def setup(ws: Path) -> None:
+        text = f"---\ntitle: GitLab Patch Release\n{front_matter}---\n\n## Security fixes\n"
+        (ws.parent / "post.md").write_text(text, encoding="utf-8")
+
+    return setup
+
+
+_BOMB = "".join(
+    [f"a0: &a0 [{', '.join(['x'] * 9)}]\n"]
+    + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n" for n in range(1, 8)]
+)
+
+
 def _append(path: str, data: bytes) -> Callable[[Path], None]:
     def setup(ws: Path) -> None:
         with (ws / path).open("ab") as handle:
@@ -151,6 +167,20 @@ CASES = [
         ("validate",),
         1,
         ("CVE001 gitlab-org/cves#3101 yaml", "nested more than 32 levels"),
+    ),
+    Case(
+        "post-front-matter-alias-bomb",
+        _post(_BOMB),
+        ("blog", "lint", "{tmp}/post.md"),
+        1,
+        ("BLG012", "aliases (*a0) are not allowed"),
+    ),
+    Case(
+        "post-front-matter-nested-flow",
+        _post("deep: " + "[" * 5000 + "]" * 5000 + "\n"),
+        ("blog", "lint", "{tmp}/post.md"),
+        1,
+        ("BLG012", "nested more than 32 levels"),
     ),
     Case(
         "huge-iid",

@@ -1,5 +1,9 @@
 """Limits on what a YAML document may do before psirt builds anything from it.
 
+Aliases (``*name``): a few nested ones expand into billions of values (a "billion laughs"
+document) once a reader walks them; the texts psirt reads from people (a CVE block, a post's
+front matter) need none, and ``NoAliasComposer`` refuses them with their line.
+
 ruamel's scanner keeps one possible simple key per open flow collection (``[`` or ``{``) and
 re-checks them all at each token, so a few kilobytes of ``[[[[...`` cost seconds; the composer
 then recurses once per level. A scanner made here refuses a flow collection nested deeper than
@@ -10,6 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.scanner import RoundTripScanner, Scanner, ScannerError
 
 #: Flow collections nested deeper than this are refused (psirt's files nest three or four).
@@ -39,3 +46,26 @@ class LimitedScanner(_FlowDepthLimit, Scanner):
 
 class LimitedRoundTripScanner(_FlowDepthLimit, RoundTripScanner):
     """The round-trip loader's scanner, with the flow depth limit."""
+
+
+class NoAliasComposer(Composer):
+    """Refuses ``*alias`` nodes, naming the line of the first."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise ComposerError(
+                None,
+                None,
+                f"aliases (*{event.anchor}) are not allowed here; write the value",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def guarded_safe_yaml() -> YAML:
+    """A safe, pure-Python loader with the flow depth limit and no aliases."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Scanner = LimitedScanner
+    yaml.Composer = NoAliasComposer
+    return yaml

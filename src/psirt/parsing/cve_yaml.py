@@ -16,9 +16,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -28,7 +26,7 @@ from ruamel.yaml.scalarstring import (
 
 from psirt.core.errors import InputError
 from psirt.core.text import long_number_message, with_newlines_of
-from psirt.core.yaml_limits import LimitedRoundTripScanner
+from psirt.core.yaml_limits import LimitedRoundTripScanner, NoAliasComposer
 
 ROOT_KEY = "vulnerability"
 #: The template's fields by the kind of value each holds: one text, or a list of texts.
@@ -135,25 +133,9 @@ def _guess_indent(text: str) -> tuple[int, int, int]:
 MAX_DEPTH = 20
 
 
-class _NoAliasComposer(Composer):
-    """Refuses ``*alias`` nodes: a CVE block needs none, and a few nested aliases expand into
-    billions of values (a "billion laughs" document) when the fields are read or written."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.parser.check_event(AliasEvent):
-            event = self.parser.peek_event()
-            raise ComposerError(
-                None,
-                None,
-                f"aliases (*{event.anchor}) are not allowed in a CVE YAML block; write the value",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
-
-
 def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
     yaml = YAML(typ="rt")
-    yaml.Composer = _NoAliasComposer
+    yaml.Composer = NoAliasComposer
     yaml.Scanner = LimitedRoundTripScanner
     yaml.max_depth = MAX_DEPTH
     yaml.preserve_quotes = True

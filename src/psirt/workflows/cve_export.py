@@ -141,17 +141,17 @@ def load_record(path: Path) -> Any:
         raise InputError(f"not JSON: {exc.msg}", where=f"{path}:{exc.lineno}") from exc
     except RecursionError:
         raise InputError(
-            f"not a CVE record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
+            f"not a record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
         ) from None
     except ValueError:  # a number of more digits than Python converts
         raise InputError(
-            f"not a CVE record: a number of more than {MAX_DIGITS} digits", where=str(path)
+            f"not a record: a number of more than {MAX_DIGITS} digits", where=str(path)
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", where=str(path)) from exc
     if nesting_depth(record) > MAX_RECORD_DEPTH:
         raise InputError(
-            f"not a CVE record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
+            f"not a record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
         )
     return record
 
