@@ -490,3 +490,22 @@ def test_thanks_escapes_slack_mentions_and_html_from_a_report(
         assert raw not in line
     assert "&lt;!\u2060channel&gt;" in line and "&lt;b&gt;x&lt;/b&gt;" in line
     assert "@\u2060here" in line
+
+
+def test_fields_of_the_wrong_kind_never_reach_the_post_or_a_record_as_python(
+    demo_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _wrong_types(demo_root)
+    _edit(CVE_REQUEST, "    - https://hackerone.com/reports/3100001", "    - [nested, list]")(
+        demo_root
+    )
+    post, records = tmp_path / "post.md", tmp_path / "cves"
+    run_app(app, ["-w", str(demo_root), "blog", "generate", "-o", str(post)])
+    run_app(app, ["-w", str(demo_root), "cve", "export", "-o", str(records)])
+    capsys.readouterr()
+    texts = [post.read_text(encoding="utf-8")]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(records.glob("*.json"))]
+    assert len(texts) > 5
+    for text in texts:
+        for python in ("['", "{'", "', '", "nested, list"):
+            assert python not in text
