@@ -23,7 +23,7 @@ from psirt.core.errors import InputError, NotFoundError, PsirtError, RemoteError
 from psirt.trackers import gitlab_access as access
 from psirt.trackers import gitlab_mapping as m
 from psirt.trackers.gitlab_base import GitLabBase
-from psirt.trackers.gitlab_errors import Failure, convert
+from psirt.trackers.gitlab_errors import CLIENT_FAILURES, Failure, convert
 from psirt.trackers.gitlab_http import is_transient, status_of
 
 T = TypeVar("T")
@@ -60,7 +60,7 @@ class GitLabIdentity(GitLabBase):
     ) -> Iterator[None]:
         try:
             yield
-        except (gitlab.GitlabError, requests.RequestException) as exc:
+        except CLIENT_FAILURES as exc:
             raise self._convert(exc, what, where, project=project, right=right) from None
 
     def _whoami(self) -> dict[str, Any]:
