@@ -16,6 +16,10 @@ from tests import factories as f
 
 CFG = f.CONFIG
 LABELS = CFG.labels
+_REFERENCES = (
+    "https://gitlab.com/gitlab-org/gitlab/-/issues/51001",
+    "https://hackerone.com/reports/3100001",
+)
 
 
 def codes(snapshot: ReleaseSnapshot) -> list[str]:
@@ -28,6 +32,13 @@ def findings_of(snapshot: ReleaseSnapshot, code: str) -> list[Finding]:
 
 def cve_yaml(**yaml: object) -> SecurityIssue:
     return f.security_issue(cve=f.cve_request(yaml=f.yaml_text(**yaml)))
+
+
+def _description_as_list(yaml: str) -> str:
+    """The default CVE YAML with its description written as a list of two lines."""
+    line = f'  description: "{f.DESCRIPTION}"\n'
+    assert line in yaml
+    return yaml.replace(line, "  description:\n    - GitLab has remediated\n    - an issue\n")
 
 
 def _revert_pair() -> SecurityIssue:
@@ -98,6 +109,9 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     "ISS013": lambda: f.snapshot(f.security_issue(cve=None)),
     "ISS014": lambda: f.snapshot(f.security_issue(confidential=False)),
     "ISS015": lambda: f.snapshot(f.security_issue(version_affected="18.11")),
+    "ISS016": lambda: f.snapshot(
+        f.security_issue(report_link="https://hackerone.example/reports/3100001", report=False)
+    ),
     "CVE001": lambda: f.snapshot(f.security_issue(cve=f.cve_request(yaml="vulnerability: [\n"))),
     "CVE002": lambda: f.snapshot(cve_yaml(impact=None)),
     "CVE003": lambda: f.snapshot(cve_yaml(credit="TODO")),
@@ -160,6 +174,9 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     ),
     "CVE028": lambda: f.snapshot(cve_yaml(vendor="GitLab Inc.")),
     "CVE029": _edited_after_validation,
+    "CVE030": lambda: f.snapshot(
+        f.security_issue(cve=f.cve_request(yaml=_description_as_list(f.yaml_text())))
+    ),
     "REL000": lambda: f.snapshot(
         problems=("gitlab-org/cves#9 (referenced by a fix) does not exist",)
     ),
@@ -184,4 +201,20 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     ),
     "REL006": lambda: f.snapshot(versions=()),
     "REL007": lambda: ReleaseSnapshot(config=CFG, release=f.snapshot().release, issues=()),
+    "CNF001": lambda: f.snapshot(
+        cve_yaml(
+            references=[*_REFERENCES, f"https://gitlab.com/{f.SECURITY_PROJECT}/-/issues/1101"]
+        )
+    ),
+    "CNF002": lambda: f.snapshot(
+        cve_yaml(references=[*_REFERENCES, "https://gitlab.com/gitlab-org/cves/-/issues/3101"])
+    ),
+    "CNF003": lambda: f.snapshot(f.security_issue(cve=None)),
+    "CNF004": lambda: f.snapshot(cve_yaml(references=[*_REFERENCES, "file:///etc/passwd"])),
+    "CNF005": lambda: f.snapshot(
+        cve_yaml(
+            credit=f"Thanks [{f.REPORTER}](https://example.net/{f.REPORTER}) for reporting this "
+            "vulnerability through our HackerOne bug bounty program"
+        )
+    ),
 }

@@ -43,14 +43,15 @@ def register(app: typer.Typer) -> None:
 
         session = state(ctx).session()
         folder = out_dir or session.workspace.root / "out" / "cves"
-        exported = run_export(session, folder, release_issue=release_issue)
-        report = export_report(exported, folder)
+        result = run_export(session, folder, release_issue=release_issue)
+        report = export_report(result, folder)
         if print_findings(report, output).machine_readable:
-            typer.echo(f"{len(exported)} records written to {folder}", err=True)
+            typer.echo(f"{len(result.records)} records written to {folder}", err=True)
         raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
 
     @cve_app.command("lint")
     def lint(
+        ctx: typer.Context,
         records: Annotated[
             list[Path],
             typer.Argument(
@@ -70,13 +71,25 @@ def register(app: typer.Typer) -> None:
         ] = 0,
         output: FindingsFormatOption = FindingsFormat.text,
     ) -> None:
-        """Lint published CVE JSON 5 records from any CNA (no workspace needed). Text output
+        """Lint published CVE JSON 5 records from any CNA (no workspace needed; inside one,
+        the confidentiality check also knows the release's confidential issues). Text output
         is printed record by record as the lint goes; exit 1 when any finding is an error."""
-        from psirt.cli.common import print_findings, stream_findings
-        from psirt.core.errors import ExitCode
+        from psirt.cli.common import print_findings, state, stream_findings
+        from psirt.core.errors import ExitCode, WorkspaceError
+        from psirt.workflows.cve_export import release_confidential
         from psirt.workflows.record_lint import RecordLint, record_paths
 
-        run = RecordLint(record_paths(records), jobs)
+        holder = state(ctx)
+        session = None
+        try:
+            holder.workspace()
+        except WorkspaceError:
+            if holder.workspace_option is not None:
+                raise
+        else:
+            session = holder.session()
+        paths = record_paths(records)
+        run = RecordLint(paths, jobs, confidential=release_confidential(session))
         if output is FindingsFormat.text:
             failed = stream_findings(run.groups(), lambda: run.summary)
         else:

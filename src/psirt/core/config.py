@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from psirt.core.errors import WorkspaceError
 from psirt.core.labels import SEVERITY_PREFIX, severity_label
+from psirt.core.remote import RetryPolicy
 from psirt.core.workspace import CONFIG_FILE as CONFIG_FILE  # its home; imported from here too
 
 
@@ -22,10 +23,24 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def check_template(value: str, **sample: object) -> str:
+    """``value`` when it formats with the placeholders of ``sample`` (and only those); a
+    ``ValueError`` naming them otherwise, so a typo fails at load, not in the middle of a run."""
+    try:
+        value.format(**sample)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        names = ", ".join(f"{{{name}}}" for name in sample)
+        raise ValueError(f"only {names} may be used in the template ({exc!r})") from None
+    return value
+
+
 class TrackerConfig(_Section):
     kind: Literal["local", "gitlab"] = "local"
     url: str = "https://gitlab.com"
     max_in_flight: int = Field(default=24, ge=1, le=64)
+    # The local tracker's user: the author of what psirt writes there, and so whose notes with
+    # psirt's marker are psirt's own (on GitLab that is the token's user).
+    user: str = Field(default="psirt", min_length=1)
 
 
 class BountyConfig(_Section):
@@ -33,6 +48,11 @@ class BountyConfig(_Section):
     program: str = "gitlab"
     url: str = "https://api.hackerone.com/v1"
     report_url: str = "https://hackerone.com/reports/{id}"
+
+    @field_validator("report_url")
+    @classmethod
+    def _report_placeholder(cls, value: str) -> str:
+        return check_template(value, id="3100001")
 
 
 class CnaConfig(_Section):
@@ -58,6 +78,13 @@ class ProductConfig(_Section):
     # only some purl types have (pypi, npm, gem, maven ...).
     purl: str = "pkg:gitlab/gitlab-org/gitlab"
 
+    @field_validator("editions")
+    @classmethod
+    def _some_edition(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or not all(edition.strip() for edition in value):
+            raise ValueError('name at least one edition (e.g. ["CE", "EE"]), none empty')
+        return value
+
     def edition_label(self, ee_only: bool) -> str:
         """``CE/EE`` or ``EE``, as titles and descriptions name the affected edition."""
         if ee_only:
@@ -73,6 +100,13 @@ class ProjectsConfig(_Section):
     tracking: str = "gitlab-org/gitlab"
     www: str = "gitlab-com/www-gitlab-com"
     communications: str = "gitlab-com/marketing/security-communications"
+    # Groups and projects whose every issue, merge request and path is confidential: no public
+    # text may refer to them (the security project is always one of them).
+    confidential: tuple[str, ...] = ("gitlab-org/security",)
+
+    @property
+    def confidential_paths(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.confidential, self.security)))
 
 
 class LabelsConfig(_Section):
@@ -114,6 +148,9 @@ class PeopleConfig(_Section):
     council: tuple[str, ...] = ()
     council_approvals: dict[str, int] = Field(default_factory=_default_council_approvals)
     cna_bot: str = "cnaworkflow"
+    # Where a credit may link its reporter (a host, its subdomains too): a credit is public, and
+    # a link elsewhere is not a reporter's profile.
+    credit_hosts: tuple[str, ...] = ("hackerone.com", "gitlab.com")
     stakeholders: dict[str, str] = Field(
         default_factory=lambda: {
             "marketing": "@gitlab-com/marketing/corporate_marketing/security-communications",
@@ -166,6 +203,16 @@ class BlogConfig(_Section):
     )
     title_template: str = "GitLab Patch Release: {versions}"
     image_title: str = "/images/blogimages/security-cover-new.png"
+
+    @field_validator("path_template")
+    @classmethod
+    def _path_placeholders(cls, value: str) -> str:
+        return check_template(value, year=2026, month=3, day=25, slug="18-10-1")
+
+    @field_validator("title_template")
+    @classmethod
+    def _title_placeholder(cls, value: str) -> str:
+        return check_template(value, versions="18.10.1, 18.9.3, 18.8.7")
 
 
 class DisclosureConfig(_Section):
@@ -233,11 +280,29 @@ class CveConfig(_Section):
     @field_validator("solution")
     @classmethod
     def _one_placeholder(cls, value: str) -> str:
-        try:
-            value.format(versions="18.10.1")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"only {{versions}} may be used in the template ({exc})") from None
-        return value
+        return check_template(value, versions="18.10.1")
+
+
+class RemoteConfig(_Section):
+    """How the GitLab, HackerOne and CVE Services clients wait, all three alike.
+
+    ``timeout``: seconds a request may go without an answer (a stalled server is an error after
+    it, per attempt); ``retries``: how many times a failed request is sent again (a write whose
+    outcome is unknown only after checking that it did not land); ``max_wait``: the longest
+    wait after a 429 (``Retry-After``, ``RateLimit-Reset``) psirt sits through; a longer one
+    ends the command with exit 3 and the time to try again."""
+
+    timeout: float = Field(default=30.0, gt=0, le=600)
+    retries: int = Field(default=5, ge=0, le=20)
+    max_wait: float = Field(default=120.0, ge=0, le=86_400)
+
+    def policy(self, rate_limit_window: float | None = None) -> RetryPolicy:
+        """The one retry policy these settings describe (``core.remote``)."""
+        return RetryPolicy(
+            attempts=self.retries + 1,
+            max_retry_after=self.max_wait,
+            rate_limit_window=rate_limit_window,
+        )
 
 
 class Config(_Section):
@@ -252,12 +317,17 @@ class Config(_Section):
     disclosure: DisclosureConfig = DisclosureConfig()
     advisory: AdvisoryConfig = AdvisoryConfig()
     cve: CveConfig = CveConfig()
+    remote: RemoteConfig = RemoteConfig()
 
 
 def load_config(path: Path) -> Config:
     """Read ``psirt.toml``; every problem names the file and the key."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise WorkspaceError("expected UTF-8 text", path=str(path), line=bad_line) from None
     except OSError as exc:
         raise WorkspaceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:

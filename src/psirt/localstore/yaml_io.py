@@ -18,6 +18,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
 from psirt.core.errors import WorkspaceError
+from psirt.core.text import LONG_NUMBER, MAX_DIGITS
+from psirt.core.yaml_limits import MAX_FLOW_DEPTH, LimitedRoundTripScanner, LimitedScanner
 
 
 class _IsoStringResolver(VersionedResolver):
@@ -43,12 +45,14 @@ def _yaml(fast: bool = False, *, pure: bool = False) -> YAML:
     """One configured instance per thread and kind (ruamel's instances are not thread safe):
     round-trip for writes and error lines, the safe loader for plain reads, parsed in C
     (``ruamel.yaml.clib``; ruamel falls back to its pure-Python parser where that is missing),
-    or in Python (``pure``) for a text the C parser refuses."""
+    or in Python (``pure``, with the flow depth limit) for a text the C parser may not take."""
     name = ("pure" if pure else "fast") if fast else "rt"
     instance: YAML | None = getattr(_local, name, None)
     if instance is None:
         instance = YAML(typ="safe", pure=pure) if fast else YAML(typ="rt")
         instance.Resolver = _IsoStringResolver
+        if pure or not fast:  # a scanner of our own makes ruamel parse in Python
+            instance.Scanner = LimitedScanner if fast else LimitedRoundTripScanner
         if not fast:
             instance.preserve_quotes = True
             instance.indent(mapping=2, sequence=4, offset=2)
@@ -79,29 +83,38 @@ def load_yaml(text: str, source: Source) -> CommentedMap:
 
 def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
     """The document's top mapping: round-trip, or with the faster safe loader when ``fast``
-    (which keeps no line numbers of keys)."""
+    (which keeps no line numbers of keys).
+
+    The safe loader parses in C a text whose flow collections cannot nest deeper than the limit
+    (it has fewer brackets than that); libyaml refuses a few texts ruamel's own parser reads (a
+    tab in a block scalar) and words its problems differently, so on any problem ruamel's
+    Python parser, with the limit, decides, as it did alone before."""
+    in_c = fast and text.count("[") + text.count("{") <= MAX_FLOW_DEPTH
     try:
-        data = _yaml(fast).load(text)
-    except YAMLError as exc:
-        if not fast:
-            raise _malformed(exc, source) from exc
-        # libyaml refuses a few texts ruamel's own parser reads (a tab in a block scalar), and
-        # words its problems differently: the Python parser decides, as it did alone before.
         try:
+            data = _yaml(fast, pure=fast and not in_c).load(text)
+        except YAMLError:
+            if not in_c:
+                raise
             data = _yaml(fast, pure=True).load(text)
-        except YAMLError as pure_exc:
-            raise _malformed(pure_exc, source) from pure_exc
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "cannot parse"
+        raise source.error(f"malformed YAML: {problem}", mark.line if mark else None) from exc
+    except YAMLError as exc:
+        raise source.error(f"malformed YAML: {exc}") from exc
+    except RecursionError:
+        raise source.error("malformed YAML: nested too deeply") from None
+    except ValueError:  # a number of more digits than Python converts
+        match = LONG_NUMBER.search(text)
+        line0 = None if match is None else text.count("\n", 0, match.start())
+        digits = "" if match is None else f" of {len(match.group())} digits"
+        raise source.error(
+            f"a number{digits} (the most psirt reads is {MAX_DIGITS})", line0
+        ) from None
     if not isinstance(data, dict):
         raise source.error("expected a YAML mapping of keys (key: value)", 0)
     return data
-
-
-def _malformed(exc: YAMLError, source: Source) -> WorkspaceError:
-    if isinstance(exc, MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "cannot parse"
-        return source.error(f"malformed YAML: {problem}", mark.line if mark else None)
-    return source.error(f"malformed YAML: {exc}")
 
 
 DEFAULT_INDENT = (2, 4, 2)  # mapping, sequence, offset of the dash: "key:\n  - item"

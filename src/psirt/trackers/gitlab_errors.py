@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import gitlab
+import requests
 
 from psirt.core.errors import (
     InputError,
@@ -26,8 +27,9 @@ from psirt.core.errors import (
     PermissionDeniedError,
     RemoteError,
 )
+from psirt.core.remote import rate_limited
 from psirt.trackers import gitlab_access as access
-from psirt.trackers.gitlab_http import status_of
+from psirt.trackers.gitlab_http import RateLimitExceeded, status_of
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,18 @@ class Failure:
     project: str | None = None
     right: str | None = None
     role: access.Role | None = None
+    timeout: float | None = None
+
+
+#: What python-gitlab raises when a 200 answer has the wrong shape (an object where a list
+#: belongs: its list iterator indexes the object with 0).
+SHAPE_ERRORS: tuple[type[Exception], ...] = (KeyError, IndexError, TypeError)
+#: Every failure of a client call that ``convert`` turns into one line.
+CLIENT_FAILURES: tuple[type[Exception], ...] = (
+    gitlab.GitlabError,
+    requests.RequestException,
+    *SHAPE_ERRORS,
+)
 
 
 def convert(
@@ -48,6 +62,8 @@ def convert(
 ) -> InputError | RemoteError:
     """``clean`` takes the token out of any text quoted from the server."""
     what, where = failure.what, failure.where
+    if isinstance(exc, RateLimitExceeded):
+        return rate_limited("GitLab", what, exc.wait, exc.cap, where=where)
     status = status_of(exc)
     if status == 404:
         role = failure.role
@@ -62,6 +78,11 @@ def convert(
             return PermissionDeniedError(access.scope_message(what, scope), where=where)
         message = access.forbidden_message(what, failure.right or "this right", failure.role)
         return PermissionDeniedError(message, where=where)
+    if isinstance(exc, SHAPE_ERRORS):
+        return RemoteError(
+            f"{what} failed: the answer from {failure.url} is not of GitLab's REST v4 shape",
+            where=where,
+        )
     if isinstance(exc, gitlab.GitlabError):
         detail = clean(message_text(exc.error_message)).strip()[:200]
         hint = " (check GITLAB_TOKEN)" if status == 401 else ""
@@ -69,6 +90,13 @@ def convert(
             hint = " (rate limited: GitLab still refused after the waits; run again later)"
         sep = ": " if detail else ""
         return RemoteError(f"{what} failed: HTTP {status}{sep}{detail}{hint}", where=where)
+    within = f" within {failure.timeout:g}s" if failure.timeout is not None else ""
+    if isinstance(exc, requests.Timeout):
+        return RemoteError(
+            f"{what} failed: no answer from {failure.url}{within} ([remote] timeout; "
+            f"{type(exc).__name__})",
+            where=where,
+        )
     return RemoteError(
         f"{what} failed: no answer from {failure.url} ({type(exc).__name__})", where=where
     )

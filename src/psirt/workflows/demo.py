@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from psirt.compute.confidential import Confidential
 from psirt.compute.severity import SeverityPolicy, fix_severity, release_severity
 from psirt.core.workspace import Workspace
 from psirt.knowledge.cvss import SEVERITY_NAMES
@@ -106,14 +107,14 @@ def blog_step(session: Session) -> StepResult:
     text = render_post(post, session.config, session.workspace.templates_dir)
     path = blog.default_post_path(session)
     blog.write_text(path, text)
-    findings = blog.lint_text(text, path.name, post)
+    findings = blog.lint_text(text, path.name, post, Confidential.of(session.config, snapshot))
     root = session.workspace.root
     lines = [f"blog post written to {path.relative_to(root)}: {blog.summarize(findings)}"]
     lines += blog.held_back_lines(post)
     lines += [f"  {f.code} {f.level}: {f.message}" for f in findings]
     exported = cve_export.export(
         session, root / blog.OUT_DIR / "cves", snapshot=snapshot, blog_url=post.url
-    )
+    ).records
     record_findings = [f for item in exported for f in item.findings]
     summary = blog.summarize(record_findings)
     lines.append(f"{len(exported)} CVE records written to {blog.OUT_DIR}/cves: {summary}")

@@ -17,11 +17,14 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.render.findings import FindingGroup, FindingsReport, counts
+
+if TYPE_CHECKING:
+    from psirt.compute.confidential import Confidential
 
 #: Below this many records one process lints them all: starting workers costs more.
 PARALLEL_FROM = 400
@@ -63,7 +66,11 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _lint_one(path: Path) -> _Result:
+# What the confidentiality check knows, in a worker process (set by ``_start_worker``).
+_worker_confidential: Confidential | None = None
+
+
+def _lint_one(path: Path, confidential: Confidential | None) -> _Result:
     from psirt.rules.cve_record import lint_record
     from psirt.workflows.cve_export import load_record
 
@@ -71,11 +78,16 @@ def _lint_one(path: Path) -> _Result:
         record = load_record(path)
     except InputError as exc:
         return path.name, (exc.message, exc.where)
-    return path.name, tuple(lint_record(record, path.name))
+    return path.name, tuple(lint_record(record, path.name, confidential=confidential))
+
+
+def _start_worker(confidential: Confidential | None) -> None:
+    global _worker_confidential
+    _worker_confidential = confidential
 
 
 def _lint_chunk(paths: list[Path]) -> list[_Result]:
-    return [_lint_one(path) for path in paths]
+    return [_lint_one(path, _worker_confidential) for path in paths]
 
 
 def _warm() -> None:
@@ -96,8 +108,11 @@ class RecordLint:
     """Lint ``paths`` with up to ``jobs`` processes (0: every core); iterate ``groups()`` for the
     records with findings as they are done, then read ``summary``."""
 
-    def __init__(self, paths: Sequence[Path], jobs: int = 0) -> None:
+    def __init__(
+        self, paths: Sequence[Path], jobs: int = 0, *, confidential: Confidential | None = None
+    ) -> None:
         self.paths = list(paths)
+        self.confidential = confidential
         self.jobs = jobs if jobs > 0 else available_cores()
         self.checked = 0
         self.findings: list[Finding] = []
@@ -108,12 +123,18 @@ class RecordLint:
 
     def _results(self) -> Iterator[_Result]:
         if not self.parallel:
-            yield from map(_lint_one, self.paths)
+            for path in self.paths:
+                yield _lint_one(path, self.confidential)
             return
         _warm()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        pool = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(self.confidential,),
+        )
         try:
             for chunk in pool.map(_lint_chunk, _chunks(self.paths)):
                 yield from chunk

@@ -158,6 +158,20 @@ def publish_actions(
             Refusal(PUBLISH_CVES, subject, "its CVE record breaks the schema: " + "; ".join(broken))
         )
         return []
+    from psirt.compute.confidential import Confidential
+    from psirt.rules.confidential import record_findings
+
+    leaks = record_findings(record, subject, Confidential.of(config, snapshot))
+    if leaks:  # what is published cannot be taken back
+        refusals.append(
+            Refusal(
+                PUBLISH_CVES,
+                subject,
+                "its CVE record gives away confidential details: "
+                + "; ".join(f"{f.code} {f.message}" for f in leaks),
+            )
+        )
+        return []
     return [
         PublishCve(
             request.cve_id,
@@ -178,6 +192,15 @@ def notify_actions(
     templates_dir: Path | None = None,
 ) -> list[Action]:
     if item.report_id is None:
+        if item.links.unreadable_report is not None:  # a typo must not silence the reporter
+            refusals.append(
+                Refusal(
+                    NOTIFY_HACKERONE,
+                    str(item.ref),
+                    "the Links table's HackerOne report row names no HackerOne report "
+                    f"({item.links.unreadable_report!r}); fix the row, then rerun",
+                )
+            )
         return []  # an internal find: nobody to notify
     if item.report is None:
         refusals.append(
