@@ -119,3 +119,13 @@ def test_the_index_answers_as_comparing_every_pair() -> None:
     reverted = [u for item in snapshot.issues for u in shipping.unshipped(item)]
     assert len(reverted) == 4 and all(u.kind == "reverted" for u in reverted)
     assert all(" by !" in u.message for u in reverted)  # the revert is named
+
+
+def test_the_confidentiality_context_is_built_once_per_release() -> None:
+    """Each CVE request's check asks for it: one walk of the release, not one per request."""
+    from psirt.compute.confidential import Confidential
+
+    snapshot = _release(6)
+    first = Confidential.of(snapshot.config, snapshot)
+    assert Confidential.of(snapshot.config, snapshot) is first
+    assert Confidential.of(snapshot.config, _release(6)) == first  # another snapshot: rebuilt
