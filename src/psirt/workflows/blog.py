@@ -10,6 +10,7 @@ from psirt.compute.post import BlogPost, build_post
 from psirt.core.errors import InputError
 from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
+from psirt.parsing.file_lines import in_file
 from psirt.render.blog import render_post
 from psirt.render.findings import FindingsReport, by_subject, counts
 
@@ -81,7 +82,7 @@ def lint_file(
     expected = None
     if session is not None:
         expected = expected_post(session, session.snapshot(release_issue))
-    findings = lint_text(text, path.name, expected)
+    findings = in_file(lint_text(text, path.name, expected), str(path))
     return by_subject(findings, f"{path}: {counts(findings)}")
 
 
@@ -90,6 +91,4 @@ def write_text(path: Path, text: str) -> None:
 
 
 def summarize(findings: list[Finding]) -> str:
-    errors = sum(1 for f in findings if f.is_error)
-    warnings = len(findings) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return counts(findings)

@@ -13,7 +13,9 @@ from psirt.compute.post import post_url
 from psirt.core.errors import InputError
 from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
+from psirt.core.words import plural
 from psirt.model.merge_requests import shipped_fixes
+from psirt.parsing.file_lines import in_file
 from psirt.render.cve_record import build_record, dump_record
 from psirt.render.findings import FindingGroup, FindingsReport, by_subject, counts
 
@@ -63,14 +65,22 @@ def export(
     for record in records(snapshot, blog_url):
         cve_id = str(record["cveMetadata"]["cveId"])
         path = out_dir / f"{cve_id}.json"
-        atomic_write(path, dump_record(record))
-        exported.append(ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id))))
+        text = dump_record(record)
+        atomic_write(path, text)
+        found = in_file(lint_record(record, cve_id), str(path), text)
+        exported.append(ExportedRecord(cve_id, path, record, tuple(found)))
     return exported
 
 
 def load_record(path: Path) -> Any:
+    return read_record(path)[0]
+
+
+def read_record(path: Path) -> tuple[Any, str]:
+    """A record file's JSON and its text."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text), text
     except FileNotFoundError:
         raise InputError("no such file", where=str(path)) from None
     except json.JSONDecodeError as exc:
@@ -87,7 +97,7 @@ def export_report(exported: list[ExportedRecord], out_dir: Path) -> FindingsRepo
         if item.findings
     )
     findings = [finding for item in exported for finding in item.findings]
-    summary = f"{len(exported)} records written to {out_dir}: {counts(findings)}"
+    summary = f"{plural(len(exported), 'record')} written to {out_dir}: {counts(findings)}"
     return FindingsReport(groups, summary)
 
 
@@ -97,5 +107,6 @@ def lint_files(paths: list[Path]) -> FindingsReport:
 
     findings: list[Finding] = []
     for path in paths:
-        findings += lint_record(load_record(path), path.name)
-    return by_subject(findings, f"{len(paths)} records: {counts(findings)}")
+        record, text = read_record(path)
+        findings += in_file(lint_record(record, path.name), str(path), text)
+    return by_subject(findings, f"{plural(len(paths), 'record')}: {counts(findings)}")

@@ -88,11 +88,13 @@ def check_versions(cve: CveSubject) -> Iterator[Finding]:
                 f"{cve.item.ref} is {first}",
             )
         elif sorted(written, key=lambda r: r.fixed) != expected:
+            left = any(find_placeholders(text) for text in written_texts)
             yield cve.finding(
                 AFFECTED_VALUES,
                 "product.affected_versions",
                 "product.affected_versions: "
                 + ("; ".join(written_texts) or "none")
+                + (", template placeholders left" if left else "")
                 + f" (expected {'; '.join(str(r) for r in expected)})",
             )
     if expected is None:
