@@ -109,6 +109,6 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
                 DESCRIPTION_VERSIONS,
                 "description",
                 f"description: does not say 'affecting all versions {phrase}'",
-                hint=f"Write the versions as psirt update-cves computes them: "
-                f"'affecting all versions {phrase}' (psirt update-cves writes them).",
+                hint=f"Write 'affecting all versions {phrase}', as psirt update-cves "
+                "computes it (it writes it for you).",
             )
