@@ -37,6 +37,8 @@ class Location:
             found["line"] = self.line
         if self.url:
             found["url"] = self.url
+            if self.description_line is not None and self.note is None:
+                found["description_line"] = self.description_line
         return found
 
 
