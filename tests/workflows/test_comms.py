@@ -147,7 +147,7 @@ def test_demo_step(root: Path) -> None:
         "corporate_communications, comms_channel"
     )
     assert result.lines[2].startswith(
-        "e-mail: 'GitLab Patch Release: 18.10.1, 18.9.3, 18.8.7', 10 fixes "
+        'e-mail: "GitLab Patch Release: 18.10.1, 18.9.3, 18.8.7", 10 fixes '
         "(2 critical, 1 high, 5 medium, 2 low)"
     )
     assert result.lines[3] == "thanks: 15 people"

@@ -23,6 +23,7 @@ from typing import Any
 
 import jinja2
 
+from psirt.core.words import noun, plural
 from psirt.parsing.markdown import escape_html, escape_markdown, escape_markdown_links
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -60,6 +61,8 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters["html"] = escape_html
     env.filters["yaml_str"] = yaml_string
     env.filters["code"] = code_span
+    env.filters["plural"] = plural  # {{ n | plural("warning") }} -> "1 warning", "2 warnings"
+    env.filters["noun"] = noun  # {{ "security issue" | noun(n) }} -> "security issues"
     return env
 
 
