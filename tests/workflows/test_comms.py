@@ -142,7 +142,7 @@ def test_every_message_command_takes_json(root: Path, capsys: pytest.CaptureFixt
     assert code == 0
     assert notify["text"] == (GOLDEN / "notify.md").read_text(encoding="utf-8")
     assert notify["severity"] == "critical"
-    assert [r["key"] for r in notify["recipients"]][0] == "marketing"
+    assert notify["recipients"][0]["key"] == "marketing"
     assert all(r["handle"] and r["why"] for r in notify["recipients"])
     code, out, _ = psirt(root, capsys, "thanks", "--format", "json")
     thanks = json.loads(out)
