@@ -34,7 +34,7 @@ def test_validated_label_removed_when_the_description_changes() -> None:
     assert isinstance(action, EditDescription)
     assert action.remove_labels == (VALIDATED,)
     assert result.unvalidated == ("gitlab-org/cves#3101",)
-    assert "remove ~'description::validated'" in action.describe()
+    assert 'remove ~"description::validated"' in action.describe()
 
 
 def test_validated_label_kept_when_only_computed_versions_change() -> None:
