@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 from psirt.core.finding import Finding, Location
 
@@ -35,9 +36,21 @@ def text_line(field: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def shown(path: str | Path) -> str:
+    """How a finding names a file: relative to the working directory when it is under it (a
+    CI job's Code Quality report wants paths from the repository's root), else as given."""
+    absolute = Path(path).absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def in_file(findings: Iterable[Finding], path: str, text: str | None = None) -> list[Finding]:
-    """``findings`` about the file at ``path`` located there: the line the field names (``line
-    N``), else the line of its JSON key when ``text`` is the file's JSON, else line 1."""
+    """``findings`` about the file at ``path`` located there (``path`` as ``shown`` names it):
+    the line the field names (``line N``), else the line of its JSON key when ``text`` is the
+    file's JSON, else line 1."""
+    path = shown(path)
     located: list[Finding] = []
     for finding in findings:
         line = text_line(finding.field)
