@@ -149,6 +149,17 @@ def test_text_says_where_to_edit_and_who_acknowledged() -> None:
     ]
 
 
+def test_a_url_names_the_description_line_it_means() -> None:
+    url = "https://gitlab.example/g/p/-/issues/3"
+    assert str(Location(url=url, description_line=9)) == f"{url} (description line 9)"
+    assert str(Location(url=f"{url}#note_4", note=4, description_line=9)) == f"{url}#note_4"
+    assert Location(url=url, description_line=9).to_json() == {
+        "url": url,
+        "description_line": 9,
+    }
+    assert str(Location(path="a.md", line=3, url=url)) == "a.md:3"
+
+
 def test_counts_agree_in_number() -> None:
     assert counts([ERROR]) == "1 error, 0 warnings"
     assert counts([ERROR, ERROR, WARNING]) == "2 errors, 1 warning"

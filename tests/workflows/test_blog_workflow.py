@@ -44,6 +44,22 @@ def test_generate_writes_the_file_and_lint_reports_the_demo_defects(
     assert codes == {"BLG003", "BLG010"}
     overshare = next(f for f in findings if f["code"] == "BLG010")
     assert "CVE-2026-4102" in overshare["message"]
+    # each finding names the post and the line it is on
+    placeholder = next(f for f in findings if f["code"] == "BLG003")
+    line = int(placeholder["field"].removeprefix("line "))
+    assert placeholder["location"]["line"] == line
+    assert Path(placeholder["location"]["path"]).resolve() == post.resolve()
+
+
+def test_generate_json_says_where_and_what_is_held_back(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = ws / "post.md"
+    capsys.readouterr()
+    assert _run(ws, "blog", "generate", "-o", str(post), "--format", "json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["path"] == str(post) and data["text"] == post.read_text(encoding="utf-8")
+    assert [line.split(" (")[0] for line in data["held_back"]] == ["held back: CVE-2026-4104"]
 
 
 def test_one_default_post_for_generate_lint_and_verify(

@@ -25,9 +25,12 @@ class Location:
     description_line: int | None = None
 
     def __str__(self) -> str:
-        """``projects/gitlab-org/cves/issues/12.md:14``, else the URL, else ""."""
+        """``projects/gitlab-org/cves/issues/12.md:14``, else the URL (and the line of the
+        description it means: ``.../issues/12 (description line 9)``), else ""."""
         if self.path:
             return f"{self.path}:{self.line}" if self.line is not None else self.path
+        if self.url and self.note is None and self.description_line is not None:
+            return f"{self.url} (description line {self.description_line})"
         return self.url
 
     def to_json(self) -> dict[str, Any]:
