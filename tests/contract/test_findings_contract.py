@@ -11,6 +11,12 @@ trackers.
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
+from psirt.cli.app import app
+from psirt.cli.common import run_app
 from psirt.core.finding import Finding
 from psirt.core.records import IssueRef
 from psirt.workflows.validate import ValidationReport, validate
@@ -179,3 +185,39 @@ def test_a_workspace_file_lists_acknowledgements(local_side: Side) -> None:
     assert where is not None and where.path.endswith("1107.md")
     assert where.line is not None
     assert edited.splitlines()[where.line - 1] == "acknowledgements:"
+
+
+def test_validate_json_on_gitlab_names_web_urls(
+    gitlab_side: Side, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command line against GitLab (the fake, over HTTP): ``--format json`` is the
+    object with its summary, every finding has the issue's web URL and no file; Code Quality
+    falls back to the issue reference as its path."""
+    assert gitlab_side.fake is not None
+    root = gitlab_side.session.workspace.root
+    config = root / "psirt.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            'kind = "local"\nurl = "https://gitlab.com"',
+            f'kind = "gitlab"\nurl = "{gitlab_side.fake.url}"',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GITLAB_TOKEN", gitlab_side.fake.token)
+    for name in ("GITLAB_URL", "GITLAB_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    capsys.readouterr()
+    assert run_app(app, ["-w", str(root), "validate", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["exit_status"] == 1
+    assert data["findings"] and all(
+        f["location"]["url"] and "path" not in f["location"] for f in data["findings"]
+    )
+    (bot,) = [f for f in data["findings"] if f["code"] == "CVE025"]
+    assert "#note_" in bot["location"]["url"]
+    assert run_app(app, ["-w", str(root), "validate", "--format", "codequality"]) == 1
+    entries = json.loads(capsys.readouterr().out)
+    assert all(e["location"]["path"].startswith("gitlab-org/") for e in entries)
+    assert all("/-/issues/" in e["description"] for e in entries)
