@@ -42,4 +42,4 @@ def test_a_plural_the_rules_do_not_know_is_given() -> None:
 def test_quoted_is_text_not_a_repr() -> None:
     """Someone's words on one line in double quotes, as written: no escaped quotes."""
     assert quoted("it's 'fine'\n  really") == "\"it's 'fine' really\""
-    assert quoted("x" * 400, limit=10) == '"xxxxxxxxx\u2026"'
+    assert quoted("x" * 400, limit=10) == '"xxxxxxx..."'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from psirt.core.text import shorten
+
 # Words whose plural the rules below do not give.
 _IRREGULAR = {"person": "people", "was": "were", "is": "are"}
 
@@ -36,9 +38,6 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def quoted(text: str, limit: int = 300) -> str:
-    """Someone's words in a message: on one line, in double quotes, cut at ``limit``
-    characters with an ellipsis (never a Python repr with escaped quotes)."""
-    flat = " ".join(text.split())
-    if len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "\u2026"
-    return f'"{flat}"'
+    """Someone's words in a message: on one line, in double quotes, shortened as every quoted
+    input is (``core.text.shorten``), never a Python repr with escaped quotes."""
+    return f'"{shorten(" ".join(text.split()), limit)}"'
