@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from psirt.core.errors import WorkspaceError
+from psirt.core.remote import RetryPolicy
 
 CONFIG_FILE = "psirt.toml"
 
@@ -37,6 +38,9 @@ class TrackerConfig(_Section):
     kind: Literal["local", "gitlab"] = "local"
     url: str = "https://gitlab.com"
     max_in_flight: int = Field(default=24, ge=1, le=64)
+    # The local tracker's user: the author of what psirt writes there, and so whose notes with
+    # psirt's marker are psirt's own (on GitLab that is the token's user).
+    user: str = Field(default="psirt", min_length=1)
 
 
 class BountyConfig(_Section):
@@ -96,6 +100,13 @@ class ProjectsConfig(_Section):
     tracking: str = "gitlab-org/gitlab"
     www: str = "gitlab-com/www-gitlab-com"
     communications: str = "gitlab-com/marketing/security-communications"
+    # Groups and projects whose every issue, merge request and path is confidential: no public
+    # text may refer to them (the security project is always one of them).
+    confidential: tuple[str, ...] = ("gitlab-org/security",)
+
+    @property
+    def confidential_paths(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.confidential, self.security)))
 
 
 class LabelsConfig(_Section):
@@ -137,6 +148,9 @@ class PeopleConfig(_Section):
     council: tuple[str, ...] = ()
     council_approvals: dict[str, int] = Field(default_factory=_default_council_approvals)
     cna_bot: str = "cnaworkflow"
+    # Where a credit may link its reporter (a host, its subdomains too): a credit is public, and
+    # a link elsewhere is not a reporter's profile.
+    credit_hosts: tuple[str, ...] = ("hackerone.com", "gitlab.com")
     stakeholders: dict[str, str] = Field(
         default_factory=lambda: {
             "marketing": "@gitlab-com/marketing/corporate_marketing/security-communications",
@@ -269,6 +283,28 @@ class CveConfig(_Section):
         return check_template(value, versions="18.10.1")
 
 
+class RemoteConfig(_Section):
+    """How the GitLab, HackerOne and CVE Services clients wait, all three alike.
+
+    ``timeout``: seconds a request may go without an answer (a stalled server is an error after
+    it, per attempt); ``retries``: how many times a failed request is sent again (a write whose
+    outcome is unknown only after checking that it did not land); ``max_wait``: the longest
+    wait after a 429 (``Retry-After``, ``RateLimit-Reset``) psirt sits through; a longer one
+    ends the command with exit 3 and the time to try again."""
+
+    timeout: float = Field(default=30.0, gt=0, le=600)
+    retries: int = Field(default=5, ge=0, le=20)
+    max_wait: float = Field(default=120.0, ge=0, le=86_400)
+
+    def policy(self, rate_limit_window: float | None = None) -> RetryPolicy:
+        """The one retry policy these settings describe (``core.remote``)."""
+        return RetryPolicy(
+            attempts=self.retries + 1,
+            max_retry_after=self.max_wait,
+            rate_limit_window=rate_limit_window,
+        )
+
+
 class Config(_Section):
     tracker: TrackerConfig = TrackerConfig()
     bounty: BountyConfig = BountyConfig()
@@ -281,6 +317,7 @@ class Config(_Section):
     disclosure: DisclosureConfig = DisclosureConfig()
     advisory: AdvisoryConfig = AdvisoryConfig()
     cve: CveConfig = CveConfig()
+    remote: RemoteConfig = RemoteConfig()
 
 
 def load_config(path: Path) -> Config:

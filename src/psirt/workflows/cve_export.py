@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from psirt.compute.confidential import Confidential
 from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
-from psirt.core.errors import InputError
+from psirt.core.errors import InputError, PsirtError
 from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.core.identifiers import is_cve_id
@@ -76,6 +77,7 @@ def export(
     from psirt.rules.cve_record import lint_record
 
     snapshot = snapshot or session.snapshot(release_issue)
+    confidential = Confidential.of(snapshot.config, snapshot)
     out_dir.mkdir(parents=True, exist_ok=True)
     written_before = _read_manifest(out_dir)
     exported: list[ExportedRecord] = []
@@ -84,8 +86,10 @@ def export(
         path = out_dir / f"{cve_id}.json"
         text = dump_record(record)
         atomic_write(path, text)
-        found = in_file(lint_record(record, cve_id, exported=True), str(path), text)
-        exported.append(ExportedRecord(cve_id, path, record, tuple(found)))
+        found = lint_record(record, cve_id, exported=True, confidential=confidential)
+        exported.append(
+            ExportedRecord(cve_id, path, record, tuple(in_file(found, str(path), text)))
+        )
     stale = _tidy(out_dir, {item.path.name for item in exported}, written_before)
     manifest = {"format": 1, "records": {item.path.name: _digest(item.path) for item in exported}}
     atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -195,12 +199,23 @@ def export_report(result: Export, out_dir: Path) -> FindingsReport:
     return FindingsReport(groups, summary)
 
 
-def lint_files(paths: list[Path]) -> FindingsReport:
-    """Lint record files from any CNA; the findings are grouped by file name."""
+def lint_files(paths: list[Path], session: Session | None = None) -> FindingsReport:
+    """Lint record files from any CNA; the findings are grouped by file name. With a session
+    (inside a workspace), the confidentiality check also knows the release's confidential
+    issues and titles."""
     from psirt.rules.cve_record import lint_record
 
+    confidential = None
+    if session is not None:
+        try:
+            snapshot = session.snapshot()
+        except PsirtError:  # no release to read: the workspace's settings still say a lot
+            confidential = Confidential.of(session.config)
+        else:
+            confidential = Confidential.of(session.config, snapshot)
     findings: list[Finding] = []
     for path in paths:
         record, text = read_record(path)
-        findings += in_file(lint_record(record, path.name), str(path), text)
+        found = lint_record(record, path.name, confidential=confidential)
+        findings += in_file(found, str(path), text)
     return by_subject(findings, f"{plural(len(paths), 'record')}: {counts(findings)}")
