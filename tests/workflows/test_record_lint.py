@@ -79,7 +79,7 @@ def test_json_output_of_a_folder_lists_every_finding(
     mirror: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run_app(app, ["cve", "lint", "--format", "json", str(mirror)])
-    listed = json.loads(capsys.readouterr().out)
+    listed = json.loads(capsys.readouterr().out)["findings"]
     assert [f["code"] for f in listed] == [
         f.code for f in RecordLint(record_paths([mirror]), jobs=1).report().findings
     ]

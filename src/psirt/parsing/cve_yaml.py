@@ -62,6 +62,17 @@ _QUOTED_TYPES = (
 )
 
 
+class YamlBlockError(InputError):
+    """The block does not parse: ``line`` (1-based in the block) when the parser says where,
+    and what it found there (``problem``)."""
+
+    def __init__(self, problem: str, *, line: int | None, where: str | None) -> None:
+        at = f" at line {line}" if line is not None else ""
+        super().__init__(f"malformed YAML{at}: {problem}", where=where)
+        self.problem = problem
+        self.line = line
+
+
 @dataclass(frozen=True, slots=True)
 class YamlBlock:
     body: str
@@ -102,6 +113,43 @@ def find_yaml_block(description: str) -> YamlBlock | None:
         body_end = lines[found[position]][0]
         return YamlBlock(description[body_start:body_end], body_start, body_end, number + 2)
     return None
+
+
+@dataclass(frozen=True)
+class CveYaml:
+    """What a CVE request's description holds: its YAML block's text and document, or why
+    there is none (``error``, with ``error_line``, the description line the parser stopped
+    at, when it says)."""
+
+    text: str | None
+    document: CveDocument | None
+    error: str | None
+    error_line: int | None = None
+
+
+def read_cve_yaml(
+    description: str, where: str | None = None, *, round_trip: bool = True
+) -> CveYaml:
+    """The description's ```yaml block, parsed once (``CveDocument.read``: round trip, or for a
+    run that only reads the C loader); a parse error names the description line."""
+    block = find_yaml_block(description)
+    if block is None:
+        return CveYaml(None, None, "no ```yaml block in the description")
+    try:
+        document = CveDocument.read(block.body, where=where, round_trip=round_trip)
+        return CveYaml(block.body, document, None)
+    except YamlBlockError as exc:
+        if exc.line is None:
+            return CveYaml(block.body, None, exc.message)
+        line = block.first_line + exc.line - 1
+        return CveYaml(
+            block.body,
+            None,
+            f"malformed YAML at line {line} of the description: {exc.problem}",
+            line,
+        )
+    except InputError as exc:
+        return CveYaml(block.body, None, exc.message)
 
 
 def replace_yaml_block(description: str, body: str) -> str:
@@ -196,6 +244,27 @@ def _plain_enough(text: str) -> bool:
     return text.count("[") + text.count("{") <= _MAX_FLOW_BRACKETS
 
 
+# A block mapping key at the start of a line (plain or quoted), not a list item or a comment.
+_KEY_AT = re.compile(r"""^( *)([^\s#\-'"][^:#]*?|'[^']*'|"[^"]*")[ \t]*:(?:[ \t]|$)""")
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The 1-based line of each block mapping key, by its path of keys (what ``line_of`` reads
+    from a round-trip tree), read off the lines of the text."""
+    lines: dict[tuple[str, ...], int] = {}
+    stack: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _KEY_AT.match(line)
+        if match is None:
+            continue
+        indent, key = len(match.group(1)), match.group(2).strip("'\"")
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        stack.append((indent, key))
+        lines.setdefault(tuple(k for _, k in stack), number)
+    return lines
+
+
 def _depth(value: Any) -> int:
     """How deeply mappings and lists nest in ``value`` (a scalar is 0)."""
     if isinstance(value, dict):
@@ -230,10 +299,10 @@ class CveDocument:
             data = self._yaml.load(text)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark
-            line = f" at line {mark.line + 1}" if mark is not None else ""
-            raise InputError(f"malformed YAML{line}: {exc.problem}", where=where) from exc
+            line = mark.line + 1 if mark is not None else None
+            raise YamlBlockError(str(exc.problem), line=line, where=where) from exc
         except YAMLError as exc:
-            raise InputError(f"malformed YAML: {exc}", where=where) from exc
+            raise YamlBlockError(str(exc), line=None, where=where) from exc
         except RecursionError:
             message = f"malformed YAML: nested more than {MAX_DEPTH} levels"
             raise InputError(message, where=where) from None
@@ -301,6 +370,30 @@ class CveDocument:
                 return False
             node = node[part]
         return True
+
+    def line_of(self, path: str) -> int | None:
+        """The 1-based line in the block of the key of a field by dotted path (``product.cpes``;
+        a ``[n]`` suffix is dropped), or of its nearest present parent; None for none."""
+        node: Any = self._data
+        found: int | None = None
+        parts = (ROOT_KEY, *re.sub(r"\[\d+\]", "", path).split("."))
+        if not self.round_trip:  # no line numbers in plain data: the key lines of the text
+            lines = _key_lines(self.original)
+            for depth, part in enumerate(parts, start=1):
+                line = lines.get(parts[:depth])
+                if not isinstance(node, dict) or part not in node or line is None:
+                    break
+                found, node = line, node[part]
+            return found
+        for part in parts:
+            if not isinstance(node, CommentedMap) or part not in node:
+                break
+            try:
+                found = int(node.lc.key(part)[0]) + 1
+            except (AttributeError, KeyError, TypeError):
+                break
+            node = node[part]
+        return found
 
     def text_of(self, path: str) -> str:
         """The field as text; "" when absent or not a text (a list, a mapping: see

@@ -30,6 +30,7 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
+from psirt.core.words import noun, plural
 from psirt.parsing.markdown import escape_html, escape_markdown, escape_markdown_links, escape_slack
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -76,6 +77,8 @@ def _environment(templates_dir: Path | None) -> jinja2.sandbox.SandboxedEnvironm
     env.filters["yaml_str"] = yaml_string
     env.filters["code"] = code_span
     env.filters["slack"] = escape_slack
+    env.filters["plural"] = plural  # {{ n | plural("warning") }} -> "1 warning", "2 warnings"
+    env.filters["noun"] = noun  # {{ "security issue" | noun(n) }} -> "security issues"
     return env
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
+from psirt.core.words import plural
 from psirt.render.findings import FindingGroup, FindingsReport, counts
 
 if TYPE_CHECKING:
@@ -71,14 +72,16 @@ _worker_confidential: Confidential | None = None
 
 
 def _lint_one(path: Path, confidential: Confidential | None) -> _Result:
+    from psirt.parsing.file_lines import in_file
     from psirt.rules.cve_record import lint_record
-    from psirt.workflows.cve_export import load_record
+    from psirt.workflows.cve_export import read_record
 
     try:
-        record = load_record(path)
+        record, text = read_record(path)
     except InputError as exc:
         return path.name, (exc.message, exc.where)
-    return path.name, tuple(lint_record(record, path.name, confidential=confidential))
+    found = lint_record(record, path.name, confidential=confidential)
+    return path.name, tuple(in_file(found, str(path), text))
 
 
 def _start_worker(confidential: Confidential | None) -> None:
@@ -155,7 +158,7 @@ class RecordLint:
 
     @property
     def summary(self) -> str:
-        return f"{self.checked} records: {counts(self.findings)}"
+        return f"{plural(self.checked, 'record')}: {counts(self.findings)}"
 
     def report(self) -> FindingsReport:
         """Everything at once: the groups, then the summary."""
