@@ -105,6 +105,8 @@ def test_a_read_only_run_reads_and_computes_as_the_round_trip(demo_root: Path) -
         assert fast.to_plain() == full.to_plain()
         assert [fast.text_of(f) for f in TEXT_FIELDS] == [full.text_of(f) for f in TEXT_FIELDS]
         assert [fast.list_of(f) for f in LIST_FIELDS] == [full.list_of(f) for f in LIST_FIELDS]
+        fields = (*TEXT_FIELDS, *LIST_FIELDS, "product", "references[1]", "missing", "product.x")
+        assert [fast.line_of(f) for f in fields] == [full.line_of(f) for f in fields]
     by_plain = compute_updates(plain.issues, plain.release, plain.config)
     by_kept = compute_updates(kept.issues, kept.release, kept.config)
     assert [(u.changed, u.changed_fields, u.conflicts) for u in by_plain] == [
