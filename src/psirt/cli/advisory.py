@@ -93,7 +93,9 @@ def register(app: typer.Typer) -> None:
         failed = any(f.is_error for f in result.findings)
         raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
 
-    @advisory_app.command("lint")
+    @advisory_app.command(
+        "lint", short_help="Check CSAF 2.0 and OSV files from anyone against the schemas."
+    )
     def lint(
         files: Annotated[
             list[Path],

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from psirt import __version__
-from psirt.cli.common import State
+from psirt.cli.common import WORKSPACE_ENV, State
 
 COMMAND_MODULES: tuple[str, ...] = (
     # one module per command group, each exposing register(app); listed in the order of a release
@@ -35,9 +35,10 @@ app = typer.Typer(
     name="psirt",
     help="Run a security patch release end to end: validate, update CVEs, blog post, close.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -55,7 +56,12 @@ def _root(
         typer.Option(
             "--workspace",
             "-w",
-            help="The release workspace (default: nearest folder upward with psirt.toml).",
+            help=(
+                "The release workspace (default: $PSIRT_WORKSPACE, else the nearest folder upward "
+                "with psirt.toml). Accepted after the command too: psirt validate -w DIR."
+            ),
+            envvar=WORKSPACE_ENV,
+            show_envvar=False,
             file_okay=False,
         ),
     ] = None,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 
 if TYPE_CHECKING:
     from psirt.core.workspace import Workspace
@@ -135,6 +136,61 @@ def error(message: str) -> None:
     typer.echo(f"psirt: error: {line}", err=True)
 
 
+WORKSPACE_ENV = "PSIRT_WORKSPACE"
+"""The workspace when neither ``--workspace`` nor the current folder names one."""
+
+_WORKSPACE_FLAGS = ("-w", "--workspace")
+
+
+def workspace_first(args: list[str]) -> list[str]:
+    """``--workspace DIR`` (``-w DIR``, ``--workspace=DIR``, ``-wDIR``) wherever it stands
+    before ``--``, moved to the front, where the root command reads it: so
+    ``psirt validate -w DIR`` and ``psirt blog lint -w DIR`` work as ``psirt -w DIR validate``
+    does. No command has an option of its own named ``-w``."""
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg in _WORKSPACE_FLAGS and index + 1 < len(args):
+            moved += [arg, args[index + 1]]
+            index += 2
+            continue
+        if arg.startswith("--workspace=") or (arg.startswith("-w") and not arg.startswith("--")):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest
+
+
+def click_command(app: typer.Typer) -> Any:
+    """The app as a click command, with the conventions every command shares: each command's
+    summary in its group's help is its first sentence, whole (set as ``short_help``, which
+    click wraps instead of cutting at the terminal's width)."""
+    command: Any = typer.main.get_command(app)
+    pending = [command]
+    while pending:
+        current = pending.pop()
+        commands = getattr(current, "commands", None)
+        if isinstance(commands, dict):
+            pending.extend(commands.values())
+        if current.short_help is None and current.help:
+            current.short_help = first_sentence(current.help)
+    return command
+
+
+def first_sentence(help_text: str) -> str:
+    """The first sentence of a help text's first paragraph, on one line."""
+    paragraph = help_text.strip().split("\n\n", 1)[0]
+    text = " ".join(paragraph.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the app and return its exit code; every error the user can act on is one line.
 
@@ -145,10 +201,13 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """
     from psirt.core.errors import ExitCode, PsirtError
 
+    command = click_command(app)
+    argv = workspace_first(list(sys.argv[1:] if args is None else args))
     try:
-        result: Any = app(args=args, prog_name="psirt", standalone_mode=False)
+        result: Any = command.main(args=argv, prog_name="psirt", standalone_mode=False)
     except PsirtError as exc:
-        error(str(exc))
+        for line in exc.lines():
+            error(line)
         return int(exc.exit_code)
     except typer.Exit as exc:
         return int(exc.exit_code)

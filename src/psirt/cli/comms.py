@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("")
             typer.echo(result.body, nl=False)
 
-    @app.command("handover")
+    @app.command("handover", short_help="Print the handover message, with a status line.")
     def handover(
         ctx: typer.Context,
         status: Annotated[str, typer.Option("--status", help="A brief status statement.")],
@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
             nl=False,
         )
 
-    @app.command("notify")
+    @app.command("notify", short_help="Print the message for each stakeholder to tell.")
     def notify(ctx: typer.Context, release_issue: ReleaseIssueOption = None) -> None:
         """Print the message for each stakeholder the release's worst fix requires (marketing
         always; field security and support for critical or high; Dedicated and communications
@@ -110,7 +110,7 @@ def register(app: typer.Typer) -> None:
         session = state(ctx).session()
         typer.echo(notify_text(session, release_issue=release_issue), nl=False)
 
-    @app.command("email")
+    @app.command("email", short_help="Print the Security Alerts e-mail.")
     def email(
         ctx: typer.Context,
         release_issue: ReleaseIssueOption = None,
@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"Subject: {mail.subject}\n\n--- text ---\n{mail.text}\n--- html ---")
         typer.echo(mail.html, nl=False)
 
-    @app.command("thanks")
+    @app.command("thanks", short_help="Print the #thanks message, each person named once.")
     def thanks(ctx: typer.Context, release_issue: ReleaseIssueOption = None) -> None:
         """Print the #thanks message: release managers, MR authors and reviewers, PSIRT
         reviewers and credited reporters, each named once."""

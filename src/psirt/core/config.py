@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from psirt.core.config_errors import config_error
 from psirt.core.errors import WorkspaceError
 
 CONFIG_FILE = "psirt.toml"
@@ -23,40 +24,121 @@ class _Section(BaseModel):
 
 
 class TrackerConfig(_Section):
-    kind: Literal["local", "gitlab"] = "local"
-    url: str = "https://gitlab.com"
-    max_in_flight: int = Field(default=24, ge=1, le=64)
+    kind: Literal["local", "gitlab"] = Field(
+        default="local",
+        description=(
+            "Where the release's issues live: `local` (the workspace's files) or `gitlab` (a GitLab"
+            " instance, with GITLAB_TOKEN)."
+        ),
+    )
+    url: str = Field(
+        default="https://gitlab.com",
+        description=(
+            'The GitLab instance\'s URL, used for links and, with kind = "gitlab", for the API '
+            "(GITLAB_URL or GITLAB_HOST override it)."
+        ),
+    )
+    max_in_flight: int = Field(
+        default=24,
+        ge=1,
+        le=64,
+        description=(
+            "How many tracker requests a command keeps in flight at once while it reads a release."
+        ),
+    )
 
 
 class BountyConfig(_Section):
-    kind: Literal["local", "hackerone"] = "local"
-    program: str = "gitlab"
-    url: str = "https://api.hackerone.com/v1"
-    report_url: str = "https://hackerone.com/reports/{id}"
+    kind: Literal["local", "hackerone"] = Field(
+        default="local",
+        description=(
+            "Where bug bounty reports live: `local` (hackerone/reports/ in the workspace) or "
+            "`hackerone` (HackerOne's API, with HACKERONE_API_USERNAME and HACKERONE_API_TOKEN)."
+        ),
+    )
+    program: str = Field(default="gitlab", description="The HackerOne program's handle.")
+    url: str = Field(
+        default="https://api.hackerone.com/v1", description="HackerOne's API base URL."
+    )
+    report_url: str = Field(
+        default="https://hackerone.com/reports/{id}",
+        description=(
+            "A report's public URL; `{id}` is the report id. Used in CVE references and messages."
+        ),
+    )
 
 
 class CnaConfig(_Section):
-    kind: Literal["gitlab-cves", "cve-services", "local"] = "gitlab-cves"
-    assigner: str = "GitLab"
-    org_id: str = "ceab7361-8a18-47b1-92ba-4d7d25f6715a"
+    kind: Literal["gitlab-cves", "cve-services", "local"] = Field(
+        default="gitlab-cves",
+        description=(
+            "How CVEs are published: `gitlab-cves` (ticks *Publish immediately* in the request "
+            "issue), `cve-services` (through CVE Services, with CVE_USER, CVE_ORG, CVE_API_KEY and "
+            "CVE_ENVIRONMENT) or `local` (files in cna/ in the workspace)."
+        ),
+    )
+    assigner: str = Field(
+        default="GitLab", description="The CNA's short name, as CVE records name their assigner."
+    )
+    org_id: str = Field(
+        default="ceab7361-8a18-47b1-92ba-4d7d25f6715a",
+        description="The CNA's organization id (a UUID), as CVE records name their assigner.",
+    )
 
 
 class ProductConfig(_Section):
-    vendor: str = "GitLab"
-    name: str = "GitLab"
-    editions: tuple[str, ...] = ("CE", "EE")
-    edition_names: dict[str, str] = Field(
-        default_factory=lambda: {"CE": "Community Edition", "EE": "Enterprise Edition"}
+    vendor: str = Field(
+        default="GitLab", description="The vendor's name in CVE records and advisories."
     )
-    cpes: tuple[str, ...] = ("cpe:2.3:a:gitlab:gitlab:*:*:*:*:*:*:*:*",)
-    repository: str = "git://git@gitlab.com:gitlab-org/gitlab.git"
-    gitlab_path: str = "gitlab-org/gitlab"
-    default_branch: str = "master"
-    maintained_minors: int = Field(default=3, ge=1, le=10)
-    # The product's package URL without a version; "" when it has none. Advisories name the
-    # product by it (CSAF product helpers, OSV). An OSV package needs an OSV ecosystem, which
-    # only some purl types have (pypi, npm, gem, maven ...).
-    purl: str = "pkg:gitlab/gitlab-org/gitlab"
+    name: str = Field(
+        default="GitLab",
+        description="The product's name in CVE records, the blog post and advisories.",
+    )
+    editions: tuple[str, ...] = Field(
+        default=("CE", "EE"),
+        description=(
+            "The product's editions, the free one first (titles say `CE/EE`, or the last one alone "
+            "for a fix in it only)."
+        ),
+    )
+    edition_names: dict[str, str] = Field(
+        default_factory=lambda: {"CE": "Community Edition", "EE": "Enterprise Edition"},
+        description="Each edition's full name, as the blog post spells it out.",
+    )
+    cpes: tuple[str, ...] = Field(
+        default=("cpe:2.3:a:gitlab:gitlab:*:*:*:*:*:*:*:*",),
+        description="The product's CPE 2.3 names, written into CVE records and advisories.",
+    )
+    repository: str = Field(
+        default="git://git@gitlab.com:gitlab-org/gitlab.git",
+        description="The product's source repository, as CVE records cite it.",
+    )
+    gitlab_path: str = Field(
+        default="gitlab-org/gitlab",
+        description=(
+            "The product's project path on the tracker (CVE records' package name, advisories' "
+            "repository)."
+        ),
+    )
+    default_branch: str = Field(
+        default="master", description="The branch fixes merge into before their backports."
+    )
+    maintained_minors: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description=(
+            "How many minor versions get backports (the current one and the ones before it)."
+        ),
+    )
+    purl: str = Field(
+        default="pkg:gitlab/gitlab-org/gitlab",
+        description=(
+            'The product\'s package URL without a version ("" when it has none); advisories name'
+            " the product by it, and an OSV package needs a purl type with an OSV ecosystem"
+            " (pypi, npm, gem, maven...)."
+        ),
+    )
 
     def edition_label(self, ee_only: bool) -> str:
         """``CE/EE`` or ``EE``, as titles and descriptions name the affected edition."""
@@ -66,32 +148,91 @@ class ProductConfig(_Section):
 
 
 class ProjectsConfig(_Section):
-    security: str = "gitlab-org/security/gitlab"
-    canonical: str = "gitlab-org/gitlab"
-    cve_requests: str = "gitlab-org/cves"
-    tasks: str = "gitlab-org/gitlab"
-    tracking: str = "gitlab-org/gitlab"
-    www: str = "gitlab-com/www-gitlab-com"
-    communications: str = "gitlab-com/marketing/security-communications"
+    security: str = Field(
+        default="gitlab-org/security/gitlab",
+        description="The security project: the fixes' implementation issues and merge requests.",
+    )
+    canonical: str = Field(
+        default="gitlab-org/gitlab",
+        description=(
+            "The public project whose (confidential until disclosure) canonical issues the fixes "
+            "solve."
+        ),
+    )
+    cve_requests: str = Field(
+        default="gitlab-org/cves", description="The project of the CVE request issues."
+    )
+    tasks: str = Field(
+        default="gitlab-org/gitlab", description="The project of the PSIRT task issue."
+    )
+    tracking: str = Field(
+        default="gitlab-org/gitlab",
+        description="The project of the security tracking issue, labelled as the upcoming release.",
+    )
+    www: str = Field(
+        default="gitlab-com/www-gitlab-com",
+        description="The project of the canonical blog post merge request.",
+    )
+    communications: str = Field(
+        default="gitlab-com/marketing/security-communications",
+        description="The project of the security communications issue.",
+    )
 
 
 class LabelsConfig(_Section):
-    security: str = "security"
-    vulnerability: str = "bug::vulnerability"
-    severity_prefix: str = "severity::"
-    priority_prefix: str = "priority::"
-    upcoming_release: str = "upcoming security release"
-    security_target: str = "security-target"
-    reduced_backports: str = "reduced backports"
-    notifications: str = "security-notifications"
-    keep_confidential: str = "keep confidential"
-    council: str = "bug bounty council"
-    description_validated: str = "description::validated"
-    advisory_invalid: str = "advisory::invalid"
-    advisory_queued: str = "advisory::queued"
-    weakness_prefix: str = "Weakness::"
-    task_issue: str = "AppSecWorkType::SecurityReleaseRotation"
-    reverted: str = "reverted"
+    security: str = Field(default="security", description="Every security issue carries it.")
+    vulnerability: str = Field(
+        default="bug::vulnerability", description="The type label of a vulnerability fix."
+    )
+    severity_prefix: str = Field(
+        default="severity::",
+        description="The prefix of severity labels (`severity::1` is critical, `severity::4` low).",
+    )
+    priority_prefix: str = Field(default="priority::", description="The prefix of priority labels.")
+    upcoming_release: str = Field(
+        default="upcoming security release",
+        description="Marks the security tracking issue of the upcoming release.",
+    )
+    security_target: str = Field(
+        default="security-target", description="Marks a fix targeted at the upcoming release."
+    )
+    reduced_backports: str = Field(
+        default="reduced backports",
+        description="A fix that is backported to fewer stable branches than the policy asks.",
+    )
+    notifications: str = Field(
+        default="security-notifications",
+        description="Asks for a security notification (e-mail) about the release.",
+    )
+    keep_confidential: str = Field(
+        default="keep confidential",
+        description="An issue that `psirt disclose` never makes public.",
+    )
+    council: str = Field(
+        default="bug bounty council", description="An issue that the bug bounty council votes on."
+    )
+    description_validated: str = Field(
+        default="description::validated",
+        description=(
+            "A CVE request whose description was reviewed; only validated requests are published."
+        ),
+    )
+    advisory_invalid: str = Field(
+        default="advisory::invalid", description="A CVE request the CNA bot found invalid."
+    )
+    advisory_queued: str = Field(
+        default="advisory::queued", description="A CVE request queued for publication."
+    )
+    weakness_prefix: str = Field(
+        default="Weakness::", description="The prefix of weakness labels (`Weakness::CWE-79`)."
+    )
+    task_issue: str = Field(
+        default="AppSecWorkType::SecurityReleaseRotation",
+        description="Marks the PSIRT task issue linked to the tracking issue.",
+    )
+    reverted: str = Field(
+        default="reverted", description="A merge request that was reverted; its fix does not ship."
+    )
 
     def severity(self, level: int) -> str:
         return f"{self.severity_prefix}{level}"
@@ -109,11 +250,30 @@ class PeopleConfig(_Section):
     people who never count (the vote's author, the fix's assignees and MR authors).
     ``council_approvals``: how many approvals a vote needs, by the severity it scores."""
 
-    names: dict[str, str] = Field(default_factory=dict)
-    psirt: tuple[str, ...] = ()
-    council: tuple[str, ...] = ()
-    council_approvals: dict[str, int] = Field(default_factory=_default_council_approvals)
-    cna_bot: str = "cnaworkflow"
+    names: dict[str, str] = Field(
+        default_factory=dict,
+        description='Display names by username (`alice = "Alice Doe"`), for credits and messages.',
+    )
+    psirt: tuple[str, ...] = Field(default=(), description="The PSIRT team's usernames.")
+    council: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Who may approve a bug bounty council vote: usernames, and GitLab groups written "
+            "`@group/path`. Empty: anyone may, except the vote's author, the fix's assignees and MR"
+            " authors."
+        ),
+    )
+    council_approvals: dict[str, int] = Field(
+        default_factory=_default_council_approvals,
+        description=(
+            "How many approvals a council vote needs, by the severity it scores (`critical`, "
+            "`high`, `medium`, `low`)."
+        ),
+    )
+    cna_bot: str = Field(
+        default="cnaworkflow",
+        description="The username of the CNA bot that comments on CVE requests.",
+    )
     stakeholders: dict[str, str] = Field(
         default_factory=lambda: {
             "marketing": "@gitlab-com/marketing/corporate_marketing/security-communications",
@@ -126,7 +286,10 @@ class PeopleConfig(_Section):
             "support": "@gitlab-com/support/managers",
             "dedicated": "@gitlab-com/gl-infra/gitlab-dedicated",
             "comms_channel": "#comms-team-security",
-        }
+        },
+        description=(
+            "The handles stakeholder messages address, by role (marketing, legal, support...)."
+        ),
     )
 
     def name_of(self, username: str) -> str:
@@ -160,12 +323,25 @@ class PeopleConfig(_Section):
 
 
 class BlogConfig(_Section):
-    base_url: str = "https://about.gitlab.com"
-    path_template: str = (
-        "/releases/{year:04d}/{month:02d}/{day:02d}/patch-release-gitlab-{slug}-released/"
+    base_url: str = Field(
+        default="https://about.gitlab.com", description="The site the blog post is published on."
     )
-    title_template: str = "GitLab Patch Release: {versions}"
-    image_title: str = "/images/blogimages/security-cover-new.png"
+    path_template: str = Field(
+        default=(
+            "/releases/{year:04d}/{month:02d}/{day:02d}/patch-release-gitlab-{slug}-released/"
+        ),
+        description=(
+            "The post's path; `{year}`, `{month}`, `{day}` (the release date) and `{slug}` (the "
+            "versions) are filled in."
+        ),
+    )
+    title_template: str = Field(
+        default="GitLab Patch Release: {versions}",
+        description="The post's title; `{versions}` is filled in.",
+    )
+    image_title: str = Field(
+        default="/images/blogimages/security-cover-new.png", description="The post's cover image."
+    )
 
 
 class DisclosureConfig(_Section):
@@ -181,8 +357,24 @@ class DisclosureConfig(_Section):
     within 72 hours of public disclosure, and the blog post is the disclosure.
     """
 
-    issues_public_after_days: int = Field(default=30, ge=0, le=3650)
-    cves_published_within_days: int = Field(default=3, ge=0, le=365)
+    issues_public_after_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        description=(
+            "`psirt disclose` makes the release's issues public this many days after the release "
+            "(GitLab's policy: 30)."
+        ),
+    )
+    cves_published_within_days: int = Field(
+        default=3,
+        ge=0,
+        le=365,
+        description=(
+            "`psirt cve status` reports a CVE of a released fix not PUBLISHED this many days after "
+            "the release (PUB001)."
+        ),
+    )
 
     def issues_public_on(self, released: date) -> date:
         return released + timedelta(days=self.issues_public_after_days)
@@ -199,21 +391,47 @@ class AdvisoryConfig(_Section):
     are ``<osv_prefix>-<CVE id>``; the ``x_`` prefix marks a database OSV.dev does not aggregate.
     """
 
-    publisher: str = "GitLab"
+    publisher: str = Field(default="GitLab", description="The advisories' publisher name.")
     publisher_category: Literal[
         "coordinator", "discoverer", "other", "translator", "user", "vendor"
-    ] = "vendor"
-    namespace: str = "https://about.gitlab.com"
-    contact_details: str = ""
-    csaf_id: str = "gitlab-sa-{year:04d}{month:02d}{day:02d}-{slug}"
-    policy_url: str = "https://about.gitlab.com/security/disclosure/"
-    # Where provider-metadata.json and the CSAF documents (white/<year>/<file>) are served.
-    provider_url: str = "https://about.gitlab.com/.well-known/csaf"
-    # A trusted provider also signs and hashes its documents, which psirt does not do.
-    provider_role: Literal["csaf_publisher", "csaf_provider", "csaf_trusted_provider"] = (
-        "csaf_provider"
+    ] = Field(default="vendor", description="The CSAF publisher category.")
+    namespace: str = Field(
+        default="https://about.gitlab.com", description="The publisher's namespace URL (CSAF)."
     )
-    osv_prefix: str = "x_GITLAB"
+    contact_details: str = Field(
+        default="", description='How to reach the publisher (CSAF); "" to leave it out.'
+    )
+    csaf_id: str = Field(
+        default="gitlab-sa-{year:04d}{month:02d}{day:02d}-{slug}",
+        description=(
+            "The CSAF document id; `{year}`, `{month}`, `{day}`, `{version}` (18.10.1) and `{slug}`"
+            " (18-10-1) are filled in."
+        ),
+    )
+    policy_url: str = Field(
+        default="https://about.gitlab.com/security/disclosure/",
+        description="The disclosure policy's URL, cited by the advisories.",
+    )
+    provider_url: str = Field(
+        default="https://about.gitlab.com/.well-known/csaf",
+        description=(
+            "Where provider-metadata.json and the CSAF documents (white/<year>/<file>) are served."
+        ),
+    )
+    provider_role: Literal["csaf_publisher", "csaf_provider", "csaf_trusted_provider"] = Field(
+        default=("csaf_provider"),
+        description=(
+            "The CSAF provider role claimed in provider-metadata.json (a trusted provider also "
+            "signs and hashes its documents, which psirt does not do)."
+        ),
+    )
+    osv_prefix: str = Field(
+        default="x_GITLAB",
+        description=(
+            "OSV ids are `<osv_prefix>-<CVE id>`; the `x_` prefix marks a database OSV.dev does not"
+            " aggregate."
+        ),
+    )
 
 
 class CveConfig(_Section):
@@ -226,9 +444,24 @@ class CveConfig(_Section):
     ``solution`` is the solution's template (``{versions}``: the fixed versions, oldest first).
     """
 
-    connective: Literal["before", "prior to"] = "before"
-    reference_style: Literal["work_item", "issue"] = "work_item"
-    solution: str = "Upgrade to versions {versions} or above."
+    connective: Literal["before", "prior to"] = Field(
+        default="before",
+        description=(
+            "The words between a range's first affected and fixed versions in the version phrase "
+            "(`from 16.10 before 18.8.7`)."
+        ),
+    )
+    reference_style: Literal["work_item", "issue"] = Field(
+        default="work_item",
+        description=(
+            "How the canonical issue is cited: `work_item` (`.../-/work_items/N`, no name) or "
+            "`issue` (`.../-/issues/N`, named `GitLab Issue #N`)."
+        ),
+    )
+    solution: str = Field(
+        default="Upgrade to versions {versions} or above.",
+        description="The solution's template; `{versions}` is the fixed versions, oldest first.",
+    )
 
     @field_validator("solution")
     @classmethod
@@ -241,23 +474,42 @@ class CveConfig(_Section):
 
 
 class Config(_Section):
-    tracker: TrackerConfig = TrackerConfig()
-    bounty: BountyConfig = BountyConfig()
-    cna: CnaConfig = CnaConfig()
-    product: ProductConfig = ProductConfig()
-    projects: ProjectsConfig = ProjectsConfig()
-    labels: LabelsConfig = LabelsConfig()
-    people: PeopleConfig = PeopleConfig()
-    blog: BlogConfig = BlogConfig()
-    disclosure: DisclosureConfig = DisclosureConfig()
-    advisory: AdvisoryConfig = AdvisoryConfig()
-    cve: CveConfig = CveConfig()
+    tracker: TrackerConfig = Field(
+        default=TrackerConfig(), description="Where the release's issues and merge requests live."
+    )
+    bounty: BountyConfig = Field(default=BountyConfig(), description="The bug bounty platform.")
+    cna: CnaConfig = Field(
+        default=CnaConfig(), description="The CVE Numbering Authority that publishes the CVEs."
+    )
+    product: ProductConfig = Field(
+        default=ProductConfig(), description="The product the release ships."
+    )
+    projects: ProjectsConfig = Field(
+        default=ProjectsConfig(), description="The tracker projects a release reads and writes."
+    )
+    labels: LabelsConfig = Field(
+        default=LabelsConfig(), description="The label names psirt reads and writes."
+    )
+    people: PeopleConfig = Field(
+        default=PeopleConfig(),
+        description="People: display names, the PSIRT team, the council, stakeholders.",
+    )
+    blog: BlogConfig = Field(default=BlogConfig(), description="The patch release blog post.")
+    disclosure: DisclosureConfig = Field(
+        default=DisclosureConfig(), description="What happens after the release, and when."
+    )
+    advisory: AdvisoryConfig = Field(
+        default=AdvisoryConfig(), description="Machine-readable advisories (CSAF 2.0, OSV)."
+    )
+    cve: CveConfig = Field(default=CveConfig(), description="How CVE texts and records are worded.")
 
 
 def load_config(path: Path) -> Config:
-    """Read ``psirt.toml``; every problem names the file and the key."""
+    """Read ``psirt.toml``; every problem names the file, the key and the line when it can be
+    found (``ConfigError`` lists them all)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise WorkspaceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
@@ -266,11 +518,4 @@ def load_config(path: Path) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise WorkspaceError(
-            f"{key}: {first['msg']} (and {exc.error_count() - 1} more)"
-            if exc.error_count() > 1
-            else f"{key}: {first['msg']}",
-            path=str(path),
-        ) from exc
+        raise config_error(exc, Config, text, str(path)) from None

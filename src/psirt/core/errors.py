@@ -28,6 +28,10 @@ class PsirtError(Exception):
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
 
+    def lines(self) -> list[str]:
+        """What the command line prints, one line each (several problems: several lines)."""
+        return [str(self)]
+
 
 class InputError(PsirtError):
     """Bad data: a workspace file, a YAML block, a vector, a CWE id."""
