@@ -43,8 +43,9 @@ def _split_key(text: str) -> tuple[str, ...]:
 
 
 def key_line(text: str, loc: Sequence[str | int]) -> int | None:
-    """The line (from 1) that sets ``loc`` (``("people", "names", "alice")``) or, failing that,
-    its nearest parent (its table's header); None when no line names any part of it."""
+    """The line (from 1) that sets ``loc`` (``("people", "names", "alice")``), or part of it,
+    or failing that its nearest parent (its table's header); None when no line names any part
+    of it."""
     want = tuple(str(part) for part in loc if not isinstance(part, int))
     best: tuple[int, int] | None = None  # (matched parts, line)
     table: tuple[str, ...] = ()
@@ -61,8 +62,10 @@ def key_line(text: str, loc: Sequence[str | int]) -> int | None:
             if not key:
                 continue
             path = table + _split_key(key.group(1))
-        if path and want[: len(path)] == path and (best is None or len(path) > best[0]):
-            best = (len(path), number)
+        depth = min(len(path), len(want))
+        # the key itself, a table above it, or a dotted key below it (``a.b = 1`` sets ``a``)
+        if depth and path[:depth] == want[:depth] and (best is None or depth > best[0]):
+            best = (depth, number)
     return best[1] if best else None
 
 
