@@ -19,6 +19,7 @@ from psirt.cli.common import WORKSPACE_ENV, State
 COMMAND_MODULES: tuple[str, ...] = (
     # one module per command group, each exposing register(app); listed in the order of a release
     "psirt.cli.demo",
+    "psirt.cli.init",
     "psirt.cli.config",
     "psirt.cli.validate",
     "psirt.cli.update_cves",

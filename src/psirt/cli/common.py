@@ -3,6 +3,7 @@ whose meaning is the same in every command that takes them (one help text each).
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -238,3 +239,30 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into this code, silently
         error("interrupted")
     return code
+
+
+def program() -> str:
+    """How to run psirt again, as this run was started, for a ``next:`` line that works from a
+    fresh shell: ``psirt`` when that is on the PATH as this program, else its absolute path
+    (``/home/me/psirt/.venv/bin/psirt``, a virtual environment that is not activated), else
+    ``python -m psirt`` with this interpreter."""
+    import shutil
+
+    argv0 = sys.argv[0] if sys.argv else ""
+    if os.path.basename(argv0) == "psirt" and os.path.isfile(argv0):
+        found = shutil.which("psirt")
+        if found and os.path.samefile(found, argv0):
+            return "psirt"
+        return os.path.abspath(argv0)
+    return f"{sys.executable} -m psirt"
+
+
+def shown(path: Path) -> str:
+    """A path as the user can use it where they stand: relative to the current folder when
+    it is inside it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(Path.cwd())
+    except ValueError:
+        return str(absolute)
+    return str(relative) if str(relative) != "." else "."
