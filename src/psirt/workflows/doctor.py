@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from psirt.core.config import Config
+from psirt.core.config import Config, ProjectsConfig
 from psirt.core.errors import ExitCode, PsirtError
 from psirt.core.labels import labels_in_use
 from psirt.core.workspace import Workspace
@@ -130,13 +130,12 @@ def _gitlab(report: DoctorReport, workspace: Workspace, env: Mapping[str, str]) 
     scopes = ", ".join(access.scopes) if access.scopes is not None else "unknown"
     report.add("token", True, f"user {access.user}, scopes {scopes}")
     for problem in access.problems():
-        report.add(
-            "token",
-            False,
-            problem,
-            "give the token the api scope, and its user the Reporter role or higher in the "
-            "release's projects",
+        fix = (
+            "create a token with the api scope to let psirt write (read_api is enough for validate)"
+            if "scopes" in problem
+            else f"give {access.user} the Reporter role or higher in that project"
         )
+        report.add("token", False, problem, fix)
     _gitlab_projects(report, tracker, config, access.user)
     _tracking_issue(report, tracker, config)
 
@@ -147,7 +146,7 @@ def _gitlab_projects(
     from psirt.trackers.gitlab_access import configured_projects
     from psirt.trackers.gitlab_checks import project_labels, project_visible
 
-    keys = {getattr(config.projects, key): key for key in reversed(config.projects.model_fields)}
+    keys = {getattr(config.projects, key): key for key in reversed(ProjectsConfig.model_fields)}
     visible: dict[str, set[str]] = {}
     for project in configured_projects(config):
         if not project_visible(tracker, project):
