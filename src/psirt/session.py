@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from psirt.bounty.interface import BountyPlatform
     from psirt.cna.interface import Cna
     from psirt.model.release import ReleaseSnapshot
+    from psirt.snapshot import Progress
     from psirt.trackers.interface import Tracker
 
 Env = Mapping[str, str]
@@ -96,6 +97,7 @@ class Session:
     bounty: BountyPlatform
     env: Env = field(default_factory=lambda: os.environ, repr=False)
     _cna: Cna | None = field(default=None, repr=False)
+    progress: Progress | None = field(default=None, repr=False)  # told as a release is read
 
     @property
     def config(self) -> Config:
@@ -109,12 +111,20 @@ class Session:
     def snapshot(self, release_issue: int | None = None) -> ReleaseSnapshot:
         from psirt.snapshot import load_snapshot
 
-        return load_snapshot(self.tracker, self.config, self.bounty, release_issue=release_issue)
+        return load_snapshot(
+            self.tracker,
+            self.config,
+            self.bounty,
+            release_issue=release_issue,
+            progress=self.progress,
+        )
 
 
-def open_session(workspace: Workspace, env: Env | None = None) -> Session:
+def open_session(
+    workspace: Workspace, env: Env | None = None, *, progress: Progress | None = None
+) -> Session:
     env = os.environ if env is None else env
     config = workspace.config
     tracker = TRACKERS[config.tracker.kind](workspace, env)
     bounty = BOUNTY_PLATFORMS[config.bounty.kind](workspace, env)
-    return Session(workspace, tracker, bounty, env)
+    return Session(workspace, tracker, bounty, env, progress=progress)

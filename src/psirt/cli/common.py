@@ -98,6 +98,31 @@ def _color_terminal() -> bool:
     return console.is_terminal and not console.no_color and console.color_system is not None
 
 
+def stderr_is_terminal() -> bool:
+    """Whether standard error is a terminal a person watches (progress goes there only)."""
+    return sys.stderr.isatty()
+
+
+class TerminalProgress:
+    """``reading the release: 12 of 40 security issues`` on one line of standard error,
+    rewritten in place and erased when done: never on standard output, so a command's JSON
+    or report is untouched. Called from reader threads."""
+
+    def __init__(self, what: str = "reading the release") -> None:
+        import threading
+
+        self._what = what
+        self._lock = threading.Lock()
+
+    def __call__(self, done: int, total: int) -> None:
+        with self._lock:
+            if done >= total:
+                sys.stderr.write("\r\x1b[K")
+            else:
+                sys.stderr.write(f"\r{self._what}: {done} of {total} security issues\x1b[K")
+            sys.stderr.flush()
+
+
 @dataclass
 class State:
     workspace_option: Path | None = None
@@ -114,7 +139,10 @@ class State:
         """The workspace's trackers, opened when a command first needs them."""
         from psirt.session import open_session
 
-        return open_session(self.workspace())
+        workspace = self.workspace()
+        remote = workspace.config.tracker.kind != "local"  # reading files takes no time
+        progress = TerminalProgress() if remote and stderr_is_terminal() else None
+        return open_session(workspace, progress=progress)
 
 
 def state(ctx: typer.Context) -> State:
