@@ -286,11 +286,7 @@ def program() -> str:
 
 
 def shown(path: Path) -> str:
-    """A path as the user can use it where they stand: relative to the current folder when
-    it is inside it, else absolute."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        relative = absolute.relative_to(Path.cwd())
-    except ValueError:
-        return str(absolute)
-    return str(relative) if str(relative) != "." else "."
+    """A path as the user can use it where they stand (``core.workspace.shown_path``)."""
+    from psirt.core.workspace import shown_path
+
+    return shown_path(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -51,6 +52,17 @@ class Workspace:
     def templates_dir(self) -> Path:
         """Templates a team overrides: a file here wins over the packaged one of the same name."""
         return self.root / "templates"
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user can use it where they stand: relative to the current folder when
+    it is inside it, else absolute (never relative to a workspace they are not in)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(Path.cwd())
+    except ValueError:
+        return str(absolute)
+    return str(relative)
 
 
 def new_folder(root: Path, command: str) -> None:
