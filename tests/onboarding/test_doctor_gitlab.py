@@ -154,3 +154,64 @@ def test_a_project_the_user_cannot_see_names_its_setting(
         f"{DEFAULT_USER} the Reporter role or higher in it"
     ) in lines
     assert not any(MISSING in line for line in lines)  # its labels cannot be read: not reported
+
+
+def test_local_workspace_credentials_are_asked_and_never_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A local tracker with HackerOne and CVE Services: the folders, then each service asked
+    who the credentials are; wrong ones are one line each."""
+    from tests.fakes.cve_services_server import FakeCveServices
+    from tests.fakes.hackerone_server import FakeHackerOne
+
+    monkeypatch.chdir(tmp_path)
+    assert run_app(app, ["init", "ws"]) == ExitCode.OK
+    with FakeHackerOne() as h1, FakeCveServices() as cna:
+        config = tmp_path / "ws" / "psirt.toml"
+        text = config.read_text(encoding="utf-8")
+        text = text.replace("[bounty]\n", f'[bounty]\nurl = "{h1.url}"\n')
+        text = text.replace('kind = "local"\n\n[cna]', 'kind = "hackerone"\n\n[cna]')
+        text = text.replace('kind = "gitlab-cves"', 'kind = "cve-services"')
+        config.write_text(text, encoding="utf-8")
+        monkeypatch.setenv("HACKERONE_API_USERNAME", h1.username)
+        monkeypatch.setenv("HACKERONE_API_TOKEN", h1.token)
+        monkeypatch.setenv("CVE_USER", cna.user)
+        monkeypatch.setenv("CVE_ORG", cna.org)
+        monkeypatch.setenv("CVE_API_KEY", cna.api_key)
+        monkeypatch.setenv("CVE_API_URL", cna.url)
+        capsys.readouterr()
+        assert run_app(app, ["doctor", "-w", "ws"]) == ExitCode.OK
+        lines = capsys.readouterr().out.splitlines()
+        assert "ok       HackerOne: credentials accepted (programs: gitlab)" in lines
+        assert f"ok       CVE Services: credentials accepted ({cna.user} of {cna.org})" in lines
+
+        monkeypatch.setenv("HACKERONE_API_TOKEN", "h1-wrong")
+        monkeypatch.setenv("CVE_API_KEY", "cve-wrong")
+        assert run_app(app, ["doctor", "-w", "ws"]) == ExitCode.FINDINGS
+        captured = capsys.readouterr()
+        problems = [line for line in captured.out.splitlines() if line.startswith("problem")]
+        assert [line.split(":")[0] for line in problems] == [
+            "problem  HackerOne",
+            "problem  CVE Services",
+        ]
+        assert all("fix: " in line for line in problems)
+        for secret in ("h1-wrong", "cve-wrong", h1.token, cna.api_key):
+            assert secret not in captured.out + captured.err
+
+
+def test_doctor_json_lists_every_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_app(app, ["init", "ws"]) == ExitCode.OK
+    capsys.readouterr()
+    assert run_app(app, ["doctor", "-w", "ws", "--format", "json"]) == ExitCode.OK
+    import json
+
+    checks = json.loads(capsys.readouterr().out)
+    assert all(check["ok"] for check in checks)
+    assert {check["subject"] for check in checks} >= {"psirt.toml", "tracking issue"}
+    (tmp_path / "ws" / "projects" / "gitlab-org" / "gitlab" / "issues" / "1.md").unlink()
+    assert run_app(app, ["doctor", "-w", "ws", "--format", "json"]) == ExitCode.FINDINGS
+    checks = json.loads(capsys.readouterr().out)
+    assert [c["subject"] for c in checks if not c["ok"]] == ["tracking issue"]

@@ -183,31 +183,37 @@ def _gitlab_projects(
 def _bounty(report: DoctorReport, config: Config, env: Mapping[str, str]) -> None:
     if config.bounty.kind != "hackerone":
         return
-    from psirt.bounty.hackerone import HackerOneClient
+    from psirt.bounty.hackerone import ENV_TOKEN, ENV_USERNAME, HackerOneClient
 
     check_credentials(
-        report, "HackerOne", lambda: HackerOneClient.from_env(config.bounty, env).whoami()
+        report,
+        "HackerOne",
+        lambda: HackerOneClient.from_env(config.bounty, env).whoami(),
+        f"export {ENV_USERNAME} and {ENV_TOKEN} of an API token of the program (its API "
+        "settings), with access to its reports",
     )
 
 
 def _cna(report: DoctorReport, config: Config, env: Mapping[str, str]) -> None:
     if config.cna.kind != "cve-services":
         return
-    from psirt.cna.cve_services import CveServicesCna
+    from psirt.cna.cve_services import ENV_API_KEY, ENV_ORG, ENV_USER, CveServicesCna
 
     check_credentials(
-        report, "CVE Services", lambda: CveServicesCna.from_env(config.cna, env).whoami()
+        report,
+        "CVE Services",
+        lambda: CveServicesCna.from_env(config.cna, env).whoami(),
+        f"export {ENV_USER}, {ENV_ORG} and {ENV_API_KEY} of an active user of the CNA "
+        "(CVE_ENVIRONMENT picks prod or test)",
     )
 
 
-def check_credentials(report: DoctorReport, service: str, ask: Callable[[], str]) -> None:
+def check_credentials(report: DoctorReport, service: str, ask: Callable[[], str], fix: str) -> None:
     """Ask a service who the credentials are; its error is the problem, its answer the user."""
     try:
         who = ask()
     except PsirtError as exc:
-        report.add(
-            service, False, exc.message, f"check the {service} credentials in the environment"
-        )
+        report.add(service, False, exc.message, fix)
         return
     report.add(service, True, f"credentials accepted ({who})")
 
