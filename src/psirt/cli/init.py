@@ -49,20 +49,35 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         security: Annotated[
-            str | None, typer.Option(_PROJECT_OPTIONS["security"], metavar="PATH")
+            str | None,
+            typer.Option(
+                _PROJECT_OPTIONS["security"],
+                metavar="PATH",
+                help="The security project's path (default: GitLab's, see docs/config.md).",
+            ),
         ] = None,
         canonical: Annotated[
-            str | None, typer.Option(_PROJECT_OPTIONS["canonical"], metavar="PATH")
+            str | None,
+            typer.Option(
+                _PROJECT_OPTIONS["canonical"],
+                metavar="PATH",
+                help="The canonical issues' project (default: GitLab's).",
+            ),
         ] = None,
         cve_requests: Annotated[
-            str | None, typer.Option(_PROJECT_OPTIONS["cve_requests"], metavar="PATH")
+            str | None,
+            typer.Option(
+                _PROJECT_OPTIONS["cve_requests"],
+                metavar="PATH",
+                help="The CVE requests' project (default: GitLab's).",
+            ),
         ] = None,
         tracking: Annotated[
             str | None,
             typer.Option(
                 _PROJECT_OPTIONS["tracking"],
                 metavar="PATH",
-                help="Project paths (default: GitLab's own, as docs/config.md lists them).",
+                help="The tracking and task issues' project (default: GitLab's).",
             ),
         ] = None,
     ) -> None:
