@@ -112,3 +112,19 @@ def test_shell_completion_can_be_installed(capsys: pytest.CaptureFixture[str]) -
     assert run_app(app, ["--help"]) == ExitCode.OK
     out = capsys.readouterr().out
     assert "--install-completion" in out and "--show-completion" in out
+    script = subprocess.run(
+        [sys.executable, "-m", "psirt", "--show-completion", "bash"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "complete " in script.stdout and "_PSIRT_COMPLETE" in script.stdout
+    env = {**os.environ, "_PSIRT_COMPLETE": "complete_bash", "COMP_WORDS": "psirt blog l"}
+    answer = subprocess.run(
+        [sys.executable, "-m", "psirt"],
+        env={**env, "COMP_CWORD": "2"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert answer.stdout.split() == ["lint"]

@@ -215,3 +215,20 @@ def test_doctor_json_lists_every_check(
     assert run_app(app, ["doctor", "-w", "ws", "--format", "json"]) == ExitCode.FINDINGS
     checks = json.loads(capsys.readouterr().out)
     assert [c["subject"] for c in checks if not c["ok"]] == ["tracking issue"]
+
+
+def test_an_instance_that_does_not_answer_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeGitLab() as gone:
+        url = gone.url  # a loopback port nothing listens on once it stops
+    for name in ("GITLAB_URL", "GITLAB_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITLAB_TOKEN", DEFAULT_TOKEN)
+    assert run_app(app, ["init", "--gitlab", url, str(tmp_path / "ws")]) == ExitCode.OK
+    capsys.readouterr()
+    assert run_app(app, ["doctor", "-w", str(tmp_path / "ws")]) == ExitCode.FINDINGS
+    out = capsys.readouterr().out
+    problems = [line for line in out.splitlines() if line.startswith("problem")]
+    assert len(problems) == 1 and problems[0].startswith(f"problem  token: {url} ")
+    assert "check [tracker] url" in problems[0] and DEFAULT_TOKEN not in out
