@@ -92,6 +92,8 @@ def test_init_refuses_a_folder_that_is_not_empty(
         (["--versions", "eighteen"], "not a version"),
         (["--date", "25/03/2026"], "--date '25/03/2026'"),
         (["--security-project", "../up"], "not a project path"),
+        (["--gitlab", "https://me:s3cret@gitlab.example.com"], "carries credentials"),
+        (["--gitlab", "ftp://gitlab.example.com"], "expected the instance's URL"),
     ],
 )
 def test_bad_options_are_one_line(
@@ -99,5 +101,10 @@ def test_bad_options_are_one_line(
 ) -> None:
     assert run_app(app, ["init", str(tmp_path / "ws"), *args]) == ExitCode.USAGE
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1 and says in err[0]
+    assert len(err) == 1 and says in err[0] and "s3cret" not in err[0]
     assert not (tmp_path / "ws").exists()
+
+
+def test_a_bare_host_is_an_https_url(tmp_path: Path) -> None:
+    init_workspace(tmp_path / "ws", InitOptions(gitlab_url="gitlab.example.com/"))
+    assert Workspace(tmp_path / "ws").config.tracker.url == "https://gitlab.example.com"

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from psirt.core.config import CONFIG_FILE, Config, ProjectsConfig
 from psirt.core.errors import InputError
@@ -73,6 +74,24 @@ def parse_versions(text: str) -> tuple[Version, ...]:
     return tuple(found)
 
 
+def instance_url(text: str) -> str:
+    """``--gitlab URL`` as ``[tracker] url``: ``https://`` when no scheme is given, no
+    trailing slash, and never credentials (the URL is shown in messages and the journal; the
+    token belongs in GITLAB_TOKEN)."""
+    url = text.strip().rstrip("/")
+    if "://" not in url:
+        url = f"https://{url}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"--gitlab {text!r}: expected the instance's URL, https://host")
+    if "@" in parts.netloc:
+        raise InputError(
+            "--gitlab: the URL carries credentials (user@ or user:secret@); give the bare URL "
+            "and export the token as GITLAB_TOKEN"
+        )
+    return url
+
+
 def _projects(options: InitOptions) -> ProjectsConfig:
     for path in options.projects.values():
         check_project_path(path)
@@ -88,7 +107,7 @@ def config_text(options: InitOptions, projects: ProjectsConfig) -> str:
     docs/config.md (``psirt config reference``)."""
     defaults = Config()
     gitlab = options.gitlab_url is not None
-    url = (options.gitlab_url or defaults.tracker.url).rstrip("/")
+    url = instance_url(options.gitlab_url) if options.gitlab_url else defaults.tracker.url
     project_lines = "\n".join(
         f"# {info.description}\n{key} = {_quote(getattr(projects, key))}"
         for key, info in ProjectsConfig.model_fields.items()
@@ -180,6 +199,8 @@ def init_workspace(root: Path, options: InitOptions) -> Initialised:
     """Write the workspace into ``root`` (new or empty) and return what was written."""
     versions, due, estimated = release_plan(options)
     projects = _projects(options)
+    if options.gitlab_url is not None:
+        instance_url(options.gitlab_url)  # refused before anything is written
     new_folder(root, "psirt init")
     config_path = root / CONFIG_FILE
     config_path.write_text(config_text(options, projects), encoding="utf-8")
