@@ -108,3 +108,19 @@ def test_bad_options_are_one_line(
 def test_a_bare_host_is_an_https_url(tmp_path: Path) -> None:
     init_workspace(tmp_path / "ws", InitOptions(gitlab_url="gitlab.example.com/"))
     assert Workspace(tmp_path / "ws").config.tracker.url == "https://gitlab.example.com"
+
+
+def test_the_task_issue_follows_the_tracking_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "ws"
+    args = ["init", str(root), "--tracking-project", "acme/releases", "--cve-project", "acme/cves"]
+    assert run_app(app, args) == ExitCode.OK
+    projects = Workspace(root).config.projects
+    assert projects.tracking == projects.tasks == "acme/releases"
+    assert projects.cve_requests == "acme/cves"
+    issues = root / "projects" / "acme" / "releases" / "issues"
+    assert sorted(p.name for p in issues.iterdir()) == ["1.md", "2.md"]
+    capsys.readouterr()
+    assert run_app(app, ["doctor", "-w", str(root)]) == ExitCode.OK
+    assert capsys.readouterr().out.splitlines()[-1] == "ready"

@@ -90,11 +90,10 @@ def register(app: typer.Typer) -> None:
             when = date.fromisoformat(due) if due is not None else None
         except ValueError:
             raise InputError(f"--date {due!r}: expected a date such as 2026-03-25") from None
-        given = {"security": security, "canonical": canonical}
-        given |= {"cve_requests": cve_requests, "tracking": tracking}
+        # the PSIRT task issue lives next to the tracking issue
+        given = {"security": security, "canonical": canonical, "cve_requests": cve_requests}
+        given |= {"tracking": tracking, "tasks": tracking}
         projects = {key: value for key, value in given.items() if value}
-        if tracking and not any(key == "tasks" for key in projects):
-            projects["tasks"] = tracking  # the task issue lives next to the tracking issue
         done = init_workspace(
             folder,
             InitOptions(
@@ -116,7 +115,8 @@ def register(app: typer.Typer) -> None:
                     "check the versions, or start again with --versions"
                 )
         else:
-            typer.echo(f"tracker: {gitlab} (export GITLAB_TOKEN before the next command)")
+            url = done.config.tracker.url
+            typer.echo(f"tracker: {url} (export GITLAB_TOKEN before the next command)")
         typer.echo(f"next: {program()} doctor -w {where}")
 
     @app.command(short_help="Check the workspace: token, projects, labels, tracking issue.")
