@@ -3,9 +3,12 @@ per problem with its fix, the token's user named and the token never shown."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
+import gitlab
 import pytest
 
 from psirt.cli.app import app
@@ -18,6 +21,15 @@ from tests.fakes.gitlab_server import DEFAULT_TOKEN, DEFAULT_USER, FakeGitLab
 
 CONFIG = Config()
 MISSING = CONFIG.labels.description_validated
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """python-gitlab's back-off before a retry, recorded instead of slept."""
+    recorded: list[float] = []
+    clock = SimpleNamespace(sleep=recorded.append, time=time.time, monotonic=time.monotonic)
+    monkeypatch.setattr(gitlab.utils, "time", clock)
+    return recorded
 
 
 @pytest.fixture
@@ -218,7 +230,10 @@ def test_doctor_json_lists_every_check(
 
 
 def test_an_instance_that_does_not_answer_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    waits: list[float],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with FakeGitLab() as gone:
         url = gone.url  # a loopback port nothing listens on once it stops
@@ -232,3 +247,20 @@ def test_an_instance_that_does_not_answer_is_one_line(
     problems = [line for line in out.splitlines() if line.startswith("problem")]
     assert len(problems) == 1 and problems[0].startswith(f"problem  token: {url} ")
     assert "check [tracker] url" in problems[0] and DEFAULT_TOKEN not in out
+
+
+def test_a_project_gitlab_fails_to_answer_for_is_one_line(
+    waits: list[float],
+    tmp_path: Path,
+    fake: FakeGitLab,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake.fail(502, times=100, method="GET", path="/labels")
+    code, lines, everything = _init_and_doctor(tmp_path, fake, DEFAULT_TOKEN, monkeypatch, capsys)
+    assert code == ExitCode.FINDINGS
+    problems = [line for line in lines if line.startswith("problem")]
+    assert problems and all("could not be read" in line and "502" in line for line in problems)
+    assert len(problems) == len({line.split(":")[0] for line in problems})  # one per project
+    assert waits  # retried first, as for any transient failure
+    assert DEFAULT_TOKEN not in everything

@@ -149,7 +149,18 @@ def _gitlab_projects(
     keys = {getattr(config.projects, key): key for key in reversed(ProjectsConfig.model_fields)}
     visible: dict[str, set[str]] = {}
     for project in configured_projects(config):
-        if not project_visible(tracker, project):
+        try:
+            seen = project_visible(tracker, project)
+            labels = project_labels(tracker, project) if seen else set()
+        except PsirtError as exc:
+            report.add(
+                f"project {project}",
+                False,
+                f"could not be read ({exc.message})",
+                "run doctor again; if it persists, check the instance's status",
+            )
+            continue
+        if not seen:
             report.add(
                 f"project {project}",
                 False,
@@ -158,7 +169,7 @@ def _gitlab_projects(
                 "Reporter role or higher in it",
             )
             continue
-        visible[project] = project_labels(tracker, project)
+        visible[project] = labels
         report.add(f"project {project}", True, f"{len(visible[project])} labels")
     wanted = found = 0
     for use in labels_in_use(config):
