@@ -196,10 +196,14 @@ def _bounty(report: DoctorReport, config: Config, env: Mapping[str, str]) -> Non
         return
     from psirt.bounty.hackerone import ENV_TOKEN, ENV_USERNAME, HackerOneClient
 
+    def ask() -> str:
+        with HackerOneClient.from_env(config.bounty, env) as client:
+            return client.whoami()
+
     check_credentials(
         report,
         "HackerOne",
-        lambda: HackerOneClient.from_env(config.bounty, env).whoami(),
+        ask,
         f"export {ENV_USERNAME} and {ENV_TOKEN} of an API token of the program (its API "
         "settings), with access to its reports",
     )
