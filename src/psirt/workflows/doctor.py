@@ -102,7 +102,6 @@ def _local(report: DoctorReport, workspace: Workspace) -> None:
 
 def _gitlab(report: DoctorReport, workspace: Workspace, env: Mapping[str, str]) -> None:
     from psirt.trackers.gitlab import GitLabTracker
-    from psirt.trackers.gitlab_access import configured_projects
 
     config = workspace.config
     if not env.get("GITLAB_TOKEN"):
@@ -114,10 +113,15 @@ def _gitlab(report: DoctorReport, workspace: Workspace, env: Mapping[str, str]) 
             "export GITLAB_TOKEN",
         )
         return
-    tracker = GitLabTracker.from_config(config, env)
-    projects = configured_projects(config)
+    with GitLabTracker.from_config(config, env) as tracker:
+        _gitlab_checks(report, tracker, config)
+
+
+def _gitlab_checks(report: DoctorReport, tracker: GitLabTracker, config: Config) -> None:
+    from psirt.trackers.gitlab_access import configured_projects
+
     try:
-        access = tracker.token_access(projects)
+        access = tracker.token_access(configured_projects(config))
     except PsirtError as exc:
         report.add(
             "token",
