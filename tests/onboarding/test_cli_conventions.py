@@ -59,6 +59,7 @@ def test_workspace_flags_move_to_the_front_only_before_a_double_dash() -> None:
     ]
     assert workspace_first(["cve", "lint", "--", "-w", "x"]) == ["cve", "lint", "--", "-w", "x"]
     assert workspace_first(["validate", "-wD"]) == ["-wD", "validate"]
+    assert workspace_first(["validate", "-w"]) == ["validate", "-w"]  # click says it lacks DIR
 
 
 def test_no_command_has_a_w_option_of_its_own() -> None:

@@ -188,7 +188,8 @@ def workspace_first(args: list[str]) -> list[str]:
             moved += [arg, args[index + 1]]
             index += 2
             continue
-        if arg.startswith("--workspace=") or (arg.startswith("-w") and not arg.startswith("--")):
+        joined = arg.startswith("-w") and len(arg) > 2 and not arg.startswith("--")
+        if arg.startswith("--workspace=") or joined:
             moved.append(arg)
         else:
             rest.append(arg)
