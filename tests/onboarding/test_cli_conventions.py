@@ -14,7 +14,7 @@ import pytest
 
 from psirt.cli.app import app
 from psirt.cli.common import click_command, first_sentence, run_app, workspace_first
-from psirt.core.errors import ExitCode
+from psirt.core.errors import ExitCode, InputError
 
 
 def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
@@ -59,7 +59,8 @@ def test_workspace_flags_move_to_the_front_only_before_a_double_dash() -> None:
     ]
     assert workspace_first(["cve", "lint", "--", "-w", "x"]) == ["cve", "lint", "--", "-w", "x"]
     assert workspace_first(["validate", "-wD"]) == ["-wD", "validate"]
-    assert workspace_first(["validate", "-w"]) == ["validate", "-w"]  # click says it lacks DIR
+    with pytest.raises(InputError, match="-w needs a folder"):
+        workspace_first(["validate", "-w"])
 
 
 def test_no_command_has_a_w_option_of_its_own() -> None:

@@ -184,7 +184,11 @@ def workspace_first(args: list[str]) -> list[str]:
         if arg == "--":
             rest += args[index:]
             break
-        if arg in _WORKSPACE_FLAGS and index + 1 < len(args):
+        if arg in _WORKSPACE_FLAGS:
+            if index + 1 == len(args):
+                from psirt.core.errors import InputError
+
+                raise InputError(f"{arg} needs a folder: {arg} DIR (see 'psirt --help')")
             moved += [arg, args[index + 1]]
             index += 2
             continue
@@ -232,8 +236,8 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     from psirt.core.errors import ExitCode, PsirtError
 
     command = click_command(app)
-    argv = workspace_first(list(sys.argv[1:] if args is None else args))
     try:
+        argv = workspace_first(list(sys.argv[1:] if args is None else args))
         result: Any = command.main(args=argv, prog_name="psirt", standalone_mode=False)
     except PsirtError as exc:
         for line in exc.lines():
