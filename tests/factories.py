@@ -179,7 +179,9 @@ def security_issue(
     report: bool = True,
     confidential: bool = True,
     assignees: tuple[str, ...] = ("chen-dev",),
+    report_link: str | None = None,
 ) -> SecurityIssue:
+    """``report_link``: the text of a Links row "HackerOne report" (none by default)."""
     labels_config = CONFIG.labels
     if labels is None:
         labels = (
@@ -196,6 +198,8 @@ def security_issue(
         links += f"| Canonical issue | {canonical_ref} |\n"
     if request is not None:
         links += f"| CVE request | {request.ref} |\n"
+    if report_link is not None:
+        links += f"| HackerOne report | {report_link} |\n"
     description = details_table(version_affected, ee_only, thanks) + "\n" + links
     issue = Issue(
         ref=IssueRef(SECURITY_PROJECT, iid),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -169,3 +170,86 @@ def test_an_edit_keeps_the_documents_indentation(text: str) -> None:
     doc = CveDocument(text)
     doc.set("solution", "x")
     assert doc.dump() == text.replace("solution: ''", "solution: 'x'")
+
+
+# -- CRLF, fences, aliases, kinds --------------------------------------------------------------
+
+_FENCE_REFERENCE = re.compile(  # the regex the fence search replaced: the same answers on LF
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*\n"
+    r"(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+    re.M | re.S,
+)
+_PIECES = ["```yaml\n", "```\n", "~~~yaml\n", "~~~\n", "  ```yaml\n", "  ```\n", "````\n"]
+_PIECES += ["````yaml\n", "text\n", "a: 1\n", "```yaml", "```", " ```  \n", "```yml x\n", "\n"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=10))
+def test_the_fence_search_finds_what_the_regex_found(pieces: list[str]) -> None:
+    description = "".join(pieces)
+    expected = _FENCE_REFERENCE.search(description)
+    block = find_yaml_block(description)
+    if expected is None:
+        assert block is None
+    else:
+        assert block is not None
+        assert (block.body, block.start, block.end) == (
+            expected["body"],
+            expected.start("body"),
+            expected.end("body"),
+        )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=10))
+def test_a_crlf_description_has_the_block_of_its_lf_twin(pieces: list[str]) -> None:
+    lf = "".join(pieces)
+    crlf = lf.replace("\n", "\r\n")
+    lf_block, crlf_block = find_yaml_block(lf), find_yaml_block(crlf)
+    assert (lf_block is None) == (crlf_block is None)
+    if lf_block is not None and crlf_block is not None:
+        assert crlf_block.body.replace("\r\n", "\n") == lf_block.body
+        assert crlf_block.first_line == lf_block.first_line
+
+
+def test_an_unclosed_fence_on_every_line_is_no_block() -> None:
+    assert find_yaml_block("```yaml\n" * 32_000) is None  # one pass, not one per opener
+
+
+def test_a_crlf_document_is_edited_and_written_with_crlf() -> None:
+    text = TEMPLATE.replace("\n", "\r\n")
+    description = f"Reserved\r\n\r\n```yaml\r\n{text}```\r\n"
+    block = find_yaml_block(description)
+    assert block is not None and block.body == text
+    document = CveDocument(block.body)
+    assert document.text_of("cwe") == "CWE-400"
+    assert document.set("solution", "Upgrade to versions 18.10.1 or above.")
+    written = replace_yaml_block(description, document.dump())
+    assert written.count("\n") == written.count("\r\n")
+    assert "solution: 'Upgrade to versions 18.10.1 or above.'" in written
+
+
+def test_aliases_are_refused_with_their_line() -> None:
+    text = "vulnerability:\n  a: &x [1, 2]\n  b: *x\n"
+    with pytest.raises(InputError, match=r"line 3: aliases \(\*x\) are not allowed"):
+        CveDocument(text)
+
+
+def test_fields_of_the_wrong_kind_are_named_and_read_as_empty() -> None:
+    document = CveDocument(
+        "vulnerability:\n  description: [a, b]\n  credit: {x: 1}\n  cwe: 79\n"
+        "  references: [https://x, [y]]\n  product: {cpes: {a: b}}\n"
+    )
+    assert document.wrong_types() == [
+        ("description", "a text", "a list"),
+        ("credit", "a text", "a mapping"),
+        ("product.cpes", "a list of texts", "a mapping"),
+        ("references[1]", "a text", "a list"),
+    ]
+    assert document.text_of("description") == "" and document.text_of("cwe") == "79"
+    assert document.list_of("references") == ["https://x"]
+
+
+def test_a_number_too_long_to_read_names_its_line() -> None:
+    with pytest.raises(InputError, match="line 2: a number of 5000 digits"):
+        CveDocument("vulnerability:\n  cwe: " + "9" * 5000 + "\n")

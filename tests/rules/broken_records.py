@@ -148,4 +148,6 @@ BROKEN: dict[str, Callable[[dict[str, Any]], None]] = {
     ),
     "REC028": lambda r: r["cveMetadata"].update(cveId="CVE-26-1"),
     "REC029": lambda r: edit_description(r, "view titles.", "view caf\\u00e9 titles."),
+    "REC030": _delete("metrics"),
+    "REC031": _delete("metrics"),
 }

@@ -30,6 +30,13 @@ def cve_yaml(**yaml: object) -> SecurityIssue:
     return f.security_issue(cve=f.cve_request(yaml=f.yaml_text(**yaml)))
 
 
+def _description_as_list(yaml: str) -> str:
+    """The default CVE YAML with its description written as a list of two lines."""
+    line = f'  description: "{f.DESCRIPTION}"\n'
+    assert line in yaml
+    return yaml.replace(line, "  description:\n    - GitLab has remediated\n    - an issue\n")
+
+
 def _revert_pair() -> SecurityIssue:
     mrs = list(f.default_merge_requests())
     backport = mrs[2]
@@ -98,6 +105,9 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     "ISS013": lambda: f.snapshot(f.security_issue(cve=None)),
     "ISS014": lambda: f.snapshot(f.security_issue(confidential=False)),
     "ISS015": lambda: f.snapshot(f.security_issue(version_affected="18.11")),
+    "ISS016": lambda: f.snapshot(
+        f.security_issue(report_link="https://hackerone.example/reports/3100001", report=False)
+    ),
     "CVE001": lambda: f.snapshot(f.security_issue(cve=f.cve_request(yaml="vulnerability: [\n"))),
     "CVE002": lambda: f.snapshot(cve_yaml(impact=None)),
     "CVE003": lambda: f.snapshot(cve_yaml(credit="TODO")),
@@ -160,6 +170,9 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     ),
     "CVE028": lambda: f.snapshot(cve_yaml(vendor="GitLab Inc.")),
     "CVE029": _edited_after_validation,
+    "CVE030": lambda: f.snapshot(
+        f.security_issue(cve=f.cve_request(yaml=_description_as_list(f.yaml_text())))
+    ),
     "REL000": lambda: f.snapshot(
         problems=("gitlab-org/cves#9 (referenced by a fix) does not exist",)
     ),

@@ -12,19 +12,35 @@ from tests.rules.broken_records import BROKEN, CLEAN, cna, edit_description
 
 def test_the_clean_record_passes_every_rule() -> None:
     assert lint_record(CLEAN, "clean.json") == []
+    assert lint_record(CLEAN, "clean.json", exported=True) == []
 
 
 @pytest.mark.parametrize("code", sorted(BROKEN))
 def test_each_rule_fails_on_its_broken_record(code: str) -> None:
     record = copy.deepcopy(CLEAN)
     BROKEN[code](record)
-    assert code in [f.code for f in lint_record(record, "broken.json")]
+    exported = code in EXPORT_ONLY
+    assert code in [f.code for f in lint_record(record, "broken.json", exported=exported)]
+
+
+EXPORT_ONLY = {"REC031"}  # psirt's own export: a record without metrics is an error
+
+
+def test_a_record_without_metrics_warns_and_is_an_error_in_psirts_export() -> None:
+    record = copy.deepcopy(CLEAN)
+    del cna(record)["metrics"]
+    assert [(f.code, f.level) for f in lint_record(record, "r.json")] == [("REC030", "warning")]
+    exported = lint_record(record, "r.json", exported=True)
+    assert [(f.code, f.level) for f in exported] == [("REC031", "error")]
+    record["cveMetadata"]["state"] = "REJECTED"
+    assert "REC030" not in [f.code for f in lint_record(record, "r.json")]
 
 
 def test_every_record_rule_has_a_failing_fixture() -> None:
     from psirt.rules.registry import RULES
 
-    assert {rule.code for rule in RULES.of_kind("CVE record")} == set(BROKEN)
+    record_rules = RULES.of_kind("CVE record") + RULES.of_kind("exported CVE record")
+    assert {rule.code for rule in record_rules} == set(BROKEN)
 
 
 def test_schema_findings_name_the_field() -> None:

@@ -62,10 +62,15 @@ def fixture_findings(rule: Rule) -> list[Finding]:
         found = lint(BlogLintContext(post, "post.md", broken_posts.release_for(code)))
     elif rule.code.startswith("ADV"):
         found = broken_advisories.findings(code)
-    elif rule.subject_kind == "CVE record":
+    elif rule.subject_kind in ("CVE record", "exported CVE record"):
         record = copy.deepcopy(broken_records.CLEAN)
         broken_records.BROKEN[code](record)
-        found = lint_record(record, "broken.json")
+        found = lint_record(record, "broken.json", exported=rule.subject_kind != "CVE record")
+    elif rule.subject_kind == "CVE export folder":
+        present = ["CVE-2026-0001.json", "CVE-2026-0009.json", "CVE-2026-0010.json"]
+        found = load_all().run(
+            rule.subject_kind, present, {"CVE-2026-0001.json"}, {"CVE-2026-0009.json"}
+        )
     elif rule.subject_kind == "published CVE":
         found = check_published(broken_published.BROKEN[code](), factories.CONFIG)
     else:

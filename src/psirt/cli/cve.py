@@ -43,10 +43,10 @@ def register(app: typer.Typer) -> None:
 
         session = state(ctx).session()
         folder = out_dir or session.workspace.root / "out" / "cves"
-        exported = run_export(session, folder, release_issue=release_issue)
-        report = export_report(exported, folder)
+        result = run_export(session, folder, release_issue=release_issue)
+        report = export_report(result, folder)
         if print_findings(report, output).machine_readable:
-            typer.echo(f"{len(exported)} records written to {folder}", err=True)
+            typer.echo(f"{len(result.records)} records written to {folder}", err=True)
         raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
 
     @cve_app.command("lint")

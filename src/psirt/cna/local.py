@@ -68,8 +68,14 @@ class LocalCna:
         path = self.path(cve_id)
         if not path.exists():
             return None
+        if not path.is_file():  # a FIFO would make the read wait forever
+            raise WorkspaceError("not a regular file (a folder, FIFO or device?)", path=str(path))
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+        except RecursionError:
+            raise WorkspaceError(
+                "unreadable CVE record: nested too deeply", path=str(path)
+            ) from None
         except (OSError, ValueError) as exc:
             raise WorkspaceError(f"unreadable CVE record: {exc}", path=str(path)) from exc
         if not isinstance(data, dict):

@@ -260,12 +260,27 @@ class _Work:
     problems: list[str] = field(default_factory=list)
 
     def compute(self, path: str, value: str | list[str]) -> None:
+        if self.wrong_type(path):
+            return
         if self.document.set(path, value):
             self.changed.append(path)
+
+    def wrong_type(self, path: str) -> bool:
+        """A person's value of the wrong kind (CVE030) is theirs to fix, never overwritten."""
+        wrong = [w for w in self.document.wrong_types() if w[0].split("[")[0] == path]
+        if not wrong:
+            return False
+        where, expected, found = wrong[0]
+        problem = f"{self.subject}: {where}: expected {expected}, found {found}; not updated"
+        if problem not in self.problems:
+            self.problems.append(problem)
+        return True
 
     def fill(self, path: str, value: str | list[str]) -> None:
         """Write ``value`` over a missing or placeholder value; report a differing human one."""
         current: object = self.document.get(path)
+        if self.wrong_type(path):
+            return
         if isinstance(value, list):
             items = self.document.list_of(path)
             if not items or all(is_placeholder(i) for i in items):
@@ -328,6 +343,8 @@ def _ranges(
 def _description(
     item: SecurityIssue, config: Config, ranges: list[AffectedRange] | None, work: _Work
 ) -> None:
+    if work.wrong_type("description"):
+        return
     current = work.document.text_of("description")
     product = config.product
     if is_placeholder(current):

@@ -23,6 +23,17 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def check_template(value: str, **sample: object) -> str:
+    """``value`` when it formats with the placeholders of ``sample`` (and only those); a
+    ``ValueError`` naming them otherwise, so a typo fails at load, not in the middle of a run."""
+    try:
+        value.format(**sample)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        names = ", ".join(f"{{{name}}}" for name in sample)
+        raise ValueError(f"only {names} may be used in the template ({exc!r})") from None
+    return value
+
+
 class TrackerConfig(_Section):
     kind: Literal["local", "gitlab"] = Field(
         default="local",
@@ -66,6 +77,11 @@ class BountyConfig(_Section):
             "A report's public URL; `{id}` is the report id. Used in CVE references and messages."
         ),
     )
+
+    @field_validator("report_url")
+    @classmethod
+    def _report_placeholder(cls, value: str) -> str:
+        return check_template(value, id="3100001")
 
 
 class CnaConfig(_Section):
@@ -139,6 +155,13 @@ class ProductConfig(_Section):
             " (pypi, npm, gem, maven...)."
         ),
     )
+
+    @field_validator("editions")
+    @classmethod
+    def _some_edition(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or not all(edition.strip() for edition in value):
+            raise ValueError('name at least one edition (e.g. ["CE", "EE"]), none empty')
+        return value
 
     def edition_label(self, ee_only: bool) -> str:
         """``CE/EE`` or ``EE``, as titles and descriptions name the affected edition."""
@@ -343,6 +366,16 @@ class BlogConfig(_Section):
         default="/images/blogimages/security-cover-new.png", description="The post's cover image."
     )
 
+    @field_validator("path_template")
+    @classmethod
+    def _path_placeholders(cls, value: str) -> str:
+        return check_template(value, year=2026, month=3, day=25, slug="18-10-1")
+
+    @field_validator("title_template")
+    @classmethod
+    def _title_placeholder(cls, value: str) -> str:
+        return check_template(value, versions="18.10.1, 18.9.3, 18.8.7")
+
 
 class DisclosureConfig(_Section):
     """What happens after the release, and when.
@@ -466,11 +499,7 @@ class CveConfig(_Section):
     @field_validator("solution")
     @classmethod
     def _one_placeholder(cls, value: str) -> str:
-        try:
-            value.format(versions="18.10.1")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"only {{versions}} may be used in the template ({exc})") from None
-        return value
+        return check_template(value, versions="18.10.1")
 
 
 class Config(_Section):
@@ -508,8 +537,12 @@ def load_config(path: Path) -> Config:
     """Read ``psirt.toml``; every problem names the file, the key and the line when it can be
     found (``ConfigError`` lists them all)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
         data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise WorkspaceError("expected UTF-8 text", path=str(path), line=bad_line) from None
     except OSError as exc:
         raise WorkspaceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:

@@ -20,12 +20,15 @@ MergeRequestState = Literal["opened", "merged", "closed", "locked"]
 LinkType = Literal["relates_to", "blocks", "is_blocked_by"]
 LabelAction = Literal["add", "remove"]
 
-_REF = re.compile(r"^(?P<project>[\w.\-]+(?:/[\w.\-]+)+)(?P<sigil>[#!])(?P<iid>\d+)$")
+# An iid is a positive 64-bit integer at GitLab: at most 18 digits here, so a number of
+# thousands of digits is "not a reference" rather than a failed integer conversion.
+IID_DIGITS = r"\d{1,18}"
+_REF = re.compile(rf"^(?P<project>[\w.\-]+(?:/[\w.\-]+)+)(?P<sigil>[#!])(?P<iid>{IID_DIGITS})$")
 
 
 _URL_REF = re.compile(
     r"^https?://[^/]+/(?P<project>[\w.\-]+(?:/[\w.\-]+)+)/-/"
-    r"(?P<kind>issues|work_items|merge_requests)/(?P<iid>\d+)\b"
+    rf"(?P<kind>issues|work_items|merge_requests)/(?P<iid>{IID_DIGITS})\b"
 )
 
 

@@ -8,7 +8,7 @@ from functools import total_ordering
 
 from psirt.core.errors import InputError
 
-_VERSION = re.compile(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?\s*$")
+_VERSION = re.compile(r"^\s*v?(\d{1,9})\.(\d{1,9})(?:\.(\d{1,9}))?\s*$")  # no 5,000-digit parts
 
 
 @total_ordering

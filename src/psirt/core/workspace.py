@@ -26,7 +26,12 @@ def safe_join(root: Path, *parts: str) -> Path:
     links that point outside)."""
     candidate = root.joinpath(*parts)
     resolved_root = root.resolve()
-    resolved = candidate.resolve()
+    try:
+        resolved = candidate.resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before Python 3.13)
+        raise WorkspaceError(
+            "cannot resolve the path: a symbolic link that loops", path=str(candidate)
+        ) from None
     if resolved != resolved_root and resolved_root not in resolved.parents:
         raise WorkspaceError(f"path leaves the workspace: {'/'.join(parts)!r}", path=str(root))
     return candidate

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from psirt.core.errors import InputError
+from psirt.core.text import shorten
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -29,8 +30,10 @@ USAGES: tuple[str, ...] = ("Allowed", "Allowed-with-Review", "Discouraged", "Pro
 INDEX_FORMAT = 1
 CACHE_ENV = "PSIRT_CACHE_DIR"
 
-_ID = re.compile(r"^\s*(?:cwe\s*[-_:]?\s*)?0*(\d+)\s*$", re.IGNORECASE)
-_MENTION = re.compile(r"\bCWE-(\d+)\b")
+# CWE ids have at most 4 digits today; 9 leaves room and keeps "CWE-" and 5,000 digits
+# "not a CWE id" instead of a failed integer conversion.
+_ID = re.compile(r"^\s*(?:cwe\s*[-_:]?\s*)?0*(\d{1,9})\s*$", re.IGNORECASE)
+_MENTION = re.compile(r"\bCWE-(\d{1,9})\b")
 _HEADER = re.compile(rb"<Weakness_Catalog\b[^>]*?\bVersion=\"([^\"]+)\"")
 _INDEX_NAME = re.compile(r"^cwe-(\d+(?:\.\d+)*)\.json$")
 _KIND_OF_TAG = {"Weakness": "weakness", "Category": "category", "View": "view"}
@@ -155,7 +158,7 @@ def normalize_cwe_id(text: str) -> str:
     """``CWE-400`` from ``400``, ``cwe-400``, ``CWE 400`` or ``CWE-0400``."""
     match = _ID.match(str(text))
     if not match:
-        raise InputError(f"not a CWE id: {text!r} (expected CWE-NNN, e.g. CWE-400)")
+        raise InputError(f"not a CWE id: {shorten(str(text))!r} (expected CWE-NNN, e.g. CWE-400)")
     return f"CWE-{int(match.group(1))}"
 
 

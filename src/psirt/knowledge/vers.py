@@ -19,7 +19,7 @@ from psirt.core.versions import Version
 from psirt.knowledge.policy import AffectedRange
 
 _COMPARATORS = ("<=", ">=", "!=", "<", ">", "=")
-_SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+_SEMVER = re.compile(r"^(\d{1,9})\.(\d{1,9})\.(\d{1,9})$")
 
 
 def semver(version: Version) -> str:

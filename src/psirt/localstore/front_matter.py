@@ -17,7 +17,7 @@ from psirt.localstore.fields import Fields
 from psirt.localstore.yaml_io import dump_yaml
 
 FENCE = "---"
-RECORD_FILE = re.compile(r"^(?:0|[1-9][0-9]*)\.md$")
+RECORD_FILE = re.compile(r"^(?:0|[1-9][0-9]{0,17})\.md$")  # an iid: at most 18 digits
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str]:

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, TypeVar
 
 from psirt.core.errors import NotFoundError, WorkspaceError
 from psirt.core.files import atomic_write
+from psirt.core.text import with_newlines_of
 
 _T = TypeVar("_T")
+
+
+def check_regular(path: Path, mode: int) -> None:
+    """Only regular files are records: reading a FIFO would wait forever, a device for ever more."""
+    if not S_ISREG(mode):
+        raise WorkspaceError("not a regular file (a folder, FIFO or device?)", path=str(path))
 
 
 class RecordFiles:
@@ -28,6 +36,7 @@ class RecordFiles:
             raise NotFoundError(missing, where=str(path)) from None
         except OSError as exc:
             raise WorkspaceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+        check_regular(path, stat.st_mode)
         key = (stat.st_mtime_ns, stat.st_size)
         hit = self._cache.get(path)
         if hit is not None and hit[0] == key:
@@ -40,6 +49,7 @@ class RecordFiles:
     def read_text(self, path: Path) -> str:
         self.reads += 1
         try:
+            check_regular(path, path.stat().st_mode)
             data = path.read_bytes()
         except OSError as exc:
             raise WorkspaceError(f"cannot read: {exc.strerror}", path=str(path)) from exc
@@ -60,7 +70,12 @@ class RecordFiles:
         return self.read_text(path)
 
     def write(self, path: Path, text: str, decode: Callable[[str], _T]) -> _T:
-        """Decode ``text`` first (a file psirt cannot read back is never written), then write."""
+        """Decode ``text`` first (a file psirt cannot read back is never written), then write.
+
+        The file keeps its line endings (CRLF when its first line ends so, as an editor on
+        Windows saves it); a new file takes those of its first line: never mixed endings."""
+        existing = self.existing_text(path)
+        text = with_newlines_of(text if existing is None else existing, text)
         value = decode(text)
         atomic_write(path, text)
         stat = path.stat()

@@ -18,6 +18,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
 from psirt.core.errors import WorkspaceError
+from psirt.core.text import LONG_NUMBER, MAX_DIGITS
+from psirt.core.yaml_limits import LimitedRoundTripScanner, LimitedScanner
 
 
 class _IsoStringResolver(VersionedResolver):
@@ -47,6 +49,7 @@ def _yaml(fast: bool = False) -> YAML:
     if instance is None:
         instance = YAML(typ="safe", pure=True) if fast else YAML(typ="rt")
         instance.Resolver = _IsoStringResolver
+        instance.Scanner = LimitedScanner if fast else LimitedRoundTripScanner
         if not fast:
             instance.preserve_quotes = True
             instance.indent(mapping=2, sequence=4, offset=2)
@@ -86,6 +89,15 @@ def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
         raise source.error(f"malformed YAML: {problem}", mark.line if mark else None) from exc
     except YAMLError as exc:
         raise source.error(f"malformed YAML: {exc}") from exc
+    except RecursionError:
+        raise source.error("malformed YAML: nested too deeply") from None
+    except ValueError:  # a number of more digits than Python converts
+        match = LONG_NUMBER.search(text)
+        line0 = None if match is None else text.count("\n", 0, match.start())
+        digits = "" if match is None else f" of {len(match.group())} digits"
+        raise source.error(
+            f"a number{digits} (the most psirt reads is {MAX_DIGITS})", line0
+        ) from None
     if not isinstance(data, dict):
         raise source.error("expected a YAML mapping of keys (key: value)", 0)
     return data

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from psirt.core.records import IssueRef, MergeRequest, MergeRequestRef, utc
+from psirt.core.records import IID_DIGITS, IssueRef, MergeRequest, MergeRequestRef, utc
 from psirt.core.versions import Version
 from psirt.model.merge_requests import revert_of, revert_refs, reverted_merge_requests
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
@@ -31,7 +31,8 @@ from psirt.model.release import ReleaseSnapshot, SecurityIssue
 # ``#12``, ``group/project#12`` or an issue URL, in an MR's description.
 _ISSUE_MENTION = re.compile(
     r"(?:https?://[^\s/]+/(?P<url_project>[\w.\-]+(?:/[\w.\-]+)+)/-/(?:issues|work_items)/"
-    r"(?P<url_iid>\d+))|(?:(?<![\w/])(?P<project>[\w.\-]+(?:/[\w.\-]+)+)?#(?P<iid>\d+)\b)"
+    rf"(?P<url_iid>{IID_DIGITS})\b)|"
+    rf"(?:(?<![\w/])(?P<project>[\w.\-]+(?:/[\w.\-]+)+)?#(?P<iid>{IID_DIGITS})\b)"
 )
 
 

@@ -131,13 +131,20 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, Any], str | None, int]:
         return {}, "no front matter (expected the post to start with ---)", 1
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
-            from ruamel.yaml import YAML
             from ruamel.yaml.error import YAMLError
 
+            from psirt.core.text import long_number_message
+            from psirt.core.yaml_limits import guarded_safe_yaml
+
+            text = "\n".join(lines[1:index])
             try:
-                data = YAML(typ="safe").load("\n".join(lines[1:index]))
+                data = guarded_safe_yaml().load(text)
             except YAMLError as exc:
                 return {}, f"malformed front matter: {exc}".splitlines()[0], index + 2
+            except RecursionError:
+                return {}, "malformed front matter: nested too deeply", index + 2
+            except ValueError:  # a number of more digits than Python converts
+                return {}, f"malformed front matter: {long_number_message(text)}", index + 2
             if not isinstance(data, dict):
                 return {}, "front matter is not a mapping", index + 2
             return {str(k): v for k, v in data.items()}, None, index + 2

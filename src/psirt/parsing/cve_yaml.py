@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -24,13 +25,33 @@ from ruamel.yaml.scalarstring import (
 )
 
 from psirt.core.errors import InputError
+from psirt.core.text import long_number_message, with_newlines_of
+from psirt.core.yaml_limits import LimitedRoundTripScanner, NoAliasComposer
 
 ROOT_KEY = "vulnerability"
-_FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*\n"
-    r"(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
-    re.M | re.S,
+#: The template's fields by the kind of value each holds: one text, or a list of texts.
+TEXT_FIELDS: tuple[str, ...] = (
+    "description",
+    "cwe",
+    "product.gitlab_path",
+    "product.vendor",
+    "product.name",
+    "impact",
+    "solution",
+    "credit",
 )
+LIST_FIELDS: tuple[str, ...] = (
+    "product.cpes",
+    "product.affected_versions",
+    "product.fixed_versions",
+    "references",
+)
+# One line of the description (its ending kept apart): a fence opening a ``yaml`` block, or a
+# bare fence that may close one. Lines, not the whole text, are matched, so an unclosed fence
+# costs one pass over the description however many lines follow it.
+_LINE = re.compile(r"[^\n]*(?:\n|$)")
+_OPENER = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*ya?ml\b[^\n]*")
+_CLOSER = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*")
 _QUOTED_TYPES = (
     SingleQuotedScalarString,
     DoubleQuotedScalarString,
@@ -48,11 +69,37 @@ class YamlBlock:
 
 
 def find_yaml_block(description: str) -> YamlBlock | None:
-    match = _FENCE.search(description)
-    if match is None:
-        return None
-    start = match.start("body")
-    return YamlBlock(match["body"], start, match.end("body"), description.count("\n", 0, start) + 1)
+    """The first ``yaml`` fenced block that is closed by the same fence at the same indent.
+
+    Lines may end in ``\\n`` or ``\\r\\n`` (a browser submits a form's text with CRLF). The
+    search is linear: the closers are indexed by (indent, fence) once, and each opener looks
+    up the first closer after it.
+    """
+    lines: list[tuple[int, int, str]] = []  # (start, end without the line ending, text)
+    for match in _LINE.finditer(description):
+        if match.start() == len(description) and lines:
+            break
+        text = match.group().rstrip("\n").rstrip("\r")
+        lines.append((match.start(), match.start() + len(text), text))
+        if match.end() == len(description):
+            break
+    closers: dict[tuple[str, str], list[int]] = {}
+    for number, (_, _, text) in enumerate(lines):
+        closer = _CLOSER.fullmatch(text)
+        if closer:
+            closers.setdefault((closer["indent"], closer["fence"]), []).append(number)
+    for number, (_, end, text) in enumerate(lines):
+        opener = _OPENER.fullmatch(text)
+        if opener is None or end == len(description):
+            continue  # not an opener, or an opener without a line after it
+        found = closers.get((opener["indent"], opener["fence"]), [])
+        position = bisect_right(found, number)
+        if position == len(found):
+            continue
+        body_start = lines[number + 1][0]
+        body_end = lines[found[position]][0]
+        return YamlBlock(description[body_start:body_end], body_start, body_end, number + 2)
+    return None
 
 
 def replace_yaml_block(description: str, body: str) -> str:
@@ -82,8 +129,15 @@ def _guess_indent(text: str) -> tuple[int, int, int]:
     return mapping, mapping, 0
 
 
+#: Nesting deeper than this is no CVE YAML (the template nests three levels).
+MAX_DEPTH = 20
+
+
 def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Composer = NoAliasComposer
+    yaml.Scanner = LimitedRoundTripScanner
+    yaml.max_depth = MAX_DEPTH
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
@@ -99,6 +153,21 @@ def _like(old: Any, new: Any) -> Any:
             )
         return type(old)(new)
     return new
+
+
+def _is_text(value: Any) -> bool:
+    """A scalar that reads as text: a string or a number (``cwe: 79``), not a boolean."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    return type(value).__name__
 
 
 def _plain(value: Any) -> Any:
@@ -126,6 +195,11 @@ class CveDocument:
             raise InputError(f"malformed YAML{line}: {exc.problem}", where=where) from exc
         except YAMLError as exc:
             raise InputError(f"malformed YAML: {exc}", where=where) from exc
+        except RecursionError:
+            message = f"malformed YAML: nested more than {MAX_DEPTH} levels"
+            raise InputError(message, where=where) from None
+        except ValueError:  # a number too long to convert (over 4,300 digits)
+            raise InputError(f"malformed YAML: {long_number_message(text)}", where=where) from None
         if not isinstance(data, CommentedMap) or not isinstance(data.get(ROOT_KEY), CommentedMap):
             raise InputError(f"expected a mapping under '{ROOT_KEY}:'", where=where)
         self._data: CommentedMap = data
@@ -156,16 +230,42 @@ class CveDocument:
         return True
 
     def text_of(self, path: str) -> str:
+        """The field as text; "" when absent or not a text (a list, a mapping: see
+        ``wrong_types``), so no Python representation ever reaches a post or a record."""
         value = self.get(path)
-        return "" if value is None else str(value)
+        return str(value) if _is_text(value) else ""
 
     def list_of(self, path: str) -> list[str]:
+        """The field's texts (a single text counts as a list of one); items that are not
+        texts are left out (``wrong_types`` names them)."""
         value = self.get(path)
         if value is None:
             return []
         if isinstance(value, list):
-            return [str(v) for v in value if v is not None]
-        return [str(value)]
+            return [str(v) for v in value if _is_text(v)]
+        return [str(value)] if _is_text(value) else []
+
+    def wrong_types(self) -> list[tuple[str, str, str]]:
+        """``(path, expected, found)`` for each template field whose value has the wrong kind:
+        a list or mapping where a text belongs, a mapping or nested list where a list belongs."""
+        found: list[tuple[str, str, str]] = []
+        if self.has("product") and not isinstance(self.get("product"), dict):
+            found.append(("product", "a mapping of fields", _kind(self.get("product"))))
+        for path in TEXT_FIELDS:
+            value = self.get(path)
+            if value is not None and not _is_text(value):
+                found.append((path, "a text", _kind(value)))
+        for path in LIST_FIELDS:
+            value = self.get(path)
+            if value is None or _is_text(value):
+                continue
+            if not isinstance(value, list):
+                found.append((path, "a list of texts", _kind(value)))
+                continue
+            for index, item in enumerate(value):
+                if item is not None and not _is_text(item):
+                    found.append((f"{path}[{index}]", "a text", _kind(item)))
+        return found
 
     def to_plain(self) -> dict[str, Any]:
         value = _plain(self.root)
@@ -221,4 +321,4 @@ class CveDocument:
         text = stream.getvalue()
         if not self.original.endswith("\n") and text.endswith("\n"):
             text = text[:-1]
-        return text
+        return with_newlines_of(self.original, text)

@@ -10,6 +10,12 @@ from psirt.parsing.tables import key_value_rows, section
 
 _MD_LINK = re.compile(r"\[[^\]]*\]\((?P<url>[^)\s]+)\)")
 _REPORT = re.compile(r"hackerone\.com/(?:reports|bugs\?[^#\s]*report_id=)/?(\d+)", re.I)
+# The Links table's report: a HackerOne report URL on HackerOne's own host, or its number.
+_REPORT_URL = re.compile(
+    r"^(?:https?://)?(?:www\.)?hackerone\.com/(?:reports/|bugs\?(?:[^#\s]*&)?report_id=)"
+    r"(\d{1,18})(?:[/?#].*)?$",
+    re.I,
+)
 
 _ROLES = {
     "canonical": ("canonical issue", "canonical", "issue on gitlab", "gitlab issue"),
@@ -24,6 +30,9 @@ class Links:
     cve_request: IssueRef | None = None
     report_id: str | None = None
     rows: dict[str, str] = field(default_factory=dict)
+    #: The report row's text when it names no HackerOne report (a typo, another host): the
+    #: reporter could not be notified, so the rules report it.
+    unreadable_report: str | None = None
 
 
 def link_target(value: str) -> str:
@@ -52,7 +61,29 @@ def parse_links(description: str) -> Links:
                 break
     canonical = IssueRef.parse(found["canonical"]) if "canonical" in found else None
     cve = IssueRef.parse(found["cve_request"]) if "cve_request" in found else None
-    report = report_id_in(found["report"]) if "report" in found else None
-    if report is None and "report" in found and found["report"].isdigit():
-        report = found["report"]
-    return Links(canonical=canonical, cve_request=cve, report_id=report, rows=rows)
+    report, unreadable = None, None
+    if "report" in found:
+        report = _report_id(found["report"])
+        unreadable = found["report"] if report is None and not _no_report(found["report"]) else None
+    return Links(
+        canonical=canonical,
+        cve_request=cve,
+        report_id=report,
+        rows=rows,
+        unreadable_report=unreadable,
+    )
+
+
+def _report_id(target: str) -> str | None:
+    if target.isdigit() and len(target) <= 18:
+        return target
+    match = _REPORT_URL.match(target)
+    return match.group(1) if match else None
+
+
+_NONE = frozenset({"", "-", "n/a", "na", "none", "no", "internal", "not applicable"})
+
+
+def _no_report(target: str) -> bool:
+    """An empty row, or one that says there is no report (an internal find)."""
+    return target.strip().strip("_*`").lower() in _NONE

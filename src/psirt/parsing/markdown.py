@@ -67,6 +67,20 @@ def escape_html(text: object) -> str:
     )
 
 
+_MENTION = re.compile(r"([@!])(?=[\w<])")
+
+
+def escape_slack(text: object) -> str:
+    """Text for a Slack message that shows as itself: ``&``, ``<`` and ``>`` as the entities
+    Slack's formatting reference asks for (so ``<!channel>``, ``<@U123>`` or ``<https://x|y>``
+    are text, not a mention or a link), and an invisible word joiner (U+2060) after each ``@``
+    or ``!`` that starts a word, so ``@here``, ``@channel`` or ``@someone`` typed in a name
+    pings nobody; on one line."""
+    value = " ".join(("" if text is None else str(text)).split())
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub("\\1\u2060", value)
+
+
 def _escape_inline(value: str) -> str:
     value = escape_html(value).replace("&quot;", '"')
     return _MD_SPECIAL.sub(r"\\\1", value)

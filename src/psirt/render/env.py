@@ -1,8 +1,11 @@
 """The Jinja2 environment every public text renders through (blog post, CVE texts, comms).
 
 Templates ship in ``psirt/render/templates``; a team overrides one by putting a file of the same
-name in its workspace's ``templates/`` folder. Autoescaping is off because the output is Markdown
-or plain text, not HTML, so templates escape what came from an issue explicitly:
+name in its workspace's ``templates/`` folder; every template renders in Jinja's sandbox
+(``SandboxedEnvironment``), so a workspace template cannot reach Python internals
+(``__class__``, ``__globals__``, unsafe methods): it fails with a one-line error. Autoescaping
+is off because the output is Markdown or plain text, not HTML, so templates escape what came
+from an issue explicitly:
 
 * ``md``: Markdown *and* HTML escaping for inline text (titles, descriptions): a title cannot
   open a link, an image, emphasis, a table cell or a tag; newlines become spaces.
@@ -10,6 +13,8 @@ or plain text, not HTML, so templates escape what came from an issue explicitly:
   with their text escaped and any other URL scheme refused.
 * ``html``: HTML escaping only, for plain-text channels that are later shown as HTML.
 * ``yaml_str``: a double-quoted YAML scalar (front matter).
+* ``slack``: Slack escaping, for messages pasted into Slack: no mention (``<!channel>``,
+  ``@here``), no link, no tag can come from the data.
 * ``code``: inline code, for quoted payloads, paths and handles that must be shown, never
   rendered or turned into a mention.
 """
@@ -22,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
-from psirt.parsing.markdown import escape_html, escape_markdown, escape_markdown_links
+from psirt.parsing.markdown import escape_html, escape_markdown, escape_markdown_links, escape_slack
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -41,13 +47,13 @@ def code_span(text: object) -> str:
     return f"{fence}{pad}{value}{pad}{fence}"
 
 
-def environment(templates_dir: Path | None = None) -> jinja2.Environment:
+def environment(templates_dir: Path | None = None) -> jinja2.sandbox.SandboxedEnvironment:
     """The environment: workspace templates first (when the folder exists), then the package's."""
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir is not None and templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,
         undefined=jinja2.StrictUndefined,
@@ -60,6 +66,7 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters["html"] = escape_html
     env.filters["yaml_str"] = yaml_string
     env.filters["code"] = code_span
+    env.filters["slack"] = escape_slack
     return env
 
 
@@ -78,3 +85,10 @@ def render(name: str, context: Mapping[str, Any], templates_dir: Path | None = N
         ) from exc
     except jinja2.UndefinedError as exc:
         raise InputError(f"template uses an unknown value: {exc.message}", where=name) from exc
+    except jinja2.exceptions.SecurityError as exc:
+        raise InputError(f"template refused by the sandbox: {exc}", where=name) from None
+    except jinja2.TemplateError as exc:
+        raise InputError(f"template error: {exc.message or exc}", where=name) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
+        # a template is code a team writes: its runtime errors are bad input, in one line
+        raise InputError(f"template failed: {type(exc).__name__}: {exc}", where=name) from None

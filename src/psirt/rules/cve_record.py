@@ -131,6 +131,32 @@ R_REPEATED_RANGE = RULES.declare(
     "write each range once: '<first affected> before <fixed>'",
 )
 
+R_NO_METRICS = RULES.declare(
+    "REC030",
+    "warning",
+    KIND,
+    "a published record has no CVSS metrics in its CNA container",
+    "score the vulnerability: add a cvssV3_1 (or cvssV4_0) metric",
+)
+#: psirt's own export: the checks of every record, and these.
+EXPORT_KIND = "exported CVE record"
+R_EXPORT_NO_METRICS = RULES.declare(
+    "REC031",
+    "error",
+    EXPORT_KIND,
+    "a record psirt exports has CVSS metrics (the CVE request's impact is a valid vector)",
+    "fix 'impact:' in the CVE request's YAML (psirt validate names the problem), then export again",
+)
+
+FOLDER_KIND = "CVE export folder"
+R_STALE = RULES.declare(
+    "REC032",
+    "warning",
+    FOLDER_KIND,
+    "the export folder holds a record that is not part of the release",
+    "delete the file if it is stale (psirt removes only the records it wrote, unchanged)",
+)
+
 _CREDIT_IN_RECORD = re.compile(rf"{CREDIT_WORDS}|hackerone\.com/", re.I)
 # A range in prose; a full stop after the fixed version ends the sentence, it is not part of it.
 _RANGE_PAIR = re.compile(
@@ -282,6 +308,40 @@ def check_cvss(record: Any, subject: str) -> Iterator[Finding]:
                         where,
                         f"{where}.{name}: {data[name]}, the vector says {value}",
                     )
+
+
+def _has_metrics(record: Any) -> bool:
+    return any(isinstance(metric, dict) and metric for metric in _cna(record).get("metrics") or [])
+
+
+@RULES.check(KIND)
+def check_metrics_present(record: Any, subject: str) -> Iterator[Finding]:
+    if isinstance(record, dict) and _published(record) and not _has_metrics(record):
+        yield R_NO_METRICS.finding(subject, "metrics", "metrics: none (no CVSS score)")
+
+
+@RULES.check(EXPORT_KIND)
+def check_export_metrics(record: Any, subject: str) -> Iterator[Finding]:
+    if not _has_metrics(record):
+        yield R_EXPORT_NO_METRICS.finding(
+            subject, "metrics", "metrics: none, the CVE request's impact gives no CVSS score"
+        )
+
+
+@RULES.check(FOLDER_KIND)
+def stale_records(present: list[str], current: set[str], removed: set[str]) -> list[Finding]:
+    """The record files of the export folder (``present``) that the release did not write
+    (``current``): ``removed`` are the ones psirt wrote in an earlier export, unchanged since."""
+    found = []
+    for name in present:
+        if name in current:
+            continue
+        if name in removed:
+            message = "not a record of this release: removed (an earlier export wrote it)"
+        else:
+            message = "not a record of this release: left in place (psirt did not write it)"
+        found.append(R_STALE.finding(name, "file", message))
+    return found
 
 
 @RULES.check(KIND)
@@ -473,7 +533,14 @@ def check_placeholders(record: Any, subject: str) -> Iterator[Finding]:
             yield R_PLACEHOLDER.finding(subject, field, f"{field}: placeholder {token!r}")
 
 
-def lint_record(record: Any, subject: str) -> list[Finding]:
+def lint_record(record: Any, subject: str, *, exported: bool = False) -> list[Finding]:
+    """The record lint; ``exported``: a record psirt itself wrote, held to more (REC031 in
+    place of the warning REC030 that another CNA's record gets)."""
     import psirt.rules.record_format  # noqa: F401  (registers the format checks)
 
-    return RULES.run(KIND, record, subject)
+    findings = RULES.run(KIND, record, subject)
+    if exported:
+        own = RULES.run(EXPORT_KIND, record, subject)
+        if own:
+            findings = [f for f in findings if f.code != R_NO_METRICS.code] + own
+    return findings

@@ -14,6 +14,7 @@ from psirt.compute.severity import council_score, score_level
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.records import MergeRequest
+from psirt.core.text import shorten
 from psirt.core.versions import Version
 from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import maintained_minors
@@ -120,6 +121,14 @@ CVE_REQUEST = RULES.declare(
     KIND,
     "The Links table names the CVE request issue, and it exists.",
     "Create a CVE request issue and add it to the Links table of the security issue.",
+)
+REPORT_LINK = RULES.declare(
+    "ISS016",
+    "error",
+    KIND,
+    "The Links table's HackerOne report row names a HackerOne report (its URL or number).",
+    "Write the report as https://hackerone.com/reports/NNN (or leave the row empty for an "
+    "internal find); until then close cannot notify the reporter.",
 )
 CONFIDENTIAL = RULES.declare(
     "ISS014",
@@ -343,6 +352,14 @@ def check_links(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Find
             f"Links: CVE request {named} could not be read" if named else "Links: no CVE request"
         )
         yield CVE_REQUEST.finding(subject, "Links: CVE request", message)
+    unreadable = item.links.unreadable_report
+    if unreadable is not None:
+        yield REPORT_LINK.finding(
+            subject,
+            "Links: HackerOne report",
+            f"Links: HackerOne report {shorten(unreadable, 80)!r} is not a HackerOne report URL "
+            "or number",
+        )
 
 
 @RULES.check(KIND)

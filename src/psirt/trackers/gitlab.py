@@ -57,7 +57,7 @@ from psirt.core.remote import RetryPolicy
 from psirt.parsing.council import is_council_note
 from psirt.trackers import gitlab_access as access
 from psirt.trackers import gitlab_mapping as m
-from psirt.trackers.gitlab_errors import Failure, convert
+from psirt.trackers.gitlab_errors import CLIENT_FAILURES, Failure, convert
 from psirt.trackers.gitlab_http import RATE_LIMIT_WINDOW, Transport, is_transient, status_of
 
 T = TypeVar("T")
@@ -219,7 +219,7 @@ class GitLabTracker:
     ) -> Iterator[None]:
         try:
             yield
-        except (gitlab.GitlabError, requests.RequestException) as exc:
+        except CLIENT_FAILURES as exc:
             raise self._convert(exc, what, where, project=project, right=right) from None
 
     def _parallel(self, calls: Sequence[Callable[[], T]]) -> list[T]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import gitlab
+import requests
 
 from psirt.core.errors import (
     InputError,
@@ -43,6 +44,17 @@ class Failure:
     role: access.Role | None = None
 
 
+#: What python-gitlab raises when a 200 answer has the wrong shape (an object where a list
+#: belongs: its list iterator indexes the object with 0).
+SHAPE_ERRORS: tuple[type[Exception], ...] = (KeyError, IndexError, TypeError)
+#: Every failure of a client call that ``convert`` turns into one line.
+CLIENT_FAILURES: tuple[type[Exception], ...] = (
+    gitlab.GitlabError,
+    requests.RequestException,
+    *SHAPE_ERRORS,
+)
+
+
 def convert(
     exc: Exception, failure: Failure, clean: Callable[[str], str]
 ) -> InputError | RemoteError:
@@ -62,6 +74,11 @@ def convert(
             return PermissionDeniedError(access.scope_message(what, scope), where=where)
         message = access.forbidden_message(what, failure.right or "this right", failure.role)
         return PermissionDeniedError(message, where=where)
+    if isinstance(exc, SHAPE_ERRORS):
+        return RemoteError(
+            f"{what} failed: the answer from {failure.url} is not of GitLab's REST v4 shape",
+            where=where,
+        )
     if isinstance(exc, gitlab.GitlabError):
         detail = clean(message_text(exc.error_message)).strip()[:200]
         hint = " (check GITLAB_TOKEN)" if status == 401 else ""

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from psirt.core.errors import InputError
+from psirt.core.errors import InputError, RemoteError
 from psirt.core.labels import labels_done
 from psirt.core.records import (
     AwardEmoji,
@@ -121,8 +121,23 @@ def _ref_of(data: Mapping[str, Any], kind: type[_Ref], what: str, project_hint: 
     if ref is not None:
         return ref
     if project_hint is None:
-        raise ValueError(f"cannot tell the project of {what} iid {data.get('iid')}")
-    return kind(project_hint, int(data["iid"]))
+        raise malformed(f"{what} data without a project (no references.full, no web_url)")
+    return kind(project_hint, whole_number(data, "iid", what))
+
+
+def malformed(what: str) -> RemoteError:
+    """GitLab answered 200 with something other than the REST v4 shape (a proxy's page, a
+    broken instance): a remote failure, exit 3, never a traceback."""
+    return RemoteError(f"GitLab answered with {what}; expected the documented REST v4 shape")
+
+
+def whole_number(data: Mapping[str, Any], key: str, what: str) -> int:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise malformed(
+            f"{what} data without a whole-number {key!r} (found {type(value).__name__})"
+        )
+    return value
 
 
 def issue_from(data: Mapping[str, Any], project_hint: str | None = None) -> Issue:
@@ -158,7 +173,7 @@ def emoji_from(data: Mapping[str, Any]) -> AwardEmoji:
 
 def note_from(data: Mapping[str, Any], emoji: tuple[AwardEmoji, ...] = ()) -> Note:
     return Note(
-        id=int(data["id"]),
+        id=whole_number(data, "id", "note"),
         body=strip_retry_token(str(data.get("body") or "")),
         author=_username(data.get("author")),
         created_at=parse_datetime(data.get("created_at")),
@@ -176,7 +191,7 @@ def label_event_from(data: Mapping[str, Any]) -> LabelEvent | None:
     if not isinstance(label, Mapping) or action not in ("add", "remove"):
         return None
     return LabelEvent(
-        id=int(data["id"]),
+        id=whole_number(data, "id", "label event"),
         action="add" if action == "add" else "remove",
         label=str(label.get("name") or ""),
         user=_username(data.get("user")),
@@ -210,7 +225,10 @@ def attributes(obj: object) -> dict[str, Any]:
     """The JSON of a python-gitlab object, or the dict that some of its calls return."""
     if isinstance(obj, dict):
         return cast(dict[str, Any], obj)
-    return cast(dict[str, Any], obj.attributes)  # type: ignore[attr-defined]
+    data = getattr(obj, "attributes", None)
+    if not isinstance(data, dict):
+        raise malformed(f"{type(obj).__name__} where an object belongs")
+    return cast(dict[str, Any], data)
 
 
 def unapplied(update: IssueUpdate, issue: Issue) -> list[str]:

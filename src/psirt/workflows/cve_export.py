@@ -3,6 +3,7 @@ records from any CNA."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,8 @@ from psirt.compute.post import post_url
 from psirt.core.errors import InputError
 from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
+from psirt.core.identifiers import is_cve_id
+from psirt.core.text import MAX_DIGITS
 from psirt.model.merge_requests import shipped_fixes
 from psirt.render.cve_record import build_record, dump_record
 from psirt.render.findings import FindingGroup, FindingsReport, by_subject, counts
@@ -47,6 +50,19 @@ def records(snapshot: ReleaseSnapshot, blog_url: str | None = None) -> list[dict
     return sorted(built, key=lambda r: str(r["cveMetadata"]["cveId"]))
 
 
+@dataclass(frozen=True)
+class Export:
+    """The records written, and what the folder holds besides them (``REC032``)."""
+
+    records: list[ExportedRecord]
+    stale: tuple[Finding, ...] = ()
+
+
+#: The files psirt wrote in an export folder, with the hash of each as written: a record that
+#: no longer belongs to the release is removed only when psirt wrote it and nobody changed it.
+MANIFEST = ".psirt-manifest"  # JSON; no .json suffix, so "*.json" lists the records only
+
+
 def export(
     session: Session,
     out_dir: Path,
@@ -54,39 +70,119 @@ def export(
     release_issue: int | None = None,
     snapshot: ReleaseSnapshot | None = None,
     blog_url: str | None = None,
-) -> list[ExportedRecord]:
+) -> Export:
     from psirt.rules.cve_record import lint_record
 
     snapshot = snapshot or session.snapshot(release_issue)
     out_dir.mkdir(parents=True, exist_ok=True)
+    written_before = _read_manifest(out_dir)
     exported: list[ExportedRecord] = []
     for record in records(snapshot, blog_url):
         cve_id = str(record["cveMetadata"]["cveId"])
         path = out_dir / f"{cve_id}.json"
         atomic_write(path, dump_record(record))
-        exported.append(ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id))))
-    return exported
+        exported.append(
+            ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id, exported=True)))
+        )
+    stale = _tidy(out_dir, {item.path.name for item in exported}, written_before)
+    manifest = {"format": 1, "records": {item.path.name: _digest(item.path) for item in exported}}
+    atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return Export(exported, stale)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_manifest(out_dir: Path) -> dict[str, str]:
+    """The files an earlier export wrote here, by name; {} when there is no readable manifest."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    written = data.get("records") if isinstance(data, dict) else None
+    if not isinstance(written, dict):
+        return {}
+    return {str(k): str(v) for k, v in written.items() if is_cve_id(str(k).removesuffix(".json"))}
+
+
+def _tidy(out_dir: Path, current: set[str], written_before: dict[str, str]) -> tuple[Finding, ...]:
+    """Remove the records an earlier export wrote that this release no longer has (unchanged
+    since), and name every other record file in the folder that is not part of the release."""
+    from psirt.rules.cve_record import stale_records
+
+    present = sorted(
+        entry.name
+        for entry in out_dir.iterdir()
+        if entry.name.endswith(".json") and is_cve_id(entry.name[:-5]) and entry.is_file()
+    )
+    ours = {
+        name
+        for name in present
+        if name not in current and written_before.get(name) == _digest(out_dir / name)
+    }
+    findings = stale_records(present, current, ours)
+    for name in sorted(ours):
+        (out_dir / name).unlink(missing_ok=True)
+    return tuple(findings)
+
+
+#: A CVE JSON 5 record nests about eight levels; far deeper is no record (and would exhaust
+#: the recursion of the decoder and of the schema check).
+MAX_RECORD_DEPTH = 64
 
 
 def load_record(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("no such file", where=str(path)) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON: {exc.msg}", where=f"{path}:{exc.lineno}") from exc
+    except RecursionError:
+        raise InputError(
+            f"not a record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
+        ) from None
+    except ValueError:  # a number of more digits than Python converts
+        raise InputError(
+            f"not a record: a number of more than {MAX_DIGITS} digits", where=str(path)
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", where=str(path)) from exc
+    if nesting_depth(record) > MAX_RECORD_DEPTH:
+        raise InputError(
+            f"not a record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
+        )
+    return record
 
 
-def export_report(exported: list[ExportedRecord], out_dir: Path) -> FindingsReport:
-    """The findings of the exported records, one group per record with any."""
+def nesting_depth(value: Any) -> int:
+    """How deep lists and objects nest in ``value`` (a scalar: 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            stack.extend(
+                (child, depth) for child in (node.values() if isinstance(node, dict) else node)
+            )
+    return deepest
+
+
+def export_report(result: Export, out_dir: Path) -> FindingsReport:
+    """The findings of the exported records, one group per record with any, then the folder's
+    records that are not part of the release."""
+    exported = result.records
     groups = tuple(
         FindingGroup(item.cve_id, str(item.path), item.findings)
         for item in exported
         if item.findings
     )
-    findings = [finding for item in exported for finding in item.findings]
+    if result.stale:
+        groups += (FindingGroup(str(out_dir), "records not of this release", result.stale),)
+    findings = [finding for item in exported for finding in item.findings] + list(result.stale)
     summary = f"{len(exported)} records written to {out_dir}: {counts(findings)}"
     return FindingsReport(groups, summary)
 

@@ -113,7 +113,7 @@ def blog_step(session: Session) -> StepResult:
     lines += [f"  {f.code} {f.level}: {f.message}" for f in findings]
     exported = cve_export.export(
         session, root / blog.OUT_DIR / "cves", snapshot=snapshot, blog_url=post.url
-    )
+    ).records
     record_findings = [f for item in exported for f in item.findings]
     summary = blog.summarize(record_findings)
     cves = shown_path(root / blog.OUT_DIR / "cves")

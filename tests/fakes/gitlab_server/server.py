@@ -22,13 +22,14 @@ from tests.fakes.gitlab_server.state import DEFAULT_TOKEN, DEFAULT_USER, HttpErr
 class Fault:
     """One injected fault, consumed by the next ``times`` matching requests."""
 
-    kind: Literal["status", "drop"]
+    kind: Literal["status", "drop", "answer"]
     times: int
     status: int = 503
     retry_after: int | None = None
     method: str | None = None
     path: str | None = None  # a substring of the request path
     after_apply: bool = False
+    payload: Any = None  # what an "answer" fault sends, with ``status``
 
     def matches(self, method: str, path: str) -> bool:
         if self.times <= 0:
@@ -159,6 +160,16 @@ class FakeGitLab(Routes):
             self.faults.append(fault)
         return fault
 
+    def answer(
+        self, payload: Any, *, status: int = 200, times: int = 1, method: str = "GET", path: str
+    ) -> Fault:
+        """Answer the next ``times`` matching requests with ``payload`` instead of the route's
+        (a proxy or a broken instance that answers 200 with the wrong shape)."""
+        fault = Fault("answer", times, status, None, method, path, payload=payload)
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
     def _take_fault(self, method: str, path: str) -> Fault | None:
         with self._lock:
             for fault in self.faults:
@@ -260,6 +271,9 @@ def _make_handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
         def _fault(self, fault: Fault) -> None:
             if fault.kind == "drop":
                 self.close_connection = True
+                return
+            if fault.kind == "answer":
+                self._send(fault.status, fault.payload, {})
                 return
             headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
             message = "Retry later" if fault.status == 429 else f"{fault.status} Server error"

@@ -33,6 +33,14 @@ TODO = RULES.declare(
     "No 'TODO' or template placeholder is left in the CVE YAML.",
     "Replace the placeholder with the real value.",
 )
+WRONG_TYPE = RULES.declare(
+    "CVE030",
+    "error",
+    KIND,
+    "Each field of the CVE YAML holds the kind of value the template gives it: a text, or a "
+    "list of texts.",
+    "Write the field as the template does (a text on one line, or a list of '- item' lines).",
+)
 
 
 REQUIRED_FIELDS: tuple[str, ...] = (
@@ -67,6 +75,8 @@ def check_yaml(cve: CveSubject) -> Iterator[Finding]:
         yield cve.finding(YAML, "yaml", f"yaml: {cve.request.yaml_error or 'not readable'}")
         return
     document = cve.document
+    for path, expected, kind in document.wrong_types():
+        yield cve.finding(WRONG_TYPE, path, f"{path}: expected {expected}, found {kind}")
     for path in REQUIRED_FIELDS:
         if is_empty(document.get(path)):
             state = "missing" if not document.has(path) else "empty"

@@ -178,6 +178,15 @@ def notify_actions(
     templates_dir: Path | None = None,
 ) -> list[Action]:
     if item.report_id is None:
+        if item.links.unreadable_report is not None:  # a typo must not silence the reporter
+            refusals.append(
+                Refusal(
+                    NOTIFY_HACKERONE,
+                    str(item.ref),
+                    "the Links table's HackerOne report row names no HackerOne report "
+                    f"({item.links.unreadable_report!r}); fix the row, then rerun",
+                )
+            )
         return []  # an internal find: nobody to notify
     if item.report is None:
         refusals.append(
