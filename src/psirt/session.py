@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from psirt.core.config import Config
+from psirt.core.files import remove_stale_temporaries
 from psirt.core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ Env = Mapping[str, str]
 def _local_tracker(workspace: Workspace, env: Env) -> Tracker:
     from psirt.trackers.local import LocalTracker
 
-    return LocalTracker(workspace.root, base_url=workspace.config.tracker.url)
+    config = workspace.config.tracker
+    return LocalTracker(workspace.root, base_url=config.url, user=config.user)
 
 
 def _gitlab_tracker(workspace: Workspace, env: Env) -> Tracker:
@@ -47,7 +49,10 @@ def _local_bounty(workspace: Workspace, env: Env) -> BountyPlatform:
 def _hackerone(workspace: Workspace, env: Env) -> BountyPlatform:
     from psirt.bounty.hackerone import HackerOneClient
 
-    return HackerOneClient.from_env(workspace.config.bounty, env)
+    remote = workspace.config.remote
+    return HackerOneClient.from_env(
+        workspace.config.bounty, env, timeout=remote.timeout, retry=remote.policy()
+    )
 
 
 def _local_cna(session: Session) -> Cna:
@@ -65,7 +70,10 @@ def _gitlab_cves(session: Session) -> Cna:
 def _cve_services(session: Session) -> Cna:
     from psirt.cna.cve_services import CveServicesCna
 
-    return CveServicesCna.from_env(session.config.cna, session.env)
+    remote = session.config.remote
+    return CveServicesCna.from_env(
+        session.config.cna, session.env, timeout=remote.timeout, retry=remote.policy()
+    )
 
 
 TRACKERS: Final[dict[str, Callable[[Workspace, Env], Tracker]]] = {
@@ -123,6 +131,10 @@ class Session:
 def open_session(
     workspace: Workspace, env: Env | None = None, *, progress: Progress | None = None
 ) -> Session:
+    """The session of ``workspace``; first, the temporary files an interrupted write left in
+    it are deleted (they may hold confidential text; ``core.files``). ``progress`` hears how
+    a release's reading goes."""
+    remove_stale_temporaries(workspace.root)
     env = os.environ if env is None else env
     config = workspace.config
     tracker = TRACKERS[config.tracker.kind](workspace, env)

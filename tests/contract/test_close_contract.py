@@ -26,6 +26,7 @@ from psirt.actions.executor import ExecutionStopped, Outcome
 from psirt.actions.journal import Journal
 from psirt.actions.tracker_actions import CloseIssue, EditDescription, UpsertNote, marker_comment
 from psirt.cna.gitlab_cves import publication_requested
+from psirt.core.lock import LOCK_FILE
 from psirt.core.records import IssueRef
 from psirt.demo.data import FIXES
 from psirt.session import Session
@@ -76,12 +77,13 @@ def _write_requests(side: Side) -> list[tuple[str, str]]:
 
 
 def _files(root: Path, skip: Path) -> dict[str, tuple[int, bytes]]:
-    """Every file of a local workspace (but ``skip``) with its mtime and bytes."""
+    """Every file of a local workspace (but ``skip`` and the live runs' lock, which says who
+    runs) with its mtime and bytes."""
     found: dict[str, tuple[int, bytes]] = {}
     for folder, _, names in os.walk(root):
         for name in names:
             path = Path(folder, name)
-            if path != skip:
+            if path != skip and name != LOCK_FILE:
                 found[str(path.relative_to(root))] = (path.stat().st_mtime_ns, path.read_bytes())
     return found
 

@@ -38,6 +38,7 @@ class Fault:
     retry_after: str | None = "1"
     status: int = 503
     title: str = "Service Unavailable"
+    headers: dict[str, str] | None = None  # more answer headers (``RateLimit-Reset`` ...)
 
     def matches(self, method: str, path: str) -> bool:
         return (
@@ -138,6 +139,7 @@ class JsonHandler(BaseHTTPRequestHandler):
                 return
             if fault.kind == "429":
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                headers.update(fault.headers or {})
                 self._send(429, app.error_body(429, "Too Many Requests"), headers)
                 return
             self._send(fault.status, app.error_body(fault.status, fault.title))
@@ -156,8 +158,19 @@ class JsonHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = _handle
 
     def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        reason = None
+        if self.app.reflect_credentials and status >= 400:
+            # a broken gateway that echoes the request's credential headers back
+            sent = ", ".join(
+                f"{name}: {self.headers.get(name)}"
+                for name in ("Authorization", "CVE-API-KEY")
+                if self.headers.get(name)
+            )
+            decoded = _basic_password(self.headers.get("Authorization") or "")
+            reason = f"you sent {sent} {decoded}"
+            payload = self.app.error_body(status, reason)
         data = json.dumps(payload).encode()
-        self.send_response(status)
+        self.send_response(status, reason)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
@@ -181,6 +194,7 @@ class FakeApp:
         self.state_lock = threading.RLock()
         self.in_flight = 0
         self.peak_in_flight = 0  # measured while latency is set: how many requests overlapped
+        self.reflect_credentials = False  # error answers echo the request's credentials
         self._server: LoopbackServer | None = None
 
     def authorized(self, headers: Any) -> bool:  # pragma: no cover - overridden
@@ -231,12 +245,14 @@ class FakeApp:
         retry_after: str | None = "1",
         status: int = 503,
         title: str = "Service Unavailable",
+        headers: dict[str, str] | None = None,
     ) -> None:
         """Queue ``times`` failures of ``kind`` for requests matching ``method``/``path``.
 
         ``"5xx"`` answers ``status`` (any status, so a 4xx refusal can be injected too).
         """
-        self.faults.add(Fault(kind, times, method, path_contains, retry_after, status, title))
+        fault = Fault(kind, times, method, path_contains, retry_after, status, title, headers)
+        self.faults.add(fault)
 
     def set_latency(self, seconds: float) -> None:
         self.faults.latency = seconds
@@ -252,6 +268,17 @@ class FakeApp:
 # -- HackerOne -------------------------------------------------------------------------------
 
 _REPORT = re.compile(r"^/v1/reports/(?P<id>[^/?]+)(?P<rest>/[a-z_]+)?/?(?:\?.*)?$")
+
+
+def _basic_password(authorization: str) -> str:
+    """The user:password of a basic ``Authorization`` header, decoded ('' for any other)."""
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        return ""
+    try:
+        return base64.b64decode(value).decode()
+    except ValueError:
+        return ""
 
 
 def _now() -> str:

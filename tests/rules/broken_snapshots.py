@@ -16,6 +16,10 @@ from tests import factories as f
 
 CFG = f.CONFIG
 LABELS = CFG.labels
+_REFERENCES = (
+    "https://gitlab.com/gitlab-org/gitlab/-/issues/51001",
+    "https://hackerone.com/reports/3100001",
+)
 
 
 def codes(snapshot: ReleaseSnapshot) -> list[str]:
@@ -197,4 +201,20 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     ),
     "REL006": lambda: f.snapshot(versions=()),
     "REL007": lambda: ReleaseSnapshot(config=CFG, release=f.snapshot().release, issues=()),
+    "CNF001": lambda: f.snapshot(
+        cve_yaml(
+            references=[*_REFERENCES, f"https://gitlab.com/{f.SECURITY_PROJECT}/-/issues/1101"]
+        )
+    ),
+    "CNF002": lambda: f.snapshot(
+        cve_yaml(references=[*_REFERENCES, "https://gitlab.com/gitlab-org/cves/-/issues/3101"])
+    ),
+    "CNF003": lambda: f.snapshot(f.security_issue(cve=None)),
+    "CNF004": lambda: f.snapshot(cve_yaml(references=[*_REFERENCES, "file:///etc/passwd"])),
+    "CNF005": lambda: f.snapshot(
+        cve_yaml(
+            credit=f"Thanks [{f.REPORTER}](https://example.net/{f.REPORTER}) for reporting this "
+            "vulnerability through our HackerOne bug bounty program"
+        )
+    ),
 }

@@ -67,5 +67,6 @@ def test_cve_request_checks_run_in_the_packages_order() -> None:
         "title",
         "description",
         "labels",
+        "confidential",  # the one confidentiality check, after the package (CNF)
         "validated",  # its own module, after the package (rules/validated.py)
     ]

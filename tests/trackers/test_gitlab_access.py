@@ -173,8 +173,9 @@ def test_a_wait_beyond_the_ceiling_gives_up_with_a_clear_error(
     policy = RetryPolicy(attempts=3, max_retry_after=120.0, rate_limit_window=60.0)
     with tracker_of(fake, fake.token or "", clock, retry=policy) as tracker:
         tracker.find_issues(SEC, search="x")
-        with pytest.raises(RemoteError, match=r"HTTP 429: This endpoint has been requested too"):
+        with pytest.raises(RemoteError, match=r"asks to wait 600s.*try again after") as info:
             tracker.find_issues(SEC, search="x")
+        assert info.value.exit_code == 3
         assert tracker.rate_limit_waits == []
 
 

@@ -11,7 +11,8 @@ import gitlab
 import gitlab.utils
 import pytest
 
-import psirt.trackers.gitlab
+import psirt.trackers.gitlab_base
+import psirt.trackers.gitlab_identity
 from psirt.core.errors import RemoteError
 from psirt.core.records import Issue, IssueRef, IssueUpdate, Note
 from psirt.trackers.gitlab import GitLabTracker
@@ -29,7 +30,8 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     recorded: list[float] = []
     clock = SimpleNamespace(sleep=recorded.append, time=time.time, monotonic=time.monotonic)
     monkeypatch.setattr(gitlab.utils, "time", clock)
-    monkeypatch.setattr(psirt.trackers.gitlab, "time", clock)
+    monkeypatch.setattr(psirt.trackers.gitlab_base, "time", clock)  # the transport's 429 waits
+    monkeypatch.setattr(psirt.trackers.gitlab_identity, "time", clock)  # a create's retry
     return recorded
 
 

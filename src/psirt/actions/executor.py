@@ -41,11 +41,18 @@ def execute(plan: Plan, context: ExecutionContext, *, live: bool) -> list[Outcom
         if skip is not None:
             outcomes.append(Outcome(action, "skipped", skip))
             if live and context.journal is not None:
-                context.journal.record(action.kind, action.subject, "skipped", skip)
+                if _interrupted(context, action):
+                    # the killed run's write landed before it could journal it: say so now
+                    detail = f"landed before the earlier run was stopped; found now: {skip}"
+                    context.journal.record(action.kind, action.subject, "applied", detail)
+                else:
+                    context.journal.record(action.kind, action.subject, "skipped", skip)
             continue
         if not live:
             outcomes.append(Outcome(action, "would apply"))
             continue
+        if context.lock is not None:
+            context.lock.in_flight(action.describe())
         try:
             detail = action.apply(context)
             if not action.verify(context):
@@ -66,8 +73,15 @@ def execute(plan: Plan, context: ExecutionContext, *, live: bool) -> list[Outcom
             raise
         if context.journal is not None:
             context.journal.record(action.kind, action.subject, "applied", detail)
+        if context.lock is not None:
+            context.lock.in_flight(None)
         outcomes.append(Outcome(action, "applied", detail))
     return outcomes
+
+
+def _interrupted(context: ExecutionContext, action: Action) -> bool:
+    """Whether ``action`` was the write in flight when an earlier live run was killed."""
+    return context.lock is not None and context.lock.interrupted == action.describe()
 
 
 class ExecutionStopped(PsirtError):

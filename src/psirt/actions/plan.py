@@ -16,15 +16,20 @@ if TYPE_CHECKING:
     from psirt.actions.journal import Journal
     from psirt.bounty.interface import BountyPlatform
     from psirt.cna.interface import Cna
+    from psirt.core.lock import WorkspaceLock
     from psirt.trackers.interface import Tracker
 
 
 @dataclass
 class ExecutionContext:
+    """What a plan runs against. ``lock``: the workspace lock of a live run (``core.lock``),
+    told which write is in flight, and saying which one a killed earlier run had in flight."""
+
     tracker: Tracker
     bounty: BountyPlatform | None = None
     cna: Cna | None = None
     journal: Journal | None = None
+    lock: WorkspaceLock | None = None
 
 
 class Action(ABC):

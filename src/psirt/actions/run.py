@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from psirt.actions.executor import Outcome, execute
 from psirt.actions.journal import Journal
 from psirt.actions.plan import ExecutionContext, Plan
+from psirt.core.lock import workspace_lock
 
 if TYPE_CHECKING:
     from psirt.bounty.interface import BountyPlatform
@@ -38,9 +39,18 @@ def run_plan(session: Ports, plan: Plan, live: bool, *, cna: Cna | None = None) 
     """Check (dry run) or apply (``live``) the plan; ``cna`` only for plans that publish CVEs
     (the session opens it, and asks for its credentials, only when a command needs it).
 
+    A live run holds the workspace's lock (``core.lock``) while it applies: a second live run
+    on the same workspace is refused, naming this one, instead of writing everything twice.
     A live run that stops half way raises ``ExecutionStopped``; rerunning finishes it."""
-    journal = Journal(session.workspace.journal_path) if live else None
-    context = ExecutionContext(
-        tracker=session.tracker, bounty=session.bounty, cna=cna, journal=journal
-    )
-    return execute(plan, context, live=live)
+    if not live:
+        return execute(
+            plan,
+            ExecutionContext(tracker=session.tracker, bounty=session.bounty, cna=cna),
+            live=False,
+        )
+    with workspace_lock(session.workspace.root) as lock:
+        journal = Journal(session.workspace.journal_path)
+        context = ExecutionContext(
+            tracker=session.tracker, bounty=session.bounty, cna=cna, journal=journal, lock=lock
+        )
+        return execute(plan, context, live=True)

@@ -41,13 +41,28 @@ def has_marker_line(text: str, tag: str) -> bool:
     return any(line.strip() == tag for line in text.splitlines())
 
 
-def marked_notes(notes: Sequence[Note], marker: str) -> list[Note]:
+def marked_notes(notes: Sequence[Note], marker: str, author: str | None = None) -> list[Note]:
+    """The notes that carry ``marker``; with ``author``, only that user's.
+
+    A marker alone does not make a note ours: someone may copy one into their own note, and
+    editing it would overwrite their text (GitLab refuses with 403, and every rerun would stop
+    there). A note is psirt's when it carries the marker *and* the tracker's current user wrote
+    it; anyone else's is left alone, and psirt writes its own."""
     tag = marker_comment(marker)
-    return [note for note in notes if has_marker_line(note.body, tag)]
+    return [
+        note
+        for note in notes
+        if has_marker_line(note.body, tag) and (author is None or note.author == author)
+    ]
 
 
-def find_marked_note(notes: Sequence[Note], marker: str) -> Note | None:
-    return next(iter(marked_notes(notes, marker)), None)
+def find_marked_note(notes: Sequence[Note], marker: str, author: str | None = None) -> Note | None:
+    return next(iter(marked_notes(notes, marker, author)), None)
+
+
+def our_notes(context: ExecutionContext, ref: IssueRef, marker: str) -> list[Note]:
+    """psirt's notes with ``marker`` on ``ref``, read afresh (a concurrent run's note is seen)."""
+    return marked_notes(context.tracker.notes(ref), marker, context.tracker.current_user())
 
 
 @dataclass
@@ -80,7 +95,7 @@ class UpsertNote(Action):
         return "".join("+ " + line + "\n" for line in body.rstrip().splitlines())
 
     def check(self, context: ExecutionContext) -> str | None:
-        existing = find_marked_note(context.tracker.notes(self.ref), self.marker)
+        existing = next(iter(our_notes(context, self.ref, self.marker)), None)
         if existing is None:
             return "no earlier note of ours to update" if self.update_only else None
         if existing.body.strip() == self.full_body.strip():
@@ -95,7 +110,7 @@ class UpsertNote(Action):
         return None
 
     def apply(self, context: ExecutionContext) -> str:
-        existing = find_marked_note(context.tracker.notes(self.ref), self.marker)
+        existing = next(iter(our_notes(context, self.ref, self.marker)), None)
         if existing is not None:
             context.tracker.update_note(self.ref, existing.id, self.full_body)
             return f"updated note {existing.id}"
@@ -105,7 +120,7 @@ class UpsertNote(Action):
     def verify(self, context: ExecutionContext) -> bool:
         """One note of ours with the body, and internal when asked (a server that ignores the
         ``internal`` flag would otherwise publish an internal text without anyone noticing)."""
-        ours = marked_notes(context.tracker.notes(self.ref), self.marker)
+        ours = our_notes(context, self.ref, self.marker)
         return (
             len(ours) == 1
             and ours[0].body.strip() == self.full_body.strip()

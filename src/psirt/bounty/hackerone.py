@@ -7,8 +7,10 @@ after the server applied it would post it twice, so the client re-reads the repo
 for the comment before it tries again. A 429 means the server refused before acting, so any
 request is retried after the ``Retry-After`` it names.
 
-Credentials come from the environment and travel only in the ``Authorization`` header; no
-message this module builds contains them.
+Credentials come from the environment and travel only in the ``Authorization`` header; every
+text the server sends back (error bodies, reason phrases) goes through ``core.remote.Secrets``
+before a message quotes it, so a server that reflects the credentials cannot put them on stderr
+or in the journal.
 """
 
 from __future__ import annotations
@@ -27,7 +29,15 @@ from psirt import __version__
 from psirt.core.config import BountyConfig
 from psirt.core.errors import NotFoundError, PsirtError, RemoteError
 from psirt.core.records import Activity, Bounty, Report
-from psirt.core.remote import RetryPolicy, Transient, retrying, write_once
+from psirt.core.remote import (
+    RetryPolicy,
+    Secrets,
+    Transient,
+    keep_out_of_logs,
+    rate_limited,
+    retrying,
+    write_once,
+)
 
 ENV_USERNAME = "HACKERONE_API_USERNAME"
 ENV_TOKEN = "HACKERONE_API_TOKEN"
@@ -55,6 +65,9 @@ class HackerOneClient:
         self._retry = retry
         self._sleep = sleep
         self._max_in_flight = max(1, max_in_flight)
+        self._timeout = timeout
+        self._clean = Secrets.of(token, basic=(username, token))
+        keep_out_of_logs(self._clean)
         self._http = httpx.Client(
             auth=httpx.BasicAuth(username, token),
             timeout=timeout,
@@ -219,14 +232,22 @@ class HackerOneClient:
         def once() -> httpx.Response:
             try:
                 response = self._http.request(method, self._base + path, json=json)
+            except httpx.TimeoutException as exc:
+                raise Transient(
+                    f"{type(exc).__name__}: no answer within {self._timeout:g}s ([remote] timeout)"
+                ) from None
             except httpx.TransportError as exc:
                 raise Transient(f"{type(exc).__name__}: connection failed or dropped") from None
             status = response.status_code
             if status == 429:
-                retry_after = response.headers.get("Retry-After")
-                raise Transient("429 Too Many Requests", rate_limited=True, retry_after=retry_after)
+                raise Transient(
+                    "429 Too Many Requests",
+                    rate_limited=True,
+                    retry_after=response.headers.get("Retry-After"),
+                    reset=response.headers.get("RateLimit-Reset"),
+                )
             if status >= 500:
-                raise Transient(f"{status} {response.reason_phrase}")
+                raise Transient(f"{status} {self._clean(response.reason_phrase)}")
             if status == 404:
                 raise NotFoundError(
                     f"HackerOne has no report {report_id} (or the API user cannot see it)",
@@ -240,17 +261,15 @@ class HackerOneClient:
                 )
             if status >= 400:
                 raise RemoteError(
-                    f"HackerOne answered {status} to {method} {path}: {_error_detail(response)}",
+                    f"HackerOne answered {status} to {method} {path}: "
+                    + self._clean(_error_detail(response)),
                     where=where,
                 )
             return response
 
         def too_long(wait: float) -> RemoteError:
-            return RemoteError(
-                f"HackerOne rate limit: {method} {path} asks to wait {wait:.0f}s "
-                f"(more than {self._retry.max_retry_after:.0f}s); try again later",
-                where=where,
-            )
+            cap = self._retry.max_retry_after
+            return rate_limited("HackerOne", f"{method} {path}", wait, cap, where=where)
 
         return retrying(
             self._retry,

@@ -49,19 +49,32 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{len(result.records)} records written to {folder}", err=True)
         raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
 
-    @cve_app.command("lint")
+    @cve_app.command(
+        "lint", short_help="Lint published CVE JSON 5 records from any CNA (no workspace needed)."
+    )
     def lint(
+        ctx: typer.Context,
         records: Annotated[
             list[Path], typer.Argument(metavar="RECORD", help="CVE JSON 5 record files.")
         ],
         output: FindingsFormatOption = FindingsFormat.text,
     ) -> None:
-        """Lint published CVE JSON 5 records from any CNA (no workspace needed)."""
-        from psirt.cli.common import print_findings
-        from psirt.core.errors import ExitCode
+        """Lint published CVE JSON 5 records from any CNA (no workspace needed; inside one,
+        the confidentiality check also knows the release's confidential issues)."""
+        from psirt.cli.common import print_findings, state
+        from psirt.core.errors import ExitCode, WorkspaceError
         from psirt.workflows.cve_export import lint_files
 
-        report = lint_files(records)
+        holder = state(ctx)
+        session = None
+        try:
+            holder.workspace()
+        except WorkspaceError:
+            if holder.workspace_option is not None:
+                raise
+        else:
+            session = holder.session()
+        report = lint_files(records, session)
         print_findings(report, output)
         raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
 

@@ -21,14 +21,24 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+from urllib.parse import urljoin
 
+import requests
 from cvelib.cve_api import CveApi, CveRecord, CveRecordValidationError
 
 from psirt.cna.interface import PUBLISHED, REJECTED, RESERVED, PublishResult, record_cve_id
 from psirt.core.config import CnaConfig
 from psirt.core.errors import InputError, NotFoundError, PsirtError, RefusedError, RemoteError
 from psirt.core.records import Issue
-from psirt.core.remote import RetryPolicy, Transient, retrying, write_once
+from psirt.core.remote import (
+    RetryPolicy,
+    Secrets,
+    Transient,
+    keep_out_of_logs,
+    rate_limited,
+    retrying,
+    write_once,
+)
 from psirt.parsing.published_record import same_container
 
 ENV_USER = "CVE_USER"
@@ -41,6 +51,30 @@ ENV_API_URL = "CVE_API_URL"  # the variable cvelib's own CLI reads for a URL ove
 LOCAL_URL = "http://127.0.0.1:3000/api/"
 
 T = TypeVar("T")
+
+
+class TimedCveApi(CveApi):  # type: ignore[misc]  # cvelib has no type hints
+    """cvelib's client with the request timeout of ``[remote] timeout`` (cvelib fixes 60 s)."""
+
+    def __init__(self, *args: Any, timeout: float = 60.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout = timeout
+
+    def _http_request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {
+            "CVE-API-KEY": self.api_key,
+            "CVE-API-ORG": self.org,
+            "CVE-API-USER": self.username,
+        }
+        response = requests.request(
+            method=method,
+            url=urljoin(self.url, path),
+            timeout=self.timeout,
+            headers=headers,
+            **kwargs,
+        )
+        response.raise_for_status()
+        return response
 
 
 class CveServicesCna:
@@ -61,12 +95,19 @@ class CveServicesCna:
     ) -> None:
         self._api = api
         self._org_id = org_id
+        self._clean = Secrets.of(str(getattr(api, "api_key", "") or ""))
+        keep_out_of_logs(self._clean)
         self._retry = retry
         self._sleep = sleep
 
     @classmethod
     def from_env(
-        cls, config: CnaConfig, env: Mapping[str, str] | None = None, **options: Any
+        cls,
+        config: CnaConfig,
+        env: Mapping[str, str] | None = None,
+        *,
+        timeout: float = 60.0,
+        **options: Any,
     ) -> CveServicesCna:
         """Credentials and environment from ``CVE_*`` variables, as cvelib's CLI reads them.
 
@@ -95,7 +136,8 @@ class CveServicesCna:
                 )
         if url is not None and not url.endswith("/"):
             url += "/"  # cvelib joins paths with urljoin, which drops a last segment without it
-        api = CveApi(
+        api = TimedCveApi(
+            timeout=timeout,
             username=source[ENV_USER],
             org=source[ENV_ORG],
             api_key=source[ENV_API_KEY],
@@ -253,10 +295,8 @@ class CveServicesCna:
                 raise self._failure(exc, cve_id, what) from None
 
         def too_long(wait: float) -> RemoteError:
-            return RemoteError(
-                f"CVE Services rate limit: {what} asks to wait {wait:.0f}s; try again later",
-                where=cve_id,
-            )
+            cap = self._retry.max_retry_after
+            return rate_limited("CVE Services", what, wait, cap, where=cve_id)
 
         return retrying(
             self._retry,
@@ -276,11 +316,19 @@ class CveServicesCna:
         response = getattr(exc, "response", None)
         status = getattr(response, "status_code", None)
         if not isinstance(status, int):
+            if isinstance(exc, requests.Timeout):
+                timeout = getattr(self._api, "timeout", None)
+                within = f" within {timeout:g}s ([remote] timeout)" if timeout else ""
+                return Transient(f"{type(exc).__name__}: no answer{within}")
             return Transient(f"{type(exc).__name__}: connection failed or dropped")
         if status == 429:
             headers = getattr(response, "headers", None) or {}
-            retry_after = headers.get("Retry-After")
-            return Transient("429 Too Many Requests", rate_limited=True, retry_after=retry_after)
+            return Transient(
+                "429 Too Many Requests",
+                rate_limited=True,
+                retry_after=headers.get("Retry-After"),
+                reset=headers.get("RateLimit-Reset"),
+            )
         if status >= 500:
             return Transient(f"{status} {self._detail(response)}")
         if status == 404:
@@ -319,8 +367,7 @@ class CveServicesCna:
             text = ": ".join(str(body[k]) for k in ("error", "message") if body.get(k))
         else:
             text = str(getattr(response, "reason", "") or "no detail")
-        key = str(self._api.api_key or "")
-        return text.replace(key, "***") if key else text
+        return self._clean(text)
 
 
 def _schema_errors(exc: CveRecordValidationError, limit: int = 3) -> str:

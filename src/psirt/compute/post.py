@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from psirt.compute.confidential import confidential_project
 from psirt.compute.facts import resolve
 from psirt.core.config import Config
 from psirt.core.errors import InputError
@@ -141,6 +142,9 @@ def bug_fixes(
 ) -> tuple[tuple[str, tuple[BugFix, ...]], ...]:
     """Non-security MRs merged into a release version's stable branch, per version.
 
+    A bug fix merged in a confidential project (the security mirror) is listed without a link:
+    the link would name that project and lead nowhere for the public.
+
     Security fixes and their reverts carry the security label and are left out; so is anything
     not merged (an open MR is not in the release, a closed one never will be), and a bug fix
     that was reverted (by label or by a revert MR among ``merge_requests``).
@@ -158,6 +162,8 @@ def bug_fixes(
         url = mr.web_url or (
             f"{config.tracker.url.rstrip('/')}/{mr.ref.project}/-/merge_requests/{mr.ref.iid}"
         )
+        if confidential_project(mr.ref.project, config):
+            url = ""  # a link into the security mirror is confidential: the title alone
         found[version].append(BugFix(str(version), mr.title.strip(), url))
     return tuple(
         (str(version), tuple(sorted(items, key=lambda b: b.url)))

@@ -1,40 +1,54 @@
 """``psirt.toml``: the product profile, project paths, label names and people of a workspace.
 
 Defaults follow GitLab's own conventions, so another vendor only writes what differs.
-This module is the one place that knows label names and project paths.
+This module is the one place that knows label names and project paths; the sections about what
+psirt publishes (blog post, disclosure, advisories, CVE wording) are in ``config_publishing``.
+Every key carries its description, from which ``docs/config.md`` is written.
 """
 
 from __future__ import annotations
 
 import tomllib
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from psirt.core.config_errors import config_error
+from psirt.core.config_publishing import (
+    AdvisoryConfig,
+    BlogConfig,
+    CveConfig,
+    DisclosureConfig,
+    Section,
+    check_template,
+)
 from psirt.core.errors import WorkspaceError
+from psirt.core.remote import RetryPolicy
 
 CONFIG_FILE = "psirt.toml"
 
+__all__ = [
+    "CONFIG_FILE",
+    "AdvisoryConfig",
+    "BlogConfig",
+    "BountyConfig",
+    "CnaConfig",
+    "Config",
+    "CveConfig",
+    "DisclosureConfig",
+    "LabelsConfig",
+    "PeopleConfig",
+    "ProductConfig",
+    "ProjectsConfig",
+    "RemoteConfig",
+    "TrackerConfig",
+    "check_template",
+    "load_config",
+]
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-def check_template(value: str, **sample: object) -> str:
-    """``value`` when it formats with the placeholders of ``sample`` (and only those); a
-    ``ValueError`` naming them otherwise, so a typo fails at load, not in the middle of a run."""
-    try:
-        value.format(**sample)
-    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
-        names = ", ".join(f"{{{name}}}" for name in sample)
-        raise ValueError(f"only {names} may be used in the template ({exc!r})") from None
-    return value
-
-
-class TrackerConfig(_Section):
+class TrackerConfig(Section):
     kind: Literal["local", "gitlab"] = Field(
         default="local",
         description=(
@@ -57,9 +71,17 @@ class TrackerConfig(_Section):
             "How many tracker requests a command keeps in flight at once while it reads a release."
         ),
     )
+    user: str = Field(
+        default="psirt",
+        min_length=1,
+        description=(
+            "The local tracker's user: the author of what psirt writes there, and so whose notes "
+            "with psirt's marker are psirt's own (on GitLab that is the token's user)."
+        ),
+    )
 
 
-class BountyConfig(_Section):
+class BountyConfig(Section):
     kind: Literal["local", "hackerone"] = Field(
         default="local",
         description=(
@@ -84,7 +106,7 @@ class BountyConfig(_Section):
         return check_template(value, id="3100001")
 
 
-class CnaConfig(_Section):
+class CnaConfig(Section):
     kind: Literal["gitlab-cves", "cve-services", "local"] = Field(
         default="gitlab-cves",
         description=(
@@ -102,7 +124,7 @@ class CnaConfig(_Section):
     )
 
 
-class ProductConfig(_Section):
+class ProductConfig(Section):
     vendor: str = Field(
         default="GitLab", description="The vendor's name in CVE records and advisories."
     )
@@ -170,7 +192,7 @@ class ProductConfig(_Section):
         return "/".join(self.editions)
 
 
-class ProjectsConfig(_Section):
+class ProjectsConfig(Section):
     security: str = Field(
         default="gitlab-org/security/gitlab",
         description="The security project: the fixes' implementation issues and merge requests.",
@@ -200,9 +222,20 @@ class ProjectsConfig(_Section):
         default="gitlab-com/marketing/security-communications",
         description="The project of the security communications issue.",
     )
+    confidential: tuple[str, ...] = Field(
+        default=("gitlab-org/security",),
+        description=(
+            "Groups and projects whose every issue, merge request and path is confidential: no "
+            "public text may refer to them (the security project is always one of them)."
+        ),
+    )
+
+    @property
+    def confidential_paths(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.confidential, self.security)))
 
 
-class LabelsConfig(_Section):
+class LabelsConfig(Section):
     security: str = Field(default="security", description="Every security issue carries it.")
     vulnerability: str = Field(
         default="bug::vulnerability", description="The type label of a vulnerability fix."
@@ -265,7 +298,7 @@ def _default_council_approvals() -> dict[str, int]:
     return {"critical": 2, "high": 2, "medium": 1, "low": 1}
 
 
-class PeopleConfig(_Section):
+class PeopleConfig(Section):
     """Display names by username, and the handles that stakeholder messages address.
 
     ``council``: who may approve a bug bounty council vote, as usernames and GitLab groups (an
@@ -296,6 +329,13 @@ class PeopleConfig(_Section):
     cna_bot: str = Field(
         default="cnaworkflow",
         description="The username of the CNA bot that comments on CVE requests.",
+    )
+    credit_hosts: tuple[str, ...] = Field(
+        default=("hackerone.com", "gitlab.com"),
+        description=(
+            "Where a credit may link its reporter (a host, its subdomains too): a credit is "
+            "public, and a link elsewhere is not a reporter's profile."
+        ),
     )
     stakeholders: dict[str, str] = Field(
         default_factory=lambda: {
@@ -345,164 +385,53 @@ class PeopleConfig(_Section):
         return {**_default_council_approvals(), **value}
 
 
-class BlogConfig(_Section):
-    base_url: str = Field(
-        default="https://about.gitlab.com", description="The site the blog post is published on."
-    )
-    path_template: str = Field(
-        default=(
-            "/releases/{year:04d}/{month:02d}/{day:02d}/patch-release-gitlab-{slug}-released/"
-        ),
+class RemoteConfig(Section):
+    """How the GitLab, HackerOne and CVE Services clients wait, all three alike.
+
+    ``timeout``: seconds a request may go without an answer (a stalled server is an error after
+    it, per attempt); ``retries``: how many times a failed request is sent again (a write whose
+    outcome is unknown only after checking that it did not land); ``max_wait``: the longest
+    wait after a 429 (``Retry-After``, ``RateLimit-Reset``) psirt sits through; a longer one
+    ends the command with exit 3 and the time to try again."""
+
+    timeout: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
         description=(
-            "The post's path; `{year}`, `{month}`, `{day}` (the release date) and `{slug}` (the "
-            "versions) are filled in."
+            "Seconds a request may go without an answer; a stalled server is an error after it, "
+            "per attempt."
         ),
     )
-    title_template: str = Field(
-        default="GitLab Patch Release: {versions}",
-        description="The post's title; `{versions}` is filled in.",
-    )
-    image_title: str = Field(
-        default="/images/blogimages/security-cover-new.png", description="The post's cover image."
-    )
-
-    @field_validator("path_template")
-    @classmethod
-    def _path_placeholders(cls, value: str) -> str:
-        return check_template(value, year=2026, month=3, day=25, slug="18-10-1")
-
-    @field_validator("title_template")
-    @classmethod
-    def _title_placeholder(cls, value: str) -> str:
-        return check_template(value, versions="18.10.1, 18.9.3, 18.8.7")
-
-
-class DisclosureConfig(_Section):
-    """What happens after the release, and when.
-
-    ``issues_public_after_days``: the release's issues are made public this many days after the
-    release. GitLab's policy as its patch release posts state it is 30 ("the issues detailing
-    each vulnerability are made public on our issue tracker 30 days after the release in which
-    they were patched", e.g. the 18.3.1 post of 2025-08-27); docs/release.md names the sources.
-
-    ``cves_published_within_days``: a CVE of a released fix that is not PUBLISHED this many days
-    after the release is reported by ``psirt cve status``; the CNA rules ask for publication
-    within 72 hours of public disclosure, and the blog post is the disclosure.
-    """
-
-    issues_public_after_days: int = Field(
-        default=30,
+    retries: int = Field(
+        default=5,
         ge=0,
-        le=3650,
+        le=20,
         description=(
-            "`psirt disclose` makes the release's issues public this many days after the release "
-            "(GitLab's policy: 30)."
+            "How many times a failed request is sent again (a write whose outcome is unknown "
+            "only after checking that it did not land)."
         ),
     )
-    cves_published_within_days: int = Field(
-        default=3,
+    max_wait: float = Field(
+        default=120.0,
         ge=0,
-        le=365,
+        le=86_400,
         description=(
-            "`psirt cve status` reports a CVE of a released fix not PUBLISHED this many days after "
-            "the release (PUB001)."
+            "The longest wait after a 429 (Retry-After, RateLimit-Reset) psirt sits through; a "
+            "longer one ends the command with exit 3 and the time to try again."
         ),
     )
 
-    def issues_public_on(self, released: date) -> date:
-        return released + timedelta(days=self.issues_public_after_days)
-
-    def cves_published_by(self, released: date) -> date:
-        return released + timedelta(days=self.cves_published_within_days)
-
-
-class AdvisoryConfig(_Section):
-    """Machine-readable advisories (``psirt advisory export``): who publishes them and their ids.
-
-    ``csaf_id`` is formatted with the release date (``year``, ``month``, ``day``), its newest
-    version (``version``: ``18.10.1``) and that version as a slug (``slug``: ``18-10-1``). OSV ids
-    are ``<osv_prefix>-<CVE id>``; the ``x_`` prefix marks a database OSV.dev does not aggregate.
-    """
-
-    publisher: str = Field(default="GitLab", description="The advisories' publisher name.")
-    publisher_category: Literal[
-        "coordinator", "discoverer", "other", "translator", "user", "vendor"
-    ] = Field(default="vendor", description="The CSAF publisher category.")
-    namespace: str = Field(
-        default="https://about.gitlab.com", description="The publisher's namespace URL (CSAF)."
-    )
-    contact_details: str = Field(
-        default="", description='How to reach the publisher (CSAF); "" to leave it out.'
-    )
-    csaf_id: str = Field(
-        default="gitlab-sa-{year:04d}{month:02d}{day:02d}-{slug}",
-        description=(
-            "The CSAF document id; `{year}`, `{month}`, `{day}`, `{version}` (18.10.1) and `{slug}`"
-            " (18-10-1) are filled in."
-        ),
-    )
-    policy_url: str = Field(
-        default="https://about.gitlab.com/security/disclosure/",
-        description="The disclosure policy's URL, cited by the advisories.",
-    )
-    provider_url: str = Field(
-        default="https://about.gitlab.com/.well-known/csaf",
-        description=(
-            "Where provider-metadata.json and the CSAF documents (white/<year>/<file>) are served."
-        ),
-    )
-    provider_role: Literal["csaf_publisher", "csaf_provider", "csaf_trusted_provider"] = Field(
-        default=("csaf_provider"),
-        description=(
-            "The CSAF provider role claimed in provider-metadata.json (a trusted provider also "
-            "signs and hashes its documents, which psirt does not do)."
-        ),
-    )
-    osv_prefix: str = Field(
-        default="x_GITLAB",
-        description=(
-            "OSV ids are `<osv_prefix>-<CVE id>`; the `x_` prefix marks a database OSV.dev does not"
-            " aggregate."
-        ),
-    )
+    def policy(self, rate_limit_window: float | None = None) -> RetryPolicy:
+        """The one retry policy these settings describe (``core.remote``)."""
+        return RetryPolicy(
+            attempts=self.retries + 1,
+            max_retry_after=self.max_wait,
+            rate_limit_window=rate_limit_window,
+        )
 
 
-class CveConfig(_Section):
-    """How the CVE texts and records are worded: GitLab's current conventions by default.
-
-    ``connective`` joins a range's first affected and fixed versions in the version phrase
-    (``from 16.10 before 18.8.7``); ``reference_style`` is how the canonical issue is cited:
-    ``work_item`` (``.../-/work_items/N``, no name or tags, GitLab's records since 2026) or
-    ``issue`` (``.../-/issues/N`` named ``GitLab Issue #N`` with tags, until late 2025);
-    ``solution`` is the solution's template (``{versions}``: the fixed versions, oldest first).
-    """
-
-    connective: Literal["before", "prior to"] = Field(
-        default="before",
-        description=(
-            "The words between a range's first affected and fixed versions in the version phrase "
-            "(`from 16.10 before 18.8.7`)."
-        ),
-    )
-    reference_style: Literal["work_item", "issue"] = Field(
-        default="work_item",
-        description=(
-            "How the canonical issue is cited: `work_item` (`.../-/work_items/N`, no name) or "
-            "`issue` (`.../-/issues/N`, named `GitLab Issue #N`)."
-        ),
-    )
-    solution: str = Field(
-        default="Upgrade to versions {versions} or above.",
-        description="The solution's template; `{versions}` is the fixed versions, oldest first.",
-    )
-
-    @field_validator("solution")
-    @classmethod
-    def _one_placeholder(cls, value: str) -> str:
-        return check_template(value, versions="18.10.1")
-
-
-class Config(_Section):
+class Config(Section):
     tracker: TrackerConfig = Field(
         default=TrackerConfig(), description="Where the release's issues and merge requests live."
     )
@@ -531,6 +460,10 @@ class Config(_Section):
         default=AdvisoryConfig(), description="Machine-readable advisories (CSAF 2.0, OSV)."
     )
     cve: CveConfig = Field(default=CveConfig(), description="How CVE texts and records are worded.")
+    remote: RemoteConfig = Field(
+        default=RemoteConfig(),
+        description="How the GitLab, HackerOne and CVE Services clients wait and retry.",
+    )
 
 
 def load_config(path: Path) -> Config:

@@ -4,13 +4,22 @@ Every file psirt writes (workspace records, the local CNA's records, the blog po
 export, the CWE index cache) goes through ``atomic_write``: a temporary file with a unique name
 in the same folder (two writers never share one, and ``os.replace`` stays on one file system),
 flushed and fsynced, then renamed over the target, and the folder fsynced so the rename lasts.
+
+A process killed between the two leaves its temporary file behind, and it holds whatever was
+being written: confidential issue text, an unpublished CVE record. The temporary's name says
+which process wrote it (``.<name>.psirt-<host>-<pid>-<random>.tmp``), so a later write to the
+same folder and every command's start (``remove_stale_temporaries`` over the workspace) delete
+the ones whose process on this host is gone, and never a live writer's.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import socket
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 #: The mode of a new file; a file that exists keeps its own.
@@ -24,7 +33,10 @@ def atomic_write(path: Path, text: str) -> None:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = NEW_FILE_MODE
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_stale(path.parent.glob(f".{glob_escape(path.name)}.psirt-*.tmp"))
+    fd, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.psirt-{_HOST}-{os.getpid()}-", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -37,6 +49,50 @@ def atomic_write(path: Path, text: str) -> None:
             os.unlink(temporary)
         raise
     _fsync_folder(path.parent)
+
+
+_HOST = re.sub(r"[^A-Za-z0-9.]+", "_", socket.gethostname()) or "host"
+_TEMPORARY = re.compile(r"^\..+\.psirt-(?P<host>[A-Za-z0-9._]+)-(?P<pid>[0-9]+)-[^/]*\.tmp$")
+#: Folders no workspace file lives in (and that can be large).
+_SKIPPED_FOLDERS = frozenset({".git", ".venv", "node_modules", "__pycache__"})
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def remove_stale_temporaries(root: Path) -> list[Path]:
+    """Delete the temporary files under ``root`` that an interrupted ``atomic_write`` of a
+    process on this host that no longer runs left behind; returns them."""
+    found: list[Path] = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = [f for f in folders if f not in _SKIPPED_FOLDERS]
+        found += [Path(folder, name) for name in files if name.endswith(".tmp")]
+    return _remove_stale(found)
+
+
+def _remove_stale(candidates: Iterable[Path]) -> list[Path]:
+    removed: list[Path] = []
+    for path in candidates:
+        match = _TEMPORARY.match(path.name)
+        if match is None or match["host"] != _HOST or _alive(int(match["pid"])):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -10,17 +10,32 @@ caller checks whether it landed first (``write_once``). HackerOne and CVE Servic
 ``retrying``; the GitLab tracker applies the same policy to 429s in its transport and leaves
 transient failures to python-gitlab's loop.
 
+The same module scrubs what a server says before psirt repeats it (``scrub``): a server, a
+proxy or a misconfigured gateway may reflect the request's credentials in an error body or a
+reason phrase, and that text would otherwise reach stderr and ``journal.jsonl``. Each client
+names its credentials once (``Secrets``) and passes every server text through them.
+
+A wait the policy will not sit through (``[remote] max_wait`` in psirt.toml) ends the command
+at once with ``rate_limited``: exit 3, saying when to try again.
+
 Standard library only, so importing a client's module costs nothing more.
 """
 
 from __future__ import annotations
 
+import base64
+import logging
+import math
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
+from urllib.parse import quote
+
+from psirt.core.errors import RemoteError
 
 T = TypeVar("T")
 
@@ -161,9 +176,11 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        number = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, number) if math.isfinite(number) else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -183,6 +200,92 @@ def parse_rate_limit_reset(value: str | None, now: float | None = None) -> float
         number = float(value.strip())
     except ValueError:
         return None
+    if not math.isfinite(number):
+        return None
     if number < 1_000_000_000:  # before 2001 as a Unix time: a delta in seconds
         return max(0.0, number)
     return max(0.0, number - (time.time() if now is None else now))
+
+
+def rate_limited(service: str, what: str, wait: float, cap: float, *, where: str) -> RemoteError:
+    """The error of a 429 whose wait is beyond ``cap``: exit 3, saying when to try again
+    (the server's own time, as a UTC clock time and a duration)."""
+    at = datetime.now(UTC) + timedelta(seconds=wait)
+    return RemoteError(
+        f"{service} rate limit: {what} was refused, and the server asks to wait "
+        f"{_duration(wait)}: more than [remote] max_wait ({_duration(cap)}); "
+        f"try again after {at:%Y-%m-%d %H:%M:%S} UTC",
+        where=where,
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    return f"{seconds:.0f}s, {seconds / 60:.0f} min"
+
+
+@dataclass(frozen=True, slots=True)
+class Secrets:
+    """A client's credentials in every form a server could echo them: as sent, URL-encoded,
+    and (for HTTP basic auth) the ``user:secret`` pair base64-encoded."""
+
+    forms: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, *secrets: str | None, basic: tuple[str, str] | None = None) -> Secrets:
+        values = [s for s in secrets if s]
+        forms: list[str] = []
+        for secret in values:
+            forms += [secret, quote(secret, safe=""), quote(secret)]
+        if basic is not None and basic[1]:
+            pair = f"{basic[0]}:{basic[1]}".encode()
+            forms += [base64.b64encode(pair).decode(), base64.urlsafe_b64encode(pair).decode()]
+        # longest first, so a form that contains another is replaced whole
+        unique = sorted({f for f in forms if len(f) >= 4}, key=len, reverse=True)
+        return cls(tuple(unique))
+
+    def __call__(self, text: str) -> str:
+        return scrub(text, self.forms)
+
+
+_registered_lock = threading.Lock()
+_registered: tuple[str, ...] = ()  # replaced whole, so a reader never sees it change
+_factory_installed = False
+
+
+def keep_out_of_logs(secrets: Secrets) -> None:
+    """Scrub ``secrets`` from every log record from now on, whichever library logs it.
+
+    httpx logs each answer's reason phrase at INFO, httpcore and urllib3 the status line at
+    DEBUG: a reason phrase that reflects a credential would reach any log handler a user
+    configures. A logger's filter misses its children's records, so the record factory does
+    it, for every logger at once."""
+    global _registered, _factory_installed
+    with _registered_lock:
+        _registered = tuple(sorted({*_registered, *secrets.forms}, key=len, reverse=True))
+        if _factory_installed:
+            return
+        _factory_installed = True
+        make_record = logging.getLogRecordFactory()
+
+    def scrubbed_record(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        forms = _registered
+        if forms:
+            message = record.getMessage()
+            cleaned = scrub(message, forms)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
+        return record
+
+    logging.setLogRecordFactory(scrubbed_record)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret replaced by ``***``: the one way psirt repeats what a server
+    said."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text

@@ -56,13 +56,22 @@ def type_name(field: FieldInfo) -> str:
     if origin is dict:
         return f"table of {_scalar(get_args(annotation)[1])}s"
     name = _scalar(annotation)
-    low = next((getattr(m, "ge", None) for m in field.metadata if hasattr(m, "ge")), None)
-    high = next((getattr(m, "le", None) for m in field.metadata if hasattr(m, "le")), None)
-    if low is not None and high is not None:
-        return f"{name}, {low} to {high}"
-    if low is not None:
-        return f"{name}, at least {low}"
-    return name
+    bounds = {
+        key: getattr(m, key)
+        for m in field.metadata
+        for key in ("ge", "gt", "le", "lt")
+        if getattr(m, key, None) is not None
+    }
+    words = [
+        f"at least {bounds['ge']}" if "ge" in bounds else "",
+        f"more than {bounds['gt']}" if "gt" in bounds else "",
+        f"at most {bounds['le']}" if "le" in bounds else "",
+        f"less than {bounds['lt']}" if "lt" in bounds else "",
+    ]
+    if "ge" in bounds and "le" in bounds:
+        return f"{name}, {bounds['ge']} to {bounds['le']}"
+    said = ", ".join(word for word in words if word)
+    return f"{name}, {said}" if said else name
 
 
 def toml_value(value: Any) -> str:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from psirt.compute.confidential import Confidential
 from psirt.compute.description import find_version_phrase
 from psirt.compute.placeholders import find_placeholders
 from psirt.compute.post import BlogPost, SecurityEntry
@@ -154,6 +155,8 @@ class BlogLintContext:
     post: ParsedPost
     subject: str  # the file name, for findings
     expected: BlogPost | None = None  # the post the release would produce now
+    # what the post must not mention (``compute.confidential``); psirt.toml's defaults when None
+    confidential: Confidential | None = None
 
     @property
     def release_versions(self) -> list[str]:
@@ -493,5 +496,8 @@ def check_severity(ctx: BlogLintContext) -> Iterator[Finding]:
 
 
 def lint(ctx: BlogLintContext) -> list[Finding]:
-    """Every blog check, findings sorted by line where they have one."""
+    """Every blog check, findings sorted by line where they have one; the confidentiality
+    check (``CNF``) last."""
+    import psirt.rules.confidential  # noqa: F401  (registers its blog check)
+
     return RULES.run(KIND, ctx)

@@ -10,7 +10,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from psirt.compute.confidential import Confidential
 from psirt.compute.placeholders import find_placeholders
+from psirt.core.config import Config
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.versions import Version, versions_in
@@ -533,14 +535,23 @@ def check_placeholders(record: Any, subject: str) -> Iterator[Finding]:
             yield R_PLACEHOLDER.finding(subject, field, f"{field}: placeholder {token!r}")
 
 
-def lint_record(record: Any, subject: str, *, exported: bool = False) -> list[Finding]:
+def lint_record(
+    record: Any,
+    subject: str,
+    *,
+    exported: bool = False,
+    confidential: Confidential | None = None,
+) -> list[Finding]:
     """The record lint; ``exported``: a record psirt itself wrote, held to more (REC031 in
-    place of the warning REC030 that another CNA's record gets)."""
+    place of the warning REC030 that another CNA's record gets). Then the confidentiality
+    check (``CNF``) with what ``confidential`` names (psirt.toml's defaults when None: a record
+    linted outside a release)."""
     import psirt.rules.record_format  # noqa: F401  (registers the format checks)
+    from psirt.rules.confidential import record_findings
 
     findings = RULES.run(KIND, record, subject)
     if exported:
         own = RULES.run(EXPORT_KIND, record, subject)
         if own:
             findings = [f for f in findings if f.code != R_NO_METRICS.code] + own
-    return findings
+    return findings + record_findings(record, subject, confidential or Confidential.of(Config()))

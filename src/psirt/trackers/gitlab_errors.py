@@ -27,8 +27,9 @@ from psirt.core.errors import (
     PermissionDeniedError,
     RemoteError,
 )
+from psirt.core.remote import rate_limited
 from psirt.trackers import gitlab_access as access
-from psirt.trackers.gitlab_http import status_of
+from psirt.trackers.gitlab_http import RateLimitExceeded, status_of
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Failure:
     project: str | None = None
     right: str | None = None
     role: access.Role | None = None
+    timeout: float | None = None
 
 
 #: What python-gitlab raises when a 200 answer has the wrong shape (an object where a list
@@ -60,6 +62,8 @@ def convert(
 ) -> InputError | RemoteError:
     """``clean`` takes the token out of any text quoted from the server."""
     what, where = failure.what, failure.where
+    if isinstance(exc, RateLimitExceeded):
+        return rate_limited("GitLab", what, exc.wait, exc.cap, where=where)
     status = status_of(exc)
     if status == 404:
         role = failure.role
@@ -86,6 +90,13 @@ def convert(
             hint = " (rate limited: GitLab still refused after the waits; run again later)"
         sep = ": " if detail else ""
         return RemoteError(f"{what} failed: HTTP {status}{sep}{detail}{hint}", where=where)
+    within = f" within {failure.timeout:g}s" if failure.timeout is not None else ""
+    if isinstance(exc, requests.Timeout):
+        return RemoteError(
+            f"{what} failed: no answer from {failure.url}{within} ([remote] timeout; "
+            f"{type(exc).__name__})",
+            where=where,
+        )
     return RemoteError(
         f"{what} failed: no answer from {failure.url} ({type(exc).__name__})", where=where
     )

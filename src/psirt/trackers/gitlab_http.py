@@ -7,7 +7,8 @@ one-minute window (doc/administration/settings/rate_limit_on_issues_creation.md:
 endpoint is available after one minute"). So the tracker turns python-gitlab's handling off
 (``obey_rate_limit=False``) and waits here, as ``psirt.core.remote.RetryPolicy`` says: the
 server's ``Retry-After``, else until ``RateLimit-Reset``, else the window; at most the policy's
-attempts, and never longer than ``max_retry_after`` (then the 429 goes up as an error). A 429 is
+attempts, and never longer than ``max_retry_after`` (then ``RateLimitExceeded`` goes up, and
+the command ends saying when to try again). A 429 is
 a refusal, so the request did nothing and sending it again is safe, a note included. Transient
 5xx and lost connections stay with python-gitlab's loop (and the adapter's landed checks).
 """
@@ -31,6 +32,15 @@ CONNECTION_ERRORS = (
 )
 # GitLab's rate limiters count in one-minute windows (see the module docstring).
 RATE_LIMIT_WINDOW = 60.0
+
+
+class RateLimitExceeded(requests.RequestException):
+    """A 429 whose wait is beyond the policy's ceiling: not waited, not retried."""
+
+    def __init__(self, wait: float, cap: float) -> None:
+        super().__init__(f"rate limited: the server asks to wait {wait:.0f}s (cap {cap:.0f}s)")
+        self.wait = wait
+        self.cap = cap
 
 
 def status_of(exc: Exception) -> int | None:
@@ -79,7 +89,8 @@ class Transport(HTTPAdapter):
                 now=self._clock(),
             )
             if wait > self.policy.max_retry_after:
-                return response
+                response.close()
+                raise RateLimitExceeded(wait, self.policy.max_retry_after)
             response.content  # noqa: B018  (read it whole, so the connection goes back)
             response.close()
             with self._lock:

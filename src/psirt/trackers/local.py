@@ -23,7 +23,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from psirt.core.errors import InputError, NotFoundError, WorkspaceError
+from psirt.core.errors import InputError, NotFoundError, PermissionDeniedError, WorkspaceError
 from psirt.core.labels import apply_label_write
 from psirt.core.records import (
     DESCRIPTION_CHANGED,
@@ -460,8 +460,14 @@ class LocalTracker:
 
     def update_note(self, ref: IssueRef, note_id: int, body: str) -> Note:
         def change(front: CommentedMap, record: IssueRecord) -> None:
-            if not any(note.id == note_id for note in record.notes):
+            note = next((note for note in record.notes if note.id == note_id), None)
+            if note is None:
                 raise NotFoundError(f"no note {note_id} on issue {ref}")
+            if note.author != self.user:  # as GitLab: only the author edits a note
+                raise PermissionDeniedError(
+                    f"update note {note_id}: the note is {note.author}'s, not {self.user}'s",
+                    where=str(ref),
+                )
             entry = next(n for n in front["notes"] if n.get("id") == note_id)
             if entry.get("body") != body:
                 self._set(entry, "body", body)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from psirt.compute.advisory import Advisory, build_advisory
+from psirt.compute.confidential import Confidential
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.knowledge.schemas import csaf_file_name
@@ -57,11 +58,17 @@ def read_previous(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _write(path: Path, document: dict[str, Any], text: str) -> Written:
+def _write(path: Path, document: dict[str, Any], text: str, confidential: Confidential) -> Written:
+    """Write the document when it changed; its findings: the schema's, then what it would give
+    away (``CNF``: an advisory is public)."""
+    from psirt.rules.confidential import document_findings
+
     changed = not path.exists() or path.read_text(encoding="utf-8") != text
     if changed:
         write_text(path, text)
-    return Written(path, document, tuple(lint_advisory(document, path.name, path.name)), changed)
+    findings = lint_advisory(document, path.name, path.name)
+    findings += document_findings(document, path.name, confidential)
+    return Written(path, document, tuple(findings), changed)
 
 
 def export_csaf(
@@ -88,11 +95,12 @@ def export_csaf(
         now=now,
         templates_dir=session.workspace.templates_dir,
     )
-    written = [_write(path, document, csaf.dump_document(document))]
+    confidential = Confidential.of(config, snapshot)
+    written = [_write(path, document, csaf.dump_document(document), confidential)]
     if provider_metadata:
         meta_path = out_dir / PROVIDER_METADATA
         meta = csaf.provider_metadata(config, previous=read_previous(meta_path), now=now)
-        written.append(_write(meta_path, meta, csaf.dump_document(meta)))
+        written.append(_write(meta_path, meta, csaf.dump_document(meta), confidential))
     return Export(advisory, tuple(written))
 
 
@@ -131,6 +139,7 @@ def export_osv(
     config = snapshot.config
     advisory = build_advisory(snapshot)
     csaf_id = csaf.tracking_id(advisory, config)
+    confidential = Confidential.of(config, snapshot)
     written = []
     for fix in advisory.fixes:
         path = out_dir / osv.file_name(osv.osv_id(config, fix.cve_id))
@@ -143,11 +152,11 @@ def export_osv(
             now=now,
             templates_dir=session.workspace.templates_dir,
         )
-        written.append(_write(path, record, osv.dump_record(record)))
+        written.append(_write(path, record, osv.dump_record(record), confidential))
     current = {item.path for item in written}
     if out_dir.is_dir():
         for path, record in _withdrawn(out_dir, config.advisory.osv_prefix, csaf_id, current, now):
-            written.append(_write(path, record, osv.dump_record(record)))
+            written.append(_write(path, record, osv.dump_record(record), confidential))
     return Export(advisory, tuple(written))
 
 

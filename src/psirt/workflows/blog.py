@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from psirt.compute.confidential import Confidential
 from psirt.compute.post import BlogPost, build_post
 from psirt.core.errors import InputError
 from psirt.core.files import atomic_write
@@ -54,11 +55,18 @@ def generate(session: Session, release_issue: int | None = None) -> GeneratedPos
     return GeneratedPost(post, text)
 
 
-def lint_text(text: str, subject: str, expected: BlogPost | None) -> list[Finding]:
+def lint_text(
+    text: str,
+    subject: str,
+    expected: BlogPost | None,
+    confidential: Confidential | None = None,
+) -> list[Finding]:
+    """Blog lint; ``confidential``: what the release keeps secret (its issues and titles),
+    psirt.toml's defaults when None."""
     from psirt.parsing.blog_post import parse_post
     from psirt.rules.blog import BlogLintContext, lint
 
-    return lint(BlogLintContext(parse_post(text), subject, expected))
+    return lint(BlogLintContext(parse_post(text), subject, expected, confidential))
 
 
 def read_post(path: Path) -> str:
@@ -78,10 +86,12 @@ def lint_file(
 ) -> FindingsReport:
     """Lint a post; with a session, also against what the release contains now."""
     text = read_post(path)
-    expected = None
+    expected = confidential = None
     if session is not None:
-        expected = expected_post(session, session.snapshot(release_issue))
-    findings = lint_text(text, path.name, expected)
+        snapshot = session.snapshot(release_issue)
+        expected = expected_post(session, snapshot)
+        confidential = Confidential.of(session.config, snapshot)
+    findings = lint_text(text, path.name, expected, confidential)
     return by_subject(findings, f"{path}: {counts(findings)}")
 
 

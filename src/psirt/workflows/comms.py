@@ -15,7 +15,8 @@ from psirt.actions.executor import Outcome
 from psirt.actions.plan import Plan
 from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import CreateIssue
-from psirt.core.errors import InputError
+from psirt.compute.confidential import Confidential
+from psirt.core.errors import InputError, RefusedError
 from psirt.model.release import ReleaseSnapshot
 from psirt.render.checklist import Checklist, build_checklist, render_checklist
 from psirt.render.email import RenderedEmail, build_email, render_email
@@ -140,8 +141,23 @@ def notify_text(session: Session, *, release_issue: int | None = None) -> str:
 
 
 def email(session: Session, *, release_issue: int | None = None) -> RenderedEmail:
+    """The e-mail, refused (exit 4) when it would give away a confidential detail (``CNF``):
+    it goes to every subscriber and cannot be recalled."""
+    from psirt.rules.confidential import text_findings
+
     snapshot = session.snapshot(release_issue)
-    return render_email(build_email(snapshot), session.workspace.templates_dir)
+    mail = render_email(build_email(snapshot), session.workspace.templates_dir)
+    confidential = Confidential.of(snapshot.config, snapshot)
+    leaks = text_findings("e-mail", f"{mail.subject}\n{mail.text}", confidential)
+    if leaks:
+        shown = "; ".join(f"{f.code} {f.message}" for f in leaks[:5])
+        more = f" (and {len(leaks) - 5} more)" if len(leaks) > 5 else ""
+        raise RefusedError(
+            f"the e-mail would give away confidential details: {shown}{more}; "
+            "psirt validate names what to fix",
+            where="e-mail",
+        )
+    return mail
 
 
 def thanks_text(session: Session, *, release_issue: int | None = None) -> str:

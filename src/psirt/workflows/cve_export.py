@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from psirt.compute.confidential import Confidential
 from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
-from psirt.core.errors import InputError
+from psirt.core.errors import InputError, PsirtError
 from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.core.identifiers import is_cve_id
@@ -74,6 +75,7 @@ def export(
     from psirt.rules.cve_record import lint_record
 
     snapshot = snapshot or session.snapshot(release_issue)
+    confidential = Confidential.of(snapshot.config, snapshot)
     out_dir.mkdir(parents=True, exist_ok=True)
     written_before = _read_manifest(out_dir)
     exported: list[ExportedRecord] = []
@@ -82,7 +84,12 @@ def export(
         path = out_dir / f"{cve_id}.json"
         atomic_write(path, dump_record(record))
         exported.append(
-            ExportedRecord(cve_id, path, record, tuple(lint_record(record, cve_id, exported=True)))
+            ExportedRecord(
+                cve_id,
+                path,
+                record,
+                tuple(lint_record(record, cve_id, exported=True, confidential=confidential)),
+            )
         )
     stale = _tidy(out_dir, {item.path.name for item in exported}, written_before)
     manifest = {"format": 1, "records": {item.path.name: _digest(item.path) for item in exported}}
@@ -187,11 +194,21 @@ def export_report(result: Export, out_dir: Path) -> FindingsReport:
     return FindingsReport(groups, summary)
 
 
-def lint_files(paths: list[Path]) -> FindingsReport:
-    """Lint record files from any CNA; the findings are grouped by file name."""
+def lint_files(paths: list[Path], session: Session | None = None) -> FindingsReport:
+    """Lint record files from any CNA; the findings are grouped by file name. With a session
+    (inside a workspace), the confidentiality check also knows the release's confidential
+    issues and titles."""
     from psirt.rules.cve_record import lint_record
 
+    confidential = None
+    if session is not None:
+        try:
+            snapshot = session.snapshot()
+        except PsirtError:  # no release to read: the workspace's settings still say a lot
+            confidential = Confidential.of(session.config)
+        else:
+            confidential = Confidential.of(session.config, snapshot)
     findings: list[Finding] = []
     for path in paths:
-        findings += lint_record(load_record(path), path.name)
+        findings += lint_record(load_record(path), path.name, confidential=confidential)
     return by_subject(findings, f"{len(paths)} records: {counts(findings)}")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from psirt.compute.confidential import Confidential
 from psirt.compute.severity import SeverityPolicy, fix_severity, release_severity
 from psirt.core.workspace import Workspace, shown_path
 from psirt.knowledge.cvss import SEVERITY_NAMES
@@ -106,7 +107,7 @@ def blog_step(session: Session) -> StepResult:
     text = render_post(post, session.config, session.workspace.templates_dir)
     path = blog.default_post_path(session)
     blog.write_text(path, text)
-    findings = blog.lint_text(text, path.name, post)
+    findings = blog.lint_text(text, path.name, post, Confidential.of(session.config, snapshot))
     root = session.workspace.root
     lines = [f"blog post written to {shown_path(path)}: {blog.summarize(findings)}"]
     lines += blog.held_back_lines(post)

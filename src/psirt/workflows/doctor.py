@@ -113,8 +113,11 @@ def _gitlab(report: DoctorReport, workspace: Workspace, env: Mapping[str, str]) 
             "export GITLAB_TOKEN",
         )
         return
-    with GitLabTracker.from_config(config, env) as tracker:
+    tracker = GitLabTracker.from_config(config, env)
+    try:
         _gitlab_checks(report, tracker, config)
+    finally:
+        tracker.close()
 
 
 def _gitlab_checks(report: DoctorReport, tracker: GitLabTracker, config: Config) -> None:

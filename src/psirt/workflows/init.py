@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -95,7 +96,7 @@ def instance_url(text: str) -> str:
 def _projects(options: InitOptions) -> ProjectsConfig:
     for path in options.projects.values():
         check_project_path(path)
-    return ProjectsConfig(**options.projects)
+    return ProjectsConfig.model_validate(options.projects)
 
 
 def _quote(text: str) -> str:
@@ -109,7 +110,8 @@ def config_text(options: InitOptions, projects: ProjectsConfig) -> str:
     gitlab = options.gitlab_url is not None
     url = instance_url(options.gitlab_url) if options.gitlab_url else defaults.tracker.url
     project_lines = "\n".join(
-        f"# {info.description}\n{key} = {_quote(getattr(projects, key))}"
+        "\n".join(f"# {line}" for line in textwrap.wrap(info.description or "", 94))
+        + f"\n{key} = {_quote(getattr(projects, key))}"
         for key, info in ProjectsConfig.model_fields.items()
     )
     tracker = (

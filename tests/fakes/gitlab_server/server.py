@@ -25,10 +25,11 @@ class Fault:
     kind: Literal["status", "drop", "answer"]
     times: int
     status: int = 503
-    retry_after: int | None = None
+    retry_after: int | str | None = None
     method: str | None = None
     path: str | None = None  # a substring of the request path
     after_apply: bool = False
+    headers: dict[str, str] | None = None  # more answer headers (``RateLimit-Reset`` ...)
     payload: Any = None  # what an "answer" fault sends, with ``status``
 
     def matches(self, method: str, path: str) -> bool:
@@ -58,6 +59,7 @@ class FakeGitLab(Routes):
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.token = token
+        self.reflect_credentials = False  # error answers echo the request's token
         self.username = username
         self.default_role = role_level(role)
         self.scopes = tuple(scopes)
@@ -135,13 +137,14 @@ class FakeGitLab(Routes):
         status: int,
         *,
         times: int = 1,
-        retry_after: int | None = None,
+        retry_after: int | str | None = None,
         method: str | None = None,
         path: str | None = None,
         after_apply: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> Fault:
         """Answer the next ``times`` matching requests with ``status`` (after applying, if told)."""
-        fault = Fault("status", times, status, retry_after, method, path, after_apply)
+        fault = Fault("status", times, status, retry_after, method, path, after_apply, headers)
         with self._lock:
             self.faults.append(fault)
         return fault
@@ -276,12 +279,19 @@ def _make_handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
                 self._send(fault.status, fault.payload, {})
                 return
             headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+            headers.update(fault.headers or {})
             message = "Retry later" if fault.status == 429 else f"{fault.status} Server error"
             self._send(fault.status, {"message": message}, headers)
 
         def _send(self, status: int, payload: Any, headers: dict[str, str]) -> None:
+            reason = None
+            if fake.reflect_credentials and status >= 400:
+                # a broken proxy that echoes the request's credentials back
+                echoed = f"you sent PRIVATE-TOKEN {self.headers.get('PRIVATE-TOKEN')}"
+                payload = {"message": echoed, "error": echoed}
+                reason = echoed
             data = json.dumps(payload).encode()
-            self.send_response(status)
+            self.send_response(status, reason)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             for key, value in headers.items():

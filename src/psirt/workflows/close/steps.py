@@ -158,6 +158,20 @@ def publish_actions(
             Refusal(PUBLISH_CVES, subject, "its CVE record breaks the schema: " + "; ".join(broken))
         )
         return []
+    from psirt.compute.confidential import Confidential
+    from psirt.rules.confidential import record_findings
+
+    leaks = record_findings(record, subject, Confidential.of(config, snapshot))
+    if leaks:  # what is published cannot be taken back
+        refusals.append(
+            Refusal(
+                PUBLISH_CVES,
+                subject,
+                "its CVE record gives away confidential details: "
+                + "; ".join(f"{f.code} {f.message}" for f in leaks),
+            )
+        )
+        return []
     return [
         PublishCve(
             request.cve_id,
