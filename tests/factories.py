@@ -11,7 +11,7 @@ from psirt.core.records import Issue, IssueRef, MergeRequest, MergeRequestRef, N
 from psirt.core.versions import Version
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.council import CouncilVote
-from psirt.parsing.cve_yaml import CveDocument
+from psirt.parsing.cve_yaml import read_cve_yaml
 from psirt.parsing.details import parse_details
 from psirt.parsing.links import parse_links
 
@@ -97,20 +97,19 @@ def cve_request(
     cve_id: str = "CVE-2026-4101",
 ) -> CveRequest:
     text = yaml_text() if yaml is None else yaml
-    document: CveDocument | None
-    try:
-        document, error = CveDocument(text), None
-    except Exception as exc:
-        document, error = None, str(exc)
+    fenced = text if text.endswith("\n") else text + "\n"
     issue = Issue(
         ref=IssueRef(CONFIG.projects.cve_requests, iid),
         title=title,
-        description=f"Reserved: {cve_id}\n\n```yaml\n{text}```\n",
+        description=f"Reserved: {cve_id}\n\n```yaml\n{fenced}```\n",
         labels=labels,
         confidential=True,
         assignees=("chen-dev",),
     )
-    return CveRequest(issue, notes, text, document, error, ())
+    read = read_cve_yaml(issue.description, where=str(issue.ref))
+    return CveRequest(
+        issue, notes, read.text, read.document, read.error, (), yaml_error_line=read.error_line
+    )
 
 
 def details_table(

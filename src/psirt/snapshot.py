@@ -26,7 +26,7 @@ from psirt.core.versions import versions_in
 from psirt.knowledge.schedule import previous_planned_patch
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.council import parse_council
-from psirt.parsing.cve_yaml import CveDocument, find_yaml_block
+from psirt.parsing.cve_yaml import read_cve_yaml
 from psirt.parsing.details import parse_details
 from psirt.parsing.links import parse_links
 from psirt.parsing.tasklist import parse_tasks
@@ -73,24 +73,14 @@ def _first_linked(links: Sequence[IssueLink], project: str) -> IssueRef | None:
 def _cve_request(
     issue: Issue, notes: Sequence[Note], label_events: Sequence[LabelEvent] = ()
 ) -> CveRequest:
-    block = find_yaml_block(issue.description)
-    document: CveDocument | None = None
-    error: str | None = None
-    if block is None:
-        error = "no ```yaml block in the description"
-    else:
-        try:
-            document = CveDocument(block.body, where=str(issue.ref))
-        except InputError as exc:
-            error = exc.message
-            if "line " in exc.message and block.first_line > 1:
-                error = f"{exc.message} of the YAML block (description line {block.first_line} + n)"
+    read = read_cve_yaml(issue.description, where=str(issue.ref))
     return CveRequest(
         issue=issue,
         notes=tuple(notes),
-        yaml_text=block.body if block else None,
-        document=document,
-        yaml_error=error,
+        yaml_text=read.text,
+        document=read.document,
+        yaml_error=read.error,
+        yaml_error_line=read.error_line,
         tasks=tuple(parse_tasks(issue.description)),
         label_events=tuple(label_events),
     )

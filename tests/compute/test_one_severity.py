@@ -35,7 +35,7 @@ from psirt.workflows.cve_export import records
 IIDS = [fix.security_iid for fix in FIXES]
 BLOG_URL = "https://about.gitlab.com/releases/2026/03/25/patch-release-gitlab-18-10-1-released/"
 # The legal message names every count: "... fixes 1 critical, 2 low security issues; ..."
-_NOTIFY_COUNTS = re.compile(r" fixes (?P<counts>.+?) security issues;")
+_NOTIFY_COUNTS = re.compile(r" fixes (?P<counts>.+?) security issues?;")
 _COUNT = re.compile(r"^(?P<n>\d+) (?P<name>critical|high|medium|low)$")
 _EMAIL_LINE = re.compile(r"^- (?P<severity>\w+): (?P<rest>.+)$")
 

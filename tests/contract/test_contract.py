@@ -233,12 +233,15 @@ def test_a_note_reads_back_as_written(side: Side) -> None:
 
 
 def _issue_view(issue: Issue | None) -> Any:
-    """Everything a rule may read; ``updated_at`` is the server's clock, not the release's.
-    Labels as a set: GitLab lists them sorted by title, the workspace as written; no reader
-    depends on their order."""
+    """Everything a rule may read; ``updated_at`` is the server's clock, not the release's, and
+    ``source`` (the lines of a workspace file) the local tracker's alone: findings use it to
+    name the line, GitLab's name the web URL. Labels as a set: GitLab lists them sorted by
+    title, the workspace as written; no reader depends on their order."""
     if issue is None:
         return None
-    return plain(dataclasses.replace(issue, updated_at=None, labels=tuple(sorted(issue.labels))))
+    return plain(
+        dataclasses.replace(issue, updated_at=None, source=None, labels=tuple(sorted(issue.labels)))
+    )
 
 
 def _note_view(note: Note) -> Any:

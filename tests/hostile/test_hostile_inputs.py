@@ -152,7 +152,13 @@ CASES = [
         _alias_bomb,
         ("validate",),
         1,
-        ("CVE001 gitlab-org/cves#3101 yaml", "aliases (*a0) are not allowed", "line 6"),
+        (
+            "CVE001 gitlab-org/cves#3101 yaml",
+            "aliases (*a0) are not allowed",
+            # the alias is on line 6 of the block: line 12 of the description
+            "at line 12 of the description",
+            "at projects/gitlab-org/cves/issues/3101.md:",
+        ),
     ),
     Case(
         "unclosed-yaml-fence",
@@ -442,7 +448,7 @@ def test_update_cves_keeps_a_crlf_request_crlf(
     dates = re.compile(r"\d{4}-\d\d-\d\dT[\d:]+\+00:00")  # each run stamps its own time
     assert dates.sub("T", crlf_text) == dates.sub("T", lf_text)
     assert run_app(app, ["-w", str(demo_root), "update-cves"]) == ExitCode.OK
-    assert "every CVE is up to date" in capsys.readouterr().out
+    assert "every CVE request is up to date" in capsys.readouterr().out
 
 
 # -- cve export: what no longer belongs to the release ---------------------------------------

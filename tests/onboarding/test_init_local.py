@@ -33,8 +33,10 @@ def test_init_then_validate_reads_the_empty_release(
     assert run_app(app, ["validate", "-w", "release", "--format", "json"]) == ExitCode.OK
     captured = capsys.readouterr()
     assert captured.err == ""
-    codes = [finding["code"] for finding in json.loads(captured.out)]
+    answer = json.loads(captured.out)
+    codes = [finding["code"] for finding in answer["findings"]]
     assert codes == ["REL007"]  # the one thing to do: link the security issues
+    assert answer["summary"]["exit_status"] == ExitCode.OK
 
     snapshot = open_session(Workspace(tmp_path / "release")).snapshot()
     assert [str(v) for v in snapshot.release.versions] == versions.split(", ")

@@ -10,7 +10,7 @@ import pytest
 
 from psirt.cli.app import app
 from psirt.cli.common import FindingsFormat, run_app
-from psirt.core.finding import Finding
+from psirt.core.finding import Acknowledgement, Finding, Location
 from psirt.render.findings import (
     CodeQualityFormat,
     FindingGroup,
@@ -76,7 +76,93 @@ def test_details_show_in_the_text_only() -> None:
         "",
         "1 CVEs",
     ]
-    assert json.loads(JsonFormat().format(report)) == [WARNING.to_json()]
+    assert json.loads(JsonFormat().format(report))["findings"] == [WARNING.to_json()]
+
+
+def test_json_is_an_object_with_a_summary_and_the_findings() -> None:
+    acked = Finding(
+        "CVE007",
+        "warning",
+        "gitlab-org/cves#12",
+        "cwe",
+        "cwe: CWE-862 is Allowed-with-Review by MITRE",
+        "check",
+        Location(path="projects/gitlab-org/cves/issues/12.md", line=30),
+        Acknowledgement("CVE007", "kim-appsec", "the most precise fit"),
+    )
+    report = by_subject([ERROR, WARNING, acked, ERROR], "summary line")
+    data = json.loads(JsonFormat().format(report))
+    assert set(data) == {"summary", "findings"}
+    assert data["summary"] == {
+        "text": "summary line",
+        "total": 4,
+        "by_level": {"error": 2, "warning": 1, "acknowledged": 1},
+        "by_code": {"BLG003": 2, "CVE007": 1, "REC010": 1},
+        "exit_status": 1,
+    }
+    (mine,) = [d for d in data["findings"] if d["code"] == "CVE007"]
+    assert mine["acknowledged"] == {
+        "code": "CVE007",
+        "by": "kim-appsec",
+        "reason": "the most precise fit",
+    }
+    assert mine["location"] == {
+        "path": "projects/gitlab-org/cves/issues/12.md",
+        "line": 30,
+    }
+    assert "acknowledged" not in data["findings"][0]
+    only_warnings = json.loads(JsonFormat().format(by_subject([WARNING, acked], "")))
+    assert only_warnings["summary"]["exit_status"] == 0  # warnings never fail a command
+
+
+def test_text_says_where_to_edit_and_who_acknowledged() -> None:
+    located = Finding(
+        "CVE006",
+        "error",
+        "gitlab-org/cves#12",
+        "cwe",
+        "cwe: x",
+        "fix it",
+        Location(url="https://g/x#note_5"),
+    )
+    acked = Finding(
+        "CVE007",
+        "warning",
+        "gitlab-org/cves#12",
+        "cwe",
+        "cwe: y",
+        "check",
+        Location(path="p/12.md", line=30),
+        Acknowledgement("CVE007", "kim-appsec", "reviewed with AppSec"),
+    )
+    report = by_subject([located, acked], f"summary: {counts([located, acked])}")
+    assert TextFormat().format(report).splitlines() == [
+        "gitlab-org/cves#12",
+        "  error   CVE006 cwe: x",
+        "          at https://g/x#note_5",
+        "          fix: fix it",
+        "  ack     CVE007 cwe: y",
+        "          at p/12.md:30",
+        "          acknowledged by kim-appsec: reviewed with AppSec",
+        "",
+        "summary: 1 error, 0 warnings, 1 acknowledged",
+    ]
+
+
+def test_a_url_names_the_description_line_it_means() -> None:
+    url = "https://gitlab.example/g/p/-/issues/3"
+    assert str(Location(url=url, description_line=9)) == f"{url} (description line 9)"
+    assert str(Location(url=f"{url}#note_4", note=4, description_line=9)) == f"{url}#note_4"
+    assert Location(url=url, description_line=9).to_json() == {
+        "url": url,
+        "description_line": 9,
+    }
+    assert str(Location(path="a.md", line=3, url=url)) == "a.md:3"
+
+
+def test_counts_agree_in_number() -> None:
+    assert counts([ERROR]) == "1 error, 0 warnings"
+    assert counts([ERROR, ERROR, WARNING]) == "2 errors, 1 warning"
 
 
 def test_by_subject_keeps_the_order_found() -> None:
@@ -85,13 +171,16 @@ def test_by_subject_keeps_the_order_found() -> None:
         ("CVE-1.json", 2),
         ("post.md", 1),
     ]
-    assert report.summary == "2 records: 1 errors, 1 warnings"
+    assert report.summary == "2 records: 1 error, 1 warning"
     assert report.failed and not by_subject([WARNING], "").failed
 
 
 def test_json_and_codequality_list_every_finding() -> None:
     report = by_subject([ERROR, WARNING], "")
-    assert json.loads(JsonFormat().format(report)) == [ERROR.to_json(), WARNING.to_json()]
+    assert json.loads(JsonFormat().format(report))["findings"] == [
+        ERROR.to_json(),
+        WARNING.to_json(),
+    ]
     assert "ü" in JsonFormat().format(report)  # UTF-8 like every other --format json
     entries = json.loads(CodeQualityFormat().format(report))
     assert entries[0] == {
@@ -104,6 +193,37 @@ def test_json_and_codequality_list_every_finding() -> None:
         "content": {"body": "fill it"},
     }
     assert entries[1]["severity"] == "minor" and entries[1]["content"] == {"body": ""}
+
+
+def test_codequality_points_at_the_file_and_line_and_leaves_acknowledged_out() -> None:
+    at_line = Finding(
+        "CVE006",
+        "error",
+        "gitlab-org/cves#12",
+        "cwe",
+        "cwe: x",
+        "",
+        Location(path="p/12.md", line=30),
+    )
+    on_gitlab = Finding(
+        "CVE006", "error", "gitlab-org/cves#13", "cwe", "cwe: x", "", Location(url="https://g/13")
+    )
+    acked = Finding(
+        "CVE007",
+        "warning",
+        "gitlab-org/cves#12",
+        "cwe",
+        "cwe: y",
+        "",
+        None,
+        Acknowledgement("CVE007", "kim", "ok"),
+    )
+    entries = json.loads(CodeQualityFormat().format(by_subject([at_line, on_gitlab, acked], "")))
+    assert [e["location"] for e in entries] == [
+        {"path": "p/12.md", "lines": {"begin": 30}},
+        {"path": "gitlab-org/cves#13", "lines": {"begin": 1}},
+    ]
+    assert entries[1]["description"].endswith("(https://g/13)")
 
 
 @pytest.fixture(scope="module")
@@ -140,4 +260,12 @@ def test_every_findings_command_takes_every_format(
     args = [a.format(out=written, tmp=tmp_path) for a in command]
     assert run_app(app, ["-w", str(demo_template), *args, "--format", output]) == 1
     data = json.loads(capsys.readouterr().out)  # nothing else on standard output
-    assert data and all(("check_name" if output == "codequality" else "code") in d for d in data)
+    if output == "codequality":
+        assert data and all("check_name" in d and d["location"]["path"] for d in data)
+        return
+    assert data["summary"]["exit_status"] == 1 and data["summary"]["by_level"]["error"] > 0
+    findings = data["findings"]
+    assert findings and all("code" in d for d in findings)
+    # every finding says where to edit it: a file (with its line) or a URL
+    assert all(d["location"].get("path") or d["location"].get("url") for d in findings)
+    assert all(d["location"]["line"] >= 1 for d in findings if "path" in d["location"])

@@ -75,6 +75,13 @@ def _edited_after_validation() -> ReleaseSnapshot:
     return f.snapshot(f.security_issue(cve=request))
 
 
+def _acknowledged_error() -> ReleaseSnapshot:
+    """Someone acknowledges CVE010, an error: only warnings can be acknowledged."""
+    item = f.security_issue()
+    note = Note(77, "psirt acknowledge CVE010: the ranges look right to me", "chen-dev")
+    return f.snapshot(replace(item, notes=(*item.notes, note)))
+
+
 BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     "ISS001": lambda: f.snapshot(f.security_issue(version_affected="sixteen")),
     "ISS002": lambda: f.snapshot(f.security_issue(ee_only="maybe")),
@@ -108,6 +115,7 @@ BROKEN: dict[str, Callable[[], ReleaseSnapshot]] = {
     "ISS012": lambda: f.snapshot(f.security_issue(canonical=False)),
     "ISS013": lambda: f.snapshot(f.security_issue(cve=None)),
     "ISS014": lambda: f.snapshot(f.security_issue(confidential=False)),
+    "ISS023": _acknowledged_error,
     "ISS015": lambda: f.snapshot(f.security_issue(version_affected="18.11")),
     "ISS016": lambda: f.snapshot(
         f.security_issue(report_link="https://hackerone.example/reports/3100001", report=False)

@@ -151,7 +151,7 @@ def test_cve_lint_command_fails_on_a_leak(
     path = tmp_path / "CVE-2026-4101.json"
     path.write_text(json.dumps(_record(descriptions=[{"lang": "en", "value": SECURITY_URL}])))
     assert run_app(app, ["cve", "lint", str(path), "--format", "json"]) == 1
-    assert "CNF001" in {x["code"] for x in json.loads(capsys.readouterr().out)}
+    assert "CNF001" in {x["code"] for x in json.loads(capsys.readouterr().out)["findings"]}
 
 
 def test_only_web_urls_and_configured_paths() -> None:

@@ -49,4 +49,24 @@ def test_half_filled_description_is_still_checked_for_overshare() -> None:
 
 def test_placeholder_range_is_not_also_reported_malformed() -> None:
     codes = _codes(affected_versions=[">=1X.X, <16.X.X", ">=18.9, <18.9.3", ">=18.10, <18.10.1"])
-    assert "CVE003" in codes and "CVE009" not in codes
+    assert "CVE009" not in codes
+
+
+def test_a_placeholder_range_is_reported_once_with_one_fix() -> None:
+    """With the release's ranges known, CVE010 reports the placeholder range (fix: update-cves)
+    and CVE003 does not report the same field with another fix."""
+    found = _findings(affected_versions=[">=1X.X, <16.X.X", ">=18.9, <18.9.3"])
+    on_field = [x for x in found if x.field == "product.affected_versions"]
+    assert [x.code for x in on_field] == ["CVE010"]
+    assert "template placeholders left" in on_field[0].message
+    assert "update-cves" in on_field[0].hint
+
+
+def test_a_placeholder_range_without_known_ranges_is_cve003() -> None:
+    """Without Version affected nothing computes the ranges: CVE003 reports the placeholder."""
+    item = f.security_issue(
+        cve=f.cve_request(yaml=f.yaml_text(affected_versions=[">=1X.X, <16.X.X"])),
+        version_affected=None,
+    )
+    found = [x for x in run_rules(f.snapshot(item)) if x.field == "product.affected_versions"]
+    assert [x.code for x in found] == ["CVE003"]

@@ -37,6 +37,8 @@ def test_documented_files_read_back(tmp_path: Path) -> None:
     issue = tracker.get_issue(ref)
     assert issue.labels == ("security", "severity::2") and issue.confidential
     assert issue.description == "## Summary\n\nThe description, in GitLab markdown.\n"
+    (ack,) = issue.acknowledgements
+    assert (ack.code, ack.by) == ("CVE007", "kim") and ack.reason.startswith("CWE-862")
     assert tracker.issue_links(ref) == [IssueLink(IssueRef("gitlab-org/gitlab", 500))]
     assert tracker.notes(ref)[0].award_emoji[0].name == "thumbsup"
     assert [mr.target_branch for mr in tracker.related_merge_requests(ref)] == ["18-9-stable-ee"]

@@ -60,7 +60,8 @@ def test_cli_export_writes_checked_files_and_a_rerun_changes_nothing(
     assert _run(demo_root, "advisory", "export", "--format", "csaf", "--provider-metadata") == 0
     assert _run(demo_root, "advisory", "export", "-f", "osv", "-o", str(out / "osv")) == 0
     text = capsys.readouterr().out
-    assert f"{out / 'csaf' / CSAF_FILE}: written, 0 schema errors" in text
+    assert f"{out / 'csaf' / CSAF_FILE}  written" in text
+    assert "10 files exported: 0 errors, 0 warnings" in text
     assert "left out: CVE-2026-4104 (gitlab-org/security/gitlab#1104) is held back" in text
     assert sorted(p.name for p in (out / "csaf").iterdir()) == [CSAF_FILE, "provider-metadata.json"]
     assert len(list((out / "osv").glob("x_GITLAB-CVE-*.json"))) == 10
@@ -180,7 +181,10 @@ def test_lint_checks_each_format_and_names_the_field(
         app, ["advisory", "lint", "--format", "json", *(str(tmp_path / f) for f in files)]
     )
     assert code == 1
-    found = [(f["code"], f["subject"], f["field"]) for f in json.loads(capsys.readouterr().out)]
+    found = [
+        (f["code"], f["subject"], f["field"])
+        for f in json.loads(capsys.readouterr().out)["findings"]
+    ]
     assert ("ADV001", "Wrong Name.json", "document") in found
     assert ("ADV002", "Wrong Name.json", "document/tracking/id") in found
     assert ("ADV004", "osv.json", "id") in found

@@ -39,11 +39,27 @@ def test_generate_writes_the_file_and_lint_reports_the_demo_defects(
     assert text.startswith('---\ntitle: "GitLab Patch Release: 18.10.1, 18.9.3, 18.8.7"')
     capsys.readouterr()
     assert _run(ws, "blog", "lint", str(post), "--format", "json") == 1
-    findings = json.loads(capsys.readouterr().out)
+    findings = json.loads(capsys.readouterr().out)["findings"]
     codes = {f["code"] for f in findings}
     assert codes == {"BLG003", "BLG010"}
     overshare = next(f for f in findings if f["code"] == "BLG010")
     assert "CVE-2026-4102" in overshare["message"]
+    # each finding names the post and the line it is on
+    placeholder = next(f for f in findings if f["code"] == "BLG003")
+    line = int(placeholder["field"].removeprefix("line "))
+    assert placeholder["location"]["line"] == line
+    assert Path(placeholder["location"]["path"]).resolve() == post.resolve()
+
+
+def test_generate_json_says_where_and_what_is_held_back(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = ws / "post.md"
+    capsys.readouterr()
+    assert _run(ws, "blog", "generate", "-o", str(post), "--format", "json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["path"] == str(post) and data["text"] == post.read_text(encoding="utf-8")
+    assert [line.split(" (")[0] for line in data["held_back"]] == ["held back: CVE-2026-4104"]
 
 
 def test_one_default_post_for_generate_lint_and_verify(
@@ -54,7 +70,10 @@ def test_one_default_post_for_generate_lint_and_verify(
     assert _run(ws, "blog", "generate") == 0
     assert default.is_file() and str(default) in capsys.readouterr().err
     assert _run(ws, "blog", "lint", "--format", "json") == 1  # the demo's defects
-    assert {f["code"] for f in json.loads(capsys.readouterr().out)} == {"BLG003", "BLG010"}
+    assert {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]} == {
+        "BLG003",
+        "BLG010",
+    }
     assert _run(ws, "verify-fixes", "--format", "json") == 1
     assert json.loads(capsys.readouterr().out)["post"] == str(default)
     assert _run(ws, "blog", "generate", "-o", "-") == 0
@@ -147,7 +166,7 @@ def test_cve_export_and_lint(ws: Path, tmp_path: Path, capsys: pytest.CaptureFix
     assert run_app(app, ["cve", "lint", str(clean)]) == 0
     assert "0 errors, 0 warnings" in capsys.readouterr().out
     assert run_app(app, ["cve", "lint", str(out / "CVE-2026-4107.json"), "-f", "json"]) == 1
-    findings = json.loads(capsys.readouterr().out)
+    findings = json.loads(capsys.readouterr().out)["findings"]
     assert [f["code"] for f in findings] == ["REC012", "REC004"]
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")

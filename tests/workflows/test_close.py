@@ -256,7 +256,7 @@ def test_cli_dry_run_prints_the_plan(
     assert code == ExitCode.REFUSED
     assert "close gitlab-org/gitlab#51001" in out and "refused (not in the plan)" in out
     assert "Publish immediately" not in out  # only the step asked for
-    assert "1 item(s) refused" in captured.err and "A live run would do everything else" in (
+    assert "1 item refused" in captured.err and "A live run would do everything else" in (
         captured.err
     )
     assert not (workspace.root / "journal.jsonl").exists()  # nothing was written

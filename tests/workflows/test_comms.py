@@ -112,6 +112,53 @@ def test_email_json_and_text(root: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert out.startswith(f"Subject: {mail['subject']}\n\n--- text ---\n")
 
 
+def test_email_out_dir_writes_the_text_and_html_parts(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "mail"
+    code, out, _ = psirt(root, capsys, "email", "--out-dir", str(out_dir))
+    assert code == 0
+    assert (out_dir / "email.txt").read_text(encoding="utf-8") == (GOLDEN / "email.txt").read_text(
+        encoding="utf-8"
+    )
+    assert (out_dir / "email.html").read_text(encoding="utf-8") == (
+        GOLDEN / "email.html"
+    ).read_text(encoding="utf-8")
+    assert out.splitlines()[1:] == [
+        f"text part written to {out_dir / 'email.txt'}",
+        f"html part written to {out_dir / 'email.html'}",
+    ]
+    code, out, _ = psirt(root, capsys, "email", "--out-dir", str(out_dir), "--format", "json")
+    assert json.loads(out)["files"] == {
+        "text": str(out_dir / "email.txt"),
+        "html": str(out_dir / "email.html"),
+    }
+
+
+def test_every_message_command_takes_json(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON is the message text and its parts: who it goes to, what it counts."""
+    code, out, _ = psirt(root, capsys, "notify", "--format", "json")
+    notify = json.loads(out)
+    assert code == 0
+    assert notify["text"] == (GOLDEN / "notify.md").read_text(encoding="utf-8")
+    assert notify["severity"] == "critical"
+    assert notify["recipients"][0]["key"] == "marketing"
+    assert all(r["handle"] and r["why"] for r in notify["recipients"])
+    code, out, _ = psirt(root, capsys, "thanks", "--format", "json")
+    thanks = json.loads(out)
+    assert thanks["text"] == (GOLDEN / "thanks.md").read_text(encoding="utf-8")
+    assert thanks["groups"]["release_managers"]
+    code, out, _ = psirt(
+        root, capsys, "handover", "--status", "s", "--next", "n", "--to", "zoe", "-f", "json"
+    )
+    handover = json.loads(out)
+    assert handover["recipients"] == ["zoe"] and handover["status"] == "s"
+    assert handover["text"].startswith("Patch release handover to @zoe")
+    assert handover["computed"].startswith("11 fixes, ")
+    code, out, _ = psirt(root, capsys, "checklist", "--format", "json")
+    assert json.loads(out)["title"] == TITLE
+
+
 def test_notify_and_thanks_print_the_golden_messages(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -147,7 +194,7 @@ def test_demo_step(root: Path) -> None:
         "corporate_communications, comms_channel"
     )
     assert result.lines[2].startswith(
-        "e-mail: 'GitLab Patch Release: 18.10.1, 18.9.3, 18.8.7', 10 fixes "
+        'e-mail: "GitLab Patch Release: 18.10.1, 18.9.3, 18.8.7", 10 fixes '
         "(2 critical, 1 high, 5 medium, 2 low)"
     )
     assert result.lines[3] == "thanks: 15 people"

@@ -87,7 +87,7 @@ def test_json_and_codequality(workspace: Workspace, capsys: pytest.CaptureFixtur
     """The findings, as every findings command lists them for scripts and for GitLab CI."""
     code, out = run(workspace, capsys, "--format", "json")
     assert code == ExitCode.FINDINGS
-    findings = json.loads(out)  # nothing else on standard output
+    findings = json.loads(out)["findings"]  # nothing else on standard output
     assert [(f["subject"], f["code"], f["field"]) for f in findings] == [
         (EXPLOITED, "PUB002", "adp.ssvc.Exploitation"),
         (EXPLOITED, "PUB003", "adp.kev"),

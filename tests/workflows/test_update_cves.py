@@ -34,7 +34,7 @@ def test_validated_label_removed_when_the_description_changes() -> None:
     assert isinstance(action, EditDescription)
     assert action.remove_labels == (VALIDATED,)
     assert result.unvalidated == ("gitlab-org/cves#3101",)
-    assert "remove ~'description::validated'" in action.describe()
+    assert 'remove ~"description::validated"' in action.describe()
 
 
 def test_validated_label_kept_when_only_computed_versions_change() -> None:
@@ -143,7 +143,7 @@ def test_live_applies_then_a_second_live_changes_nothing(
 
     code, out = cli(demo, "--live", capsys=capsys)
     assert code == 0
-    assert out.strip() == "every CVE is up to date (11 CVE requests checked)"
+    assert out.strip() == "every CVE request is up to date (11 CVE requests checked)"
     assert cve_files(demo) == after
     journal = Workspace(demo).journal_path.read_text(encoding="utf-8")
     assert journal.count("gitlab-org/cves#3105") == 1  # applied once, then nothing to skip
@@ -160,10 +160,13 @@ def test_live_removes_the_validated_label_and_says_so(
     session.tracker.update_issue(ref, IssueUpdate(description=stale))
 
     code, out = cli(demo, capsys=capsys)
-    assert "gitlab-org/cves#3101: label ~'description::validated' would be removed" in out
+    assert (
+        'gitlab-org/cves#3101: label ~"description::validated" would be removed: the CVE '
+        "description (the YAML's description field) changes"
+    ) in out
     code, out = cli(demo, "--live", capsys=capsys)
     assert code == 0
-    assert "gitlab-org/cves#3101: label ~'description::validated' removed" in out
+    assert 'gitlab-org/cves#3101: label ~"description::validated" removed' in out
     issue = open_session(Workspace(demo)).tracker.get_issue(ref)
     assert VALIDATED not in issue.labels
     assert "18.9 before 18.9.3" in issue.description
@@ -180,8 +183,12 @@ def test_conflicts_exit_1_and_keep_the_human_value(
 
     code, out = cli(demo, "--live", capsys=capsys)
     assert code == 1
-    assert "1 conflicts (human-written values kept):" in out
-    assert "gitlab-org/cves#3109: product.vendor: kept the human-written value 'GitLab Inc.'" in out
+    assert "1 conflict (human-written values kept):" in out
+    assert 'gitlab-org/cves#3109: product.vendor: kept the human-written value "GitLab Inc."' in out
+    # nothing else to write: the run does not claim everything is up to date
+    code, out = cli(demo, "--live", capsys=capsys)
+    assert code == 1 and "up to date" not in out
+    assert out.splitlines()[0] == "no change to write (11 CVE requests checked); left for a person:"
     assert "vendor: GitLab Inc." in cve_files(demo)["3109.md"]
 
 

@@ -71,9 +71,14 @@ def test_clean_fixes_have_no_finding(report_codes: dict[str, set[str]]) -> None:
 def test_json_format_and_exit_code(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = run_app(app, ["--workspace", str(demo), "validate", "--format", "json"])
     assert code == 1
-    data = json.loads(capsys.readouterr().out)
-    assert {"code", "level", "subject", "field", "message", "hint"} == set(data[0])
+    output = json.loads(capsys.readouterr().out)
+    data = output["findings"]
+    assert {"code", "level", "subject", "field", "message", "hint", "location"} == set(data[0])
     assert any(item["code"] == "CVE022" for item in data)
+    summary = output["summary"]
+    assert summary["exit_status"] == 1
+    assert summary["total"] == len(data) == sum(summary["by_code"].values())
+    assert summary["by_level"]["error"] == sum(1 for d in data if d["level"] == "error")
 
 
 def test_codequality_format(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,7 +86,9 @@ def test_codequality_format(demo: Path, capsys: pytest.CaptureFixture[str]) -> N
     data = json.loads(capsys.readouterr().out)
     entry = data[0]
     assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(entry)
-    assert entry["location"]["path"].startswith("gitlab-org/")
+    # the file to edit, relative to the workspace, and the line
+    assert entry["location"]["path"].startswith("projects/gitlab-org/")
+    assert (demo / entry["location"]["path"]).is_file() and entry["location"]["lines"]["begin"] > 1
     assert len({item["fingerprint"] for item in data}) == len(data)
 
 

@@ -156,9 +156,9 @@ class EditDescription(Action):
     def describe(self) -> str:
         extra = []
         if self.add_labels:
-            extra.append("add " + ", ".join(f"~{label!r}" for label in self.add_labels))
+            extra.append("add " + ", ".join(f'~"{label}"' for label in self.add_labels))
         if self.remove_labels:
-            extra.append("remove " + ", ".join(f"~{label!r}" for label in self.remove_labels))
+            extra.append("remove " + ", ".join(f'~"{label}"' for label in self.remove_labels))
         suffix = f" ({'; '.join(extra)})" if extra else ""
         return f"edit description of {self.ref}: {self.why}{suffix}"
 

@@ -65,8 +65,7 @@ def register(app: typer.Typer) -> None:
         records (a held-back fix is left out). A re-export reads the files in the folder: CSAF
         adds a revision when something changed, OSV keeps its dates. Each file is checked
         against its official schema; exit 1 on any error."""
-        from psirt.cli.common import state
-        from psirt.core.errors import ExitCode
+        from psirt.cli.common import print_findings, state
         from psirt.workflows import advisory
 
         if kind is AdvisoryFormat.osv and (provider_metadata or status is not DocumentStatus.final):
@@ -84,16 +83,9 @@ def register(app: typer.Typer) -> None:
             )
         else:
             result = advisory.export_osv(session, folder, release_issue=release_issue)
-        for item in result.written:
-            errors = [f for f in item.findings if f.is_error]
-            state_word = "written" if item.changed else "unchanged"
-            typer.echo(f"{item.path}: {state_word}, {len(errors)} schema errors")
-            for finding in item.findings:
-                typer.echo(f"  {finding.code} {finding.level}: {finding.message}")
-        for entry in result.advisory.held_back:
-            typer.echo(f"left out: {entry.cve_id or entry.title} ({entry.ref}) is held back")
-        failed = any(f.is_error for f in result.findings)
-        raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+        report = advisory.export_report(result)
+        print_findings(report, FindingsFormat.text)
+        raise typer.Exit(report.exit_code)
 
     @advisory_app.command(
         "lint", short_help="Check CSAF 2.0 and OSV files from anyone against the schemas."
@@ -111,13 +103,13 @@ def register(app: typer.Typer) -> None:
         the official JSON schemas shipped with psirt (no network, no Node; CSAF's mandatory
         tests are not schema and are not run)."""
         from psirt.cli.common import print_findings
-        from psirt.core.errors import ExitCode
+        from psirt.core.words import plural
         from psirt.render.findings import by_subject, counts
         from psirt.workflows.advisory import lint_files
 
         findings = lint_files(files)
-        report = by_subject(findings, f"{len(files)} files: {counts(findings)}")
+        report = by_subject(findings, f"{plural(len(files), 'file')}: {counts(findings)}")
         print_findings(report, output)
-        raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
+        raise typer.Exit(report.exit_code)
 
     app.add_typer(advisory_app, name="advisory")

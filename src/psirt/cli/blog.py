@@ -10,6 +10,8 @@ import typer
 from psirt.cli.common import (
     FindingsFormat,
     FindingsFormatOption,
+    FormatOption,
+    OutputFormat,
     ReleaseIssueOption,
     command_group,
     print_findings,
@@ -36,21 +38,34 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         release_issue: ReleaseIssueOption = None,
+        output: FormatOption = OutputFormat.text,
     ) -> None:
         """Write the post for the release (GitLab's current format) from the CVE requests."""
-        from psirt.cli.common import state
+        from psirt.cli.common import echo_json, state
         from psirt.workflows.blog import default_post_path, held_back_lines, write_text
         from psirt.workflows.blog import generate as run_generate
 
         session = state(ctx).session()
         result = run_generate(session, release_issue)
-        for line in held_back_lines(result.post):
+        held = held_back_lines(result.post)
+        path = None
+        if output_file != "-":
+            path = Path(output_file) if output_file else default_post_path(session)
+            write_text(path, result.text)
+        if output is OutputFormat.json:
+            echo_json(
+                {
+                    "path": str(path) if path is not None else None,
+                    "held_back": held,
+                    "text": result.text,
+                }
+            )
+            return
+        for line in held:
             typer.echo(line, err=True)
-        if output_file == "-":
+        if path is None:
             typer.echo(result.text, nl=False)
             return
-        path = Path(output_file) if output_file else default_post_path(session)
-        write_text(path, result.text)
         typer.echo(f"blog post written to {path}", err=True)
 
     @blog_app.command("lint")

@@ -64,6 +64,7 @@ def register(app: typer.Typer) -> None:
         anything is refused, dry run or live."""
         from psirt.actions.executor import ExecutionStopped
         from psirt.core.errors import ExitCode, InputError
+        from psirt.core.words import plural
         from psirt.workflows.close import CloseOptions, close_json, render_close, run_close
 
         if blog_url is not None and blog_published:
@@ -93,6 +94,7 @@ def register(app: typer.Typer) -> None:
             raise result.blocked_error()
         if result.refusals:  # a dry run exits as the live run would
             done = "Everything else is done." if live else "A live run would do everything else."
-            typer.echo(f"\n{len(result.refusals)} item(s) refused; see above. {done}", err=True)
+            count = plural(len(result.refusals), "item")
+            typer.echo(f"\n{count} refused; see above. {done}", err=True)
             return int(ExitCode.REFUSED)
         return int(ExitCode.OK)

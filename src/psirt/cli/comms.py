@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -82,60 +83,91 @@ def register(app: typer.Typer) -> None:
             typer.Option("--from", help="Who hands over (default: the primary release manager)."),
         ] = None,
         release_issue: ReleaseIssueOption = None,
+        output: FormatOption = OutputFormat.text,
     ) -> None:
         """Print the handover message for #sec-psirt-team, with the release's links and a status
         line computed from the release (findings, CVEs not validated, MRs not merged)."""
-        from psirt.workflows.comms import handover_text
+        from psirt.workflows.comms import handover_message
 
         session = state(ctx).session()
-        typer.echo(
-            handover_text(
-                session,
-                status=status,
-                next_step=next_step,
-                to=to,
-                sender=sender,
-                release_issue=release_issue,
-            ),
-            nl=False,
+        message = handover_message(
+            session,
+            status=status,
+            next_step=next_step,
+            to=to,
+            sender=sender,
+            release_issue=release_issue,
         )
+        _print(message.text, message.to_json(), output)
 
     @app.command("notify", short_help="Print the message for each stakeholder to tell.")
-    def notify(ctx: typer.Context, release_issue: ReleaseIssueOption = None) -> None:
+    def notify(
+        ctx: typer.Context,
+        release_issue: ReleaseIssueOption = None,
+        output: FormatOption = OutputFormat.text,
+    ) -> None:
         """Print the message for each stakeholder the release's worst fix requires (marketing
         always; field security and support for critical or high; Dedicated and communications
         for critical), addressed to the handles of psirt.toml's people.stakeholders."""
-        from psirt.workflows.comms import notify_text
+        from psirt.workflows.comms import notify_message
 
-        session = state(ctx).session()
-        typer.echo(notify_text(session, release_issue=release_issue), nl=False)
+        message = notify_message(state(ctx).session(), release_issue=release_issue)
+        _print(message.text, message.to_json(), output)
 
     @app.command("email", short_help="Print the Security Alerts e-mail.")
     def email(
         ctx: typer.Context,
         release_issue: ReleaseIssueOption = None,
         output: FormatOption = OutputFormat.text,
+        out_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--out-dir",
+                metavar="DIR",
+                help="Also write the text and HTML parts to DIR/email.txt and DIR/email.html.",
+                file_okay=False,
+            ),
+        ] = None,
     ) -> None:
         """Print the Security Alerts e-mail (subject, plain text, HTML): the versions, the fixes
         by severity, the recommendation to upgrade and the blog post link."""
         from psirt.workflows.comms import email as build
+        from psirt.workflows.comms import email_json, write_email
 
         session = state(ctx).session()
         mail = build(session, release_issue=release_issue)
+        files = write_email(mail, out_dir) if out_dir is not None else None
         if output is OutputFormat.json:
-            echo_json({"subject": mail.subject, "text": mail.text, "html": mail.html})
+            echo_json(email_json(mail, files))
+            return
+        if files is not None:
+            typer.echo(f"Subject: {mail.subject}")
+            for part, path in files.items():
+                typer.echo(f"{part} part written to {path}")
             return
         typer.echo(f"Subject: {mail.subject}\n\n--- text ---\n{mail.text}\n--- html ---")
         typer.echo(mail.html, nl=False)
 
     @app.command("thanks", short_help="Print the #thanks message, each person named once.")
-    def thanks(ctx: typer.Context, release_issue: ReleaseIssueOption = None) -> None:
+    def thanks(
+        ctx: typer.Context,
+        release_issue: ReleaseIssueOption = None,
+        output: FormatOption = OutputFormat.text,
+    ) -> None:
         """Print the #thanks message: release managers, MR authors and reviewers, PSIRT
         reviewers and credited reporters, each named once."""
-        from psirt.workflows.comms import thanks_text
+        from psirt.workflows.comms import thanks_message
 
-        session = state(ctx).session()
-        typer.echo(thanks_text(session, release_issue=release_issue), nl=False)
+        message = thanks_message(state(ctx).session(), release_issue=release_issue)
+        _print(message.text, message.to_json(), output)
+
+
+def _print(text: str, data: dict[str, Any], output: OutputFormat) -> None:
+    """A message as text for people, or as JSON (the text and its parts) for scripts."""
+    if output is OutputFormat.json:
+        echo_json(data)
+    else:
+        typer.echo(text, nl=False)
 
 
 def _ref(detail: str) -> str:

@@ -38,6 +38,7 @@ def register(app: typer.Typer) -> None:
         checked against the CVE JSON 5 schema and the record lint; exit 1 on any error."""
         from psirt.cli.common import print_findings, state
         from psirt.core.errors import ExitCode
+        from psirt.core.words import plural
         from psirt.workflows.cve_export import export as run_export
         from psirt.workflows.cve_export import export_report
 
@@ -46,7 +47,7 @@ def register(app: typer.Typer) -> None:
         result = run_export(session, folder, release_issue=release_issue)
         report = export_report(result, folder)
         if print_findings(report, output).machine_readable:
-            typer.echo(f"{len(result.records)} records written to {folder}", err=True)
+            typer.echo(f"{plural(len(result.records), 'record')} written to {folder}", err=True)
         raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
 
     @cve_app.command(

@@ -66,6 +66,7 @@ def cwe_update(
     ],
     output: FormatOption = OutputFormat.text,
 ) -> None:
+    from psirt.core.words import plural
     from psirt.knowledge.cwe import update_catalog
 
     result = update_catalog(source)
@@ -82,7 +83,7 @@ def cwe_update(
         return
     typer.echo(
         f"indexed CWE {result.catalog.version} ({result.catalog.date}, "
-        f"{len(result.catalog)} entries) into {result.index}"
+        f"{plural(len(result.catalog), 'entry')}) into {result.index}"
     )
     if result.in_use != result.catalog.version:
         typer.echo(f"note: CWE {result.in_use} is newer and stays in use")

@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
         agree."""
         from psirt.cli.common import state
         from psirt.core.errors import ExitCode
+        from psirt.core.words import plural
         from psirt.workflows.verify import verify_fixes as run_verify
 
         session = state(ctx).session()
@@ -47,7 +48,8 @@ def register(app: typer.Typer) -> None:
         elif result.agree:
             typer.echo(f"{result.post_path}: the post matches the release")
         else:
-            typer.echo(f"{result.post_path}: {len(result.differences)} differences")
+            count = plural(len(result.differences), "difference")
+            typer.echo(f"{result.post_path}: {count}")
             for difference in result.differences:
                 typer.echo(f"  [{difference.kind}] {difference.message}")
         raise typer.Exit(int(ExitCode.OK if result.agree else ExitCode.FINDINGS))

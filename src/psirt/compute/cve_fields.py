@@ -29,6 +29,7 @@ from psirt.core.config import Config
 from psirt.core.errors import InputError, PsirtError
 from psirt.core.records import IssueRef
 from psirt.core.versions import Version
+from psirt.core.words import quoted
 from psirt.knowledge.policy import AffectedRange, affected_ranges, fixed_versions, solution_text
 from psirt.model.merge_requests import reverted_merge_requests, without_reverts
 from psirt.model.release import CveRequest, Release, SecurityIssue
@@ -54,8 +55,8 @@ class Conflict:
 
     def line(self) -> str:
         return (
-            f"{self.subject}: {self.field}: kept the human-written value {self.current!r}; "
-            f"computed {self.computed!r}"
+            f"{self.subject}: {self.field}: kept the human-written value {quoted(self.current)}; "
+            f"computed {quoted(self.computed)}"
         )
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from psirt.core.finding import Acknowledgement
 from psirt.core.labels import check_label_write
 
 IssueState = Literal["opened", "closed"]
@@ -79,6 +80,24 @@ class MergeRequestRef:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceLines:
+    """Where a record is written in a workspace file (the local tracker's): the file, relative
+    to the workspace, the line its description starts on, and the lines of its front-matter
+    keys and of its notes, so a finding can name the line to edit."""
+
+    path: str
+    description_line: int
+    keys: tuple[tuple[str, int], ...] = ()  # front-matter key -> line
+    notes: tuple[tuple[int, int], ...] = ()  # note id -> line of its entry
+
+    def key_line(self, key: str) -> int | None:
+        return dict(self.keys).get(key)
+
+    def note_line(self, note_id: int) -> int | None:
+        return dict(self.notes).get(note_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     ref: IssueRef
     title: str
@@ -92,6 +111,9 @@ class Issue:
     web_url: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # The local tracker's: where the issue's file is, and the acknowledgements it lists.
+    source: SourceLines | None = field(default=None, compare=False, repr=False)
+    acknowledgements: tuple[Acknowledgement, ...] = field(default=(), compare=False)
 
     def has_label(self, name: str) -> bool:
         return name in self.labels

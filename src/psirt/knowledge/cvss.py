@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from psirt.core.errors import InputError
+from psirt.core.words import noun
 
 if TYPE_CHECKING:
     from psirt.core.config import LabelsConfig
@@ -210,7 +211,7 @@ def _check_metrics(version: str, fields: list[str]) -> dict[str, str]:
     missing = [m for m in mandatory if m not in metrics]
     if missing:
         raise InputError(
-            f"{', '.join(missing)}: missing mandatory metric{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}: missing mandatory {noun('metric', len(missing))} "
             f"in CVSS {version} vector"
         )
     return {m: metrics[m] for m in order if m in metrics}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from psirt.core.finding import Acknowledgement, Location
 from psirt.core.records import (
     AwardEmoji,
     Issue,
@@ -17,6 +19,7 @@ from psirt.core.records import (
     LabelEvent,
     LinkType,
     Note,
+    SourceLines,
 )
 from psirt.localstore.fields import Fields, decode_fast, iso
 from psirt.localstore.front_matter import check_iid, join_front_matter, split_front_matter
@@ -40,7 +43,9 @@ ISSUE_KEYS = (
     "links",
     "notes",
     "label_events",
+    "acknowledgements",
 )
+ACKNOWLEDGEMENT_KEYS = ("code", "by", "reason")
 LABEL_EVENT_KEYS = ("id", "action", "label", "user", "created_at")
 NOTE_KEYS = (
     "id",
@@ -68,6 +73,7 @@ ISSUE_DEFAULTS: Mapping[str, Any] = {
     "links": [],
     "notes": [],
     "label_events": [],
+    "acknowledgements": [],
     "type": "relates_to",
     "internal": False,
     "system": False,
@@ -86,14 +92,59 @@ class IssueRecord:
     label_events: tuple[LabelEvent, ...] = ()
 
 
-def decode_issue(text: str, path: Path, project: str, web_base: str) -> IssueRecord:
+def decode_issue(
+    text: str, path: Path, project: str, web_base: str, shown: str | None = None
+) -> IssueRecord:
+    """The issue file at ``path``; ``shown`` is how findings name the file (the path relative
+    to the workspace), ``path`` itself when not given."""
     front_text, body = split_front_matter(text, str(path))
+    lines = source_lines(front_text, shown or str(path))
     return decode_fast(
-        front_text, Source(str(path), 2), lambda f: _issue(f, body, path, project, web_base)
+        front_text,
+        Source(str(path), 2),
+        lambda f: _issue(f, body, path, project, web_base, lines),
     )
 
 
-def _issue(fields: Fields, body: str, path: Path, project: str, web_base: str) -> IssueRecord:
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_ITEM = re.compile(r"^\s*-(?:\s|$)")
+_ID = re.compile(r"^\s*(?:-\s+)?id\s*:\s*(\d+)\s*$")
+
+
+def source_lines(front_text: str, shown: str) -> SourceLines:
+    """The file lines of the front matter's top-level keys and of each note's entry (the
+    front matter starts on line 2, after ``---``), read off the text: the fast loader keeps no
+    line numbers."""
+    keys: dict[str, int] = {}
+    notes: dict[int, int] = {}
+    current = ""
+    item_line = 0
+    lines = front_text.splitlines()
+    for index, line in enumerate(lines):
+        number = index + 2
+        top = _TOP_KEY.match(line)
+        if top:
+            current = top.group(1)
+            keys.setdefault(current, number)
+            continue
+        if current != "notes":
+            continue
+        if _ITEM.match(line) and (len(line) - len(line.lstrip())) <= 2:
+            item_line = number
+        found = _ID.match(line)
+        if found and item_line:
+            notes.setdefault(int(found.group(1)), item_line)
+    return SourceLines(
+        path=shown,
+        description_line=len(lines) + 3,
+        keys=tuple(keys.items()),
+        notes=tuple(notes.items()),
+    )
+
+
+def _issue(
+    fields: Fields, body: str, path: Path, project: str, web_base: str, lines: SourceLines
+) -> IssueRecord:
     fields.check_keys(ISSUE_KEYS)
     ref = IssueRef(project, check_iid(fields, path))
     issue = Issue(
@@ -109,12 +160,35 @@ def _issue(fields: Fields, body: str, path: Path, project: str, web_base: str) -
         web_url=f"{web_base}/{project}/-/issues/{ref.iid}",
         created_at=fields.moment("created_at"),
         updated_at=fields.moment("updated_at"),
+        source=lines,
+        acknowledgements=decode_acknowledgements(fields, lines),
     )
     links = []
     for link in fields.maps("links"):
         link.check_keys(("issue", "type"))
         links.append(IssueLink(link.ref("issue"), link.choice("type", LINK_TYPES, "relates_to")))
     return IssueRecord(issue, tuple(links), decode_notes(fields), decode_label_events(fields))
+
+
+def decode_acknowledgements(fields: Fields, lines: SourceLines) -> tuple[Acknowledgement, ...]:
+    """``acknowledgements:``, the warnings a person reviewed: ``code``, ``by`` and ``reason``
+    each, all three required (an acknowledgement says who and why)."""
+    found: list[Acknowledgement] = []
+    line = lines.key_line("acknowledgements")
+    for item in fields.maps("acknowledgements"):
+        item.check_keys(ACKNOWLEDGEMENT_KEYS)
+        code = item.string("code").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}[0-9]{3}", code):
+            raise item.error("code", f"{code!r} is not a rule code (psirt rules lists them)")
+        by, reason = item.string("by").strip(), item.string("reason").strip()
+        if not by or not reason:
+            raise item.error("reason" if by else "by", "empty (say who reviewed it and why)")
+        found.append(Acknowledgement(code, by, reason, Location(path=lines.path, line=line)))
+    return tuple(found)
+
+
+def encode_acknowledgement(ack: Acknowledgement) -> dict[str, Any]:
+    return {"code": ack.code, "by": ack.by, "reason": ack.reason}
 
 
 def decode_label_events(fields: Fields) -> tuple[LabelEvent, ...]:
@@ -204,6 +278,7 @@ def encode_issue(record: IssueRecord) -> dict[str, Any]:
         "links": [{"issue": str(link.target), "type": link.link_type} for link in record.links],
         "notes": [encode_note(n) for n in record.notes],
         "label_events": [encode_label_event(e) for e in record.label_events],
+        "acknowledgements": [encode_acknowledgement(a) for a in issue.acknowledgements],
     }
 
 

@@ -10,8 +10,10 @@ from datetime import date, datetime
 from functools import cached_property
 
 from psirt.core.config import Config
+from psirt.core.finding import Acknowledgement
 from psirt.core.records import Issue, IssueRef, LabelEvent, MergeRequest, Note, Report
 from psirt.core.versions import Version
+from psirt.parsing.acknowledgements import note_acknowledgements
 from psirt.parsing.council import CouncilVote
 from psirt.parsing.cve_yaml import CveDocument
 from psirt.parsing.details import Details
@@ -60,6 +62,7 @@ class CveRequest:
     tasks: tuple[Task, ...]
     # Read while it carries the validated label: when the label was added, and by whom.
     label_events: tuple[LabelEvent, ...] = ()
+    yaml_error_line: int | None = None  # the description line the YAML parser stopped at
 
     @property
     def ref(self) -> IssueRef:
@@ -106,6 +109,13 @@ class SecurityIssue:
     @property
     def ee_only(self) -> bool | None:
         return self.details.ee_only_flag
+
+    @cached_property
+    def acknowledgements(self) -> tuple[Acknowledgement, ...]:
+        """The warnings people reviewed on this fix (its own and its CVE request's): the
+        issue file's ``acknowledgements`` list in a workspace, then its notes'
+        ``psirt acknowledge CODE: why`` lines, oldest first."""
+        return (*self.issue.acknowledgements, *note_acknowledgements(self.notes))
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,17 @@ _QUOTED_TYPES = (
 )
 
 
+class YamlBlockError(InputError):
+    """The block does not parse: ``line`` (1-based in the block) when the parser says where,
+    and what it found there (``problem``)."""
+
+    def __init__(self, problem: str, *, line: int | None, where: str | None) -> None:
+        at = f" at line {line}" if line is not None else ""
+        super().__init__(f"malformed YAML{at}: {problem}", where=where)
+        self.problem = problem
+        self.line = line
+
+
 @dataclass(frozen=True, slots=True)
 class YamlBlock:
     body: str
@@ -100,6 +111,39 @@ def find_yaml_block(description: str) -> YamlBlock | None:
         body_end = lines[found[position]][0]
         return YamlBlock(description[body_start:body_end], body_start, body_end, number + 2)
     return None
+
+
+@dataclass(frozen=True)
+class CveYaml:
+    """What a CVE request's description holds: its YAML block's text and document, or why
+    there is none (``error``, with ``error_line``, the description line the parser stopped
+    at, when it says)."""
+
+    text: str | None
+    document: CveDocument | None
+    error: str | None
+    error_line: int | None = None
+
+
+def read_cve_yaml(description: str, where: str | None = None) -> CveYaml:
+    """The description's ```yaml block, parsed; a parse error names the description line."""
+    block = find_yaml_block(description)
+    if block is None:
+        return CveYaml(None, None, "no ```yaml block in the description")
+    try:
+        return CveYaml(block.body, CveDocument(block.body, where=where), None)
+    except YamlBlockError as exc:
+        if exc.line is None:
+            return CveYaml(block.body, None, exc.message)
+        line = block.first_line + exc.line - 1
+        return CveYaml(
+            block.body,
+            None,
+            f"malformed YAML at line {line} of the description: {exc.problem}",
+            line,
+        )
+    except InputError as exc:
+        return CveYaml(block.body, None, exc.message)
 
 
 def replace_yaml_block(description: str, body: str) -> str:
@@ -191,10 +235,10 @@ class CveDocument:
             data = self._yaml.load(text)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark
-            line = f" at line {mark.line + 1}" if mark is not None else ""
-            raise InputError(f"malformed YAML{line}: {exc.problem}", where=where) from exc
+            line = mark.line + 1 if mark is not None else None
+            raise YamlBlockError(str(exc.problem), line=line, where=where) from exc
         except YAMLError as exc:
-            raise InputError(f"malformed YAML: {exc}", where=where) from exc
+            raise YamlBlockError(str(exc), line=None, where=where) from exc
         except RecursionError:
             message = f"malformed YAML: nested more than {MAX_DEPTH} levels"
             raise InputError(message, where=where) from None
@@ -228,6 +272,21 @@ class CveDocument:
                 return False
             node = node[part]
         return True
+
+    def line_of(self, path: str) -> int | None:
+        """The 1-based line in the block of the key of a field by dotted path (``product.cpes``;
+        a ``[n]`` suffix is dropped), or of its nearest present parent; None for none."""
+        node: Any = self._data
+        found: int | None = None
+        for part in (ROOT_KEY, *re.sub(r"\[\d+\]", "", path).split(".")):
+            if not isinstance(node, CommentedMap) or part not in node:
+                break
+            try:
+                found = int(node.lc.key(part)[0]) + 1
+            except (AttributeError, KeyError, TypeError):
+                break
+            node = node[part]
+        return found
 
     def text_of(self, path: str) -> str:
         """The field as text; "" when absent or not a text (a list, a mapping: see

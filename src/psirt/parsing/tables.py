@@ -30,6 +30,32 @@ def is_separator(cells: list[str]) -> bool:
     return bool(cells) and all(_SEPARATOR_CELL.match(c.replace(" ", "")) for c in cells if c != "")
 
 
+def section_start(text: str, heading: str) -> int | None:
+    """The 1-based line of the first heading named ``heading`` (any level, any case)."""
+    wanted = heading.strip().lower()
+    for index, line in enumerate(text.splitlines()):
+        found = atx_heading(line)
+        if found and found[1].strip().lower() == wanted:
+            return index + 1
+    return None
+
+
+def row_line(text: str, heading: str, key: str) -> int | None:
+    """The 1-based line in ``text`` of the table row named ``key`` (normalised, as
+    ``key_value_rows`` reads it) under ``heading``; the heading's line when the row is missing,
+    None without the heading."""
+    start = section_start(text, heading)
+    if start is None:
+        return None
+    wanted = normalise_key(key)
+    body = section(text, heading) or ""
+    for offset, line in enumerate(body.splitlines()):
+        cells = split_row(line)
+        if cells and cells[0] and normalise_key(cells[0]) == wanted:
+            return start + 1 + offset
+    return start
+
+
 def section(text: str, heading: str) -> str | None:
     """The lines under the first heading named ``heading`` (any level, any case), up to the next
     heading of the same or a higher level."""

@@ -29,6 +29,7 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
+from psirt.core.words import noun, plural
 from psirt.parsing.markdown import escape_html, escape_markdown, escape_markdown_links, escape_slack
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -67,6 +68,8 @@ def environment(templates_dir: Path | None = None) -> jinja2.sandbox.SandboxedEn
     env.filters["yaml_str"] = yaml_string
     env.filters["code"] = code_span
     env.filters["slack"] = escape_slack
+    env.filters["plural"] = plural  # {{ n | plural("warning") }} -> "1 warning", "2 warnings"
+    env.filters["noun"] = noun  # {{ "security issue" | noun(n) }} -> "security issues"
     return env
 
 

@@ -5,12 +5,15 @@ Every command that reports findings (``validate``, ``blog lint``, ``cve lint``, 
 line) and prints it through the ``FindingsFormatter`` that its ``--format`` chose
 (``cli.common.FindingsFormat``):
 
-* ``TextFormat``: grouped lines for people (level, code, message, ``fix:`` hint), then the
+* ``TextFormat``: grouped lines for people (level, code, message, ``at`` where to edit it,
+  ``fix:`` hint, and for an acknowledged warning who acknowledged it and why), then the
   summary; in colour on a terminal.
-* ``JsonFormat``: the list of findings, ``{"code", "level", "subject", "field", "message",
-  "hint"}`` each.
+* ``JsonFormat``: one object, ``{"summary": {...}, "findings": [...]}``: the summary counts by
+  level (an acknowledged warning apart) and by code, and the command's exit status; each finding
+  ``{"code", "level", "subject", "field", "message", "hint", "location"}``, and
+  ``"acknowledged"`` when someone acknowledged it.
 * ``CodeQualityFormat``: GitLab's Code Quality report, so a pipeline job shows the findings in
-  a merge request widget.
+  a merge request widget; ``location.path`` and ``lines.begin`` are the file and line to edit.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from psirt.core.finding import Finding
+from psirt.core.words import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,6 +57,8 @@ class FindingsReport:
 
     groups: tuple[FindingGroup, ...]
     summary: str
+    # The command's exit status when it is not "1 on any error, else 0" (cve status's).
+    exit_status: int | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -63,12 +69,49 @@ class FindingsReport:
         """Any error (the command exits 1)."""
         return any(finding.is_error for finding in self.findings)
 
+    @property
+    def exit_code(self) -> int:
+        """What the command exits with: 1 on any error, else 0, unless it said otherwise.
+        Warnings, acknowledged or not, never change it."""
+        if self.exit_status is not None:
+            return self.exit_status
+        return 1 if self.failed else 0
+
+    def summary_json(self) -> dict[str, Any]:
+        """The counts a script reads: by level (acknowledged warnings apart), by code, and the
+        exit status; ``text`` is the summary line people read."""
+        findings = self.findings
+        by_code: dict[str, int] = {}
+        for finding in findings:
+            by_code[finding.code] = by_code.get(finding.code, 0) + 1
+        return {
+            "text": self.summary,
+            "total": len(findings),
+            "by_level": level_counts(findings),
+            "by_code": dict(sorted(by_code.items())),
+            "exit_status": self.exit_code,
+        }
+
+
+def level_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """``{"error": 2, "warning": 1, "acknowledged": 1}``: an acknowledged warning is counted
+    apart, not among the warnings."""
+    listed = list(findings)
+    return {
+        "error": sum(1 for finding in listed if finding.is_error),
+        "warning": sum(1 for finding in listed if finding.is_warning),
+        "acknowledged": sum(1 for finding in listed if finding.acknowledged is not None),
+    }
+
 
 def counts(findings: Iterable[Finding]) -> str:
-    """``2 errors, 1 warnings``: the end of every summary line."""
-    listed = list(findings)
-    errors = sum(1 for finding in listed if finding.is_error)
-    return f"{errors} errors, {len(listed) - errors} warnings"
+    """``2 errors, 1 warning`` (and ``, 1 acknowledged`` when any is): the end of every summary
+    line."""
+    levels = level_counts(findings)
+    text = f"{plural(levels['error'], 'error')}, {plural(levels['warning'], 'warning')}"
+    if levels["acknowledged"]:
+        text += f", {levels['acknowledged']} acknowledged"
+    return text
 
 
 def by_subject(findings: Iterable[Finding], summary: str) -> FindingsReport:
@@ -111,13 +154,21 @@ class TextFormat(FindingsFormatter):
             lines.extend(Text(f"  {detail}") for detail in group.details)
             for finding in group.findings:
                 line = Text("  ")
-                line.append(f"{finding.level:<7} ", style="red" if finding.is_error else "yellow")
+                level = "ack" if finding.acknowledged is not None else finding.level
+                style = "red" if finding.is_error else "yellow" if finding.is_warning else "green"
+                line.append(f"{level:<7} ", style=style)
                 line.append(f"{finding.code} ", style="bold")
                 if finding.subject != group.heading:
                     line.append(f"{finding.subject} ", style="cyan")
                 line.append(finding.message)
                 lines.append(line)
-                if finding.hint:
+                where = str(finding.location) if finding.location is not None else ""
+                if where:
+                    lines.append(Text(f"          at {where}", style="cyan"))
+                ack = finding.acknowledged
+                if ack is not None:
+                    lines.append(Text(f"          acknowledged by {ack.by}: {ack.reason}"))
+                elif finding.hint:
                     lines.append(Text(f"          fix: {finding.hint}", style="dim"))
             lines.append(Text())
         lines.append(Text(report.summary))
@@ -139,13 +190,18 @@ class TextFormat(FindingsFormatter):
 
 
 class JsonFormat(FindingsFormatter):
-    """The findings as a JSON list, in the report's order."""
+    """``{"summary": {...}, "findings": [...]}``, the findings in the report's order."""
 
     machine_readable = True
 
     def format(self, report: FindingsReport) -> str:
         return json.dumps(
-            [finding.to_json() for finding in report.findings], indent=2, ensure_ascii=False
+            {
+                "summary": report.summary_json(),
+                "findings": [finding.to_json() for finding in report.findings],
+            },
+            indent=2,
+            ensure_ascii=False,
         )
 
 
@@ -155,25 +211,40 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def codequality_location(finding: Finding) -> dict[str, Any]:
+    """Code Quality's ``location``: the file to edit and its line; without a file (an issue on
+    GitLab), the subject (``group/project#iid``) stands in for the path, at line 1."""
+    location = finding.location
+    if location is not None and location.path:
+        return {"path": location.path, "lines": {"begin": location.line or 1}}
+    return {"path": finding.subject, "lines": {"begin": 1}}
+
+
 class CodeQualityFormat(FindingsFormatter):
-    """GitLab Code Quality report: the subject (``group/project#iid``, a file) stands in for a
-    path."""
+    """GitLab Code Quality report: the file and line to edit, the web URL in the description
+    when the finding is about an issue on GitLab. Acknowledged warnings are left out: they
+    were reviewed, a merge request widget need not show them again."""
 
     machine_readable = True
 
     def format(self, report: FindingsReport) -> str:
-        entries: list[dict[str, Any]] = [
-            {
-                "description": f"{finding.code} {finding.subject}: {finding.message}",
-                "check_name": finding.code,
-                "fingerprint": fingerprint(finding),
-                "severity": CODEQUALITY_SEVERITY.get(finding.level, "info"),
-                "location": {"path": finding.subject, "lines": {"begin": 1}},
-                "categories": ["Security"],
-                "content": {"body": finding.hint},
-            }
-            for finding in report.findings
-        ]
+        entries: list[dict[str, Any]] = []
+        for finding in report.findings:
+            if finding.acknowledged is not None:
+                continue
+            url = finding.location.url if finding.location is not None else ""
+            entries.append(
+                {
+                    "description": f"{finding.code} {finding.subject}: {finding.message}"
+                    + (f" ({url})" if url else ""),
+                    "check_name": finding.code,
+                    "fingerprint": fingerprint(finding),
+                    "severity": CODEQUALITY_SEVERITY.get(finding.level, "info"),
+                    "location": codequality_location(finding),
+                    "categories": ["Security"],
+                    "content": {"body": finding.hint},
+                }
+            )
         return json.dumps(entries, indent=2, ensure_ascii=False)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from psirt.core.errors import InputError
+from psirt.core.words import plural
 from psirt.model.release import ReleaseSnapshot
 from psirt.render.env import render
 from psirt.render.task_links import links_of, web_url
@@ -24,12 +25,12 @@ class ReleaseStatus:
     mrs_not_merged: tuple[str, ...]  # merge request refs
 
     def line(self) -> str:
-        parts = [f"{self.fixes} fixes"]
+        parts = [plural(self.fixes, "fix")]
         if self.findings is not None:
             errors, warnings = self.findings
-            parts.append(f"{errors + warnings} findings left ({errors} errors)")
-        parts.append(f"{len(self.cves_not_validated)} CVEs not yet validated")
-        parts.append(f"{len(self.mrs_not_merged)} MRs not merged")
+            parts.append(f"{plural(errors + warnings, 'finding')} left ({plural(errors, 'error')})")
+        parts.append(f"{plural(len(self.cves_not_validated), 'CVE')} not yet validated")
+        parts.append(f"{plural(len(self.mrs_not_merged), 'MR')} not merged")
         return ", ".join(parts)
 
 

@@ -94,9 +94,21 @@ class FindingsComment:
     def warnings(self) -> int:
         return sum(len(s.findings) for s in self.sections) - self.errors
 
+    @property
+    def warning_codes(self) -> tuple[str, ...]:
+        """The codes of the warnings asked about, in order: the comment's example of an
+        acknowledgement names the first."""
+        codes = (f.code for s in self.sections for f in s.findings if not f.is_error)
+        return tuple(dict.fromkeys(codes))
+
     def context(self) -> dict[str, Any]:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {**values, "errors": self.errors, "warnings": self.warnings}
+        return {
+            **values,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "warning_codes": self.warning_codes,
+        }
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from psirt.core.finding import Finding
 from psirt.core.records import MergeRequest
 from psirt.core.text import shorten
 from psirt.core.versions import Version
+from psirt.core.words import plural
 from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import maintained_minors
 from psirt.model.merge_requests import is_reverted, related_merge_requests, without_reverts
@@ -273,7 +274,7 @@ def check_council(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Fi
         return
     have = len(counted.counted)
     message = (
-        f"council: {have} approval{'s' if have != 1 else ''} of {counted.needed} needed for a "
+        f"council: {plural(have, 'approval')} of {counted.needed} needed for a "
         f"{counted.severity} vote ({counted.score.base_score})"
     )
     if counted.counted:

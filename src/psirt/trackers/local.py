@@ -155,7 +155,15 @@ class LocalTracker:
     # -- decoding ------------------------------------------------------------------------------
 
     def _decode_issue(self, path: Path, project: str) -> Callable[[str], IssueRecord]:
-        return lambda text: decode_issue(text, path, project, self.base_url)
+        shown = self._shown(path)
+        return lambda text: decode_issue(text, path, project, self.base_url, shown)
+
+    def _shown(self, path: Path) -> str:
+        """How findings name a file: relative to the workspace, with '/' (``projects/...``)."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
 
     def _decode_mr(self, path: Path, project: str) -> Callable[[str], MergeRequest]:
         return lambda text: decode_merge_request(text, path, project, self.base_url)

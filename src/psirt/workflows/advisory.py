@@ -17,11 +17,14 @@ from psirt.compute.advisory import Advisory, build_advisory
 from psirt.compute.confidential import Confidential
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
+from psirt.core.words import plural
 from psirt.knowledge.schemas import csaf_file_name
+from psirt.parsing.file_lines import in_file
 from psirt.render import csaf, osv
+from psirt.render.findings import FindingGroup, FindingsReport, counts
 from psirt.rules.advisory import lint_advisory
 from psirt.workflows.blog import write_text
-from psirt.workflows.cve_export import load_record
+from psirt.workflows.cve_export import load_record, read_record
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot
@@ -68,7 +71,7 @@ def _write(path: Path, document: dict[str, Any], text: str, confidential: Confid
         write_text(path, text)
     findings = lint_advisory(document, path.name, path.name)
     findings += document_findings(document, path.name, confidential)
-    return Written(path, document, tuple(findings), changed)
+    return Written(path, document, tuple(in_file(findings, str(path), text)), changed)
 
 
 def export_csaf(
@@ -164,5 +167,27 @@ def lint_files(paths: list[Path]) -> list[Finding]:
     """Schema findings for CSAF documents, provider metadata and OSV records from anyone."""
     findings: list[Finding] = []
     for path in paths:
-        findings += lint_advisory(load_record(path), path.name, path.name)
+        document, text = read_record(path)
+        findings += in_file(lint_advisory(document, path.name, path.name), str(path), text)
     return findings
+
+
+def export_report(result: Export) -> FindingsReport:
+    """What ``advisory export`` prints: one group per file written (or unchanged), with its
+    schema findings, the held-back fixes left out, and the counts."""
+    groups = tuple(
+        FindingGroup(
+            str(item.path),
+            "written" if item.changed else "unchanged",
+            item.findings,
+        )
+        for item in result.written
+    )
+    held = tuple(
+        f"left out: {entry.cve_id or entry.title} ({entry.ref}) is held back"
+        for entry in result.advisory.held_back
+    )
+    if held:
+        groups += (FindingGroup("held back", "", (), held),)
+    summary = f"{plural(len(result.written), 'file')} exported: {counts(result.findings)}"
+    return FindingsReport(groups, summary)

@@ -11,6 +11,7 @@ from psirt.compute.post import BlogPost, build_post
 from psirt.core.errors import InputError
 from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
+from psirt.parsing.file_lines import in_file
 from psirt.render.blog import render_post
 from psirt.render.findings import FindingsReport, by_subject, counts
 
@@ -91,7 +92,7 @@ def lint_file(
         snapshot = session.snapshot(release_issue)
         expected = expected_post(session, snapshot)
         confidential = Confidential.of(session.config, snapshot)
-    findings = lint_text(text, path.name, expected, confidential)
+    findings = in_file(lint_text(text, path.name, expected, confidential), str(path))
     return by_subject(findings, f"{path}: {counts(findings)}")
 
 
@@ -100,6 +101,4 @@ def write_text(path: Path, text: str) -> None:
 
 
 def summarize(findings: list[Finding]) -> str:
-    errors = sum(1 for f in findings if f.is_error)
-    warnings = len(findings) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return counts(findings)

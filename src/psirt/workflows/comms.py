@@ -8,8 +8,9 @@ the issue it filed instead of filing another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from psirt.actions.executor import Outcome
 from psirt.actions.plan import Plan
@@ -17,6 +18,7 @@ from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import CreateIssue
 from psirt.compute.confidential import Confidential
 from psirt.core.errors import InputError, RefusedError
+from psirt.core.files import atomic_write
 from psirt.model.release import ReleaseSnapshot
 from psirt.render.checklist import Checklist, build_checklist, render_checklist
 from psirt.render.email import RenderedEmail, build_email, render_email
@@ -113,7 +115,18 @@ def run_checklist(
 # --- the other messages ------------------------------------------------------------------
 
 
-def handover_text(
+@dataclass(frozen=True)
+class Message:
+    """A message for people: its text, and for ``--format json`` its parts and recipients."""
+
+    text: str
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, **self.parts}
+
+
+def handover_message(
     session: Session,
     *,
     status: str,
@@ -121,7 +134,7 @@ def handover_text(
     to: str | None = None,
     sender: str | None = None,
     release_issue: int | None = None,
-) -> str:
+) -> Message:
     snapshot = session.snapshot(release_issue)
     handover = build_handover(
         snapshot,
@@ -131,13 +144,49 @@ def handover_text(
         sender=sender,
         findings=findings_left(snapshot),
     )
-    return render_handover(handover, session.workspace.templates_dir)
+    text = render_handover(handover, session.workspace.templates_dir)
+    return Message(text, {**asdict(handover), "recipients": [handover.to]})
+
+
+def handover_text(
+    session: Session,
+    *,
+    status: str,
+    next_step: str,
+    to: str | None = None,
+    sender: str | None = None,
+    release_issue: int | None = None,
+) -> str:
+    return handover_message(
+        session,
+        status=status,
+        next_step=next_step,
+        to=to,
+        sender=sender,
+        release_issue=release_issue,
+    ).text
+
+
+def notify_message(session: Session, *, release_issue: int | None = None) -> Message:
+    snapshot = session.snapshot(release_issue)
+    notes = build_notifications(snapshot, blog_url(snapshot))
+    text = render_notifications(notes, session.workspace.templates_dir)
+    return Message(
+        text,
+        {
+            "versions": notes.versions,
+            "severity": notes.severity_name,
+            "counts": dict(notes.counts),
+            "blog_url": notes.blog_url,
+            "recipients": [
+                {"key": ping.key, "handle": ping.handle, "why": ping.why} for ping in notes.pings
+            ],
+        },
+    )
 
 
 def notify_text(session: Session, *, release_issue: int | None = None) -> str:
-    snapshot = session.snapshot(release_issue)
-    notes = build_notifications(snapshot, blog_url(snapshot))
-    return render_notifications(notes, session.workspace.templates_dir)
+    return notify_message(session, release_issue=release_issue).text
 
 
 def email(session: Session, *, release_issue: int | None = None) -> RenderedEmail:
@@ -160,6 +209,41 @@ def email(session: Session, *, release_issue: int | None = None) -> RenderedEmai
     return mail
 
 
-def thanks_text(session: Session, *, release_issue: int | None = None) -> str:
+#: The files ``email --out-dir`` writes: the plain-text and the HTML part.
+EMAIL_FILES = {"text": "email.txt", "html": "email.html"}
+
+
+def write_email(mail: RenderedEmail, out_dir: Path) -> dict[str, Path]:
+    """The e-mail's text and HTML parts as files in ``out_dir`` (created when missing), ready
+    to attach or paste; returns each part's path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for part, name in EMAIL_FILES.items():
+        path = out_dir / name
+        atomic_write(path, mail.text if part == "text" else mail.html)
+        written[part] = path
+    return written
+
+
+def email_json(mail: RenderedEmail, files: dict[str, Path] | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = {"subject": mail.subject, "text": mail.text, "html": mail.html}
+    if files:
+        found["files"] = {part: str(path) for part, path in files.items()}
+    return found
+
+
+def thanks_message(session: Session, *, release_issue: int | None = None) -> Message:
     snapshot = session.snapshot(release_issue)
-    return render_thanks(build_thanks(snapshot), session.workspace.templates_dir)
+    thanks = build_thanks(snapshot)
+    text = render_thanks(thanks, session.workspace.templates_dir)
+    return Message(
+        text,
+        {
+            "versions": thanks.versions,
+            "groups": {group.role: list(group.names) for group in thanks.groups},
+        },
+    )
+
+
+def thanks_text(session: Session, *, release_issue: int | None = None) -> str:
+    return thanks_message(session, release_issue=release_issue).text

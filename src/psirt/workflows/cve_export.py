@@ -17,7 +17,9 @@ from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.core.identifiers import is_cve_id
 from psirt.core.text import MAX_DIGITS
+from psirt.core.words import plural
 from psirt.model.merge_requests import shipped_fixes
+from psirt.parsing.file_lines import in_file
 from psirt.render.cve_record import build_record, dump_record
 from psirt.render.findings import FindingGroup, FindingsReport, by_subject, counts
 
@@ -82,14 +84,11 @@ def export(
     for record in records(snapshot, blog_url):
         cve_id = str(record["cveMetadata"]["cveId"])
         path = out_dir / f"{cve_id}.json"
-        atomic_write(path, dump_record(record))
+        text = dump_record(record)
+        atomic_write(path, text)
+        found = lint_record(record, cve_id, exported=True, confidential=confidential)
         exported.append(
-            ExportedRecord(
-                cve_id,
-                path,
-                record,
-                tuple(lint_record(record, cve_id, exported=True, confidential=confidential)),
-            )
+            ExportedRecord(cve_id, path, record, tuple(in_file(found, str(path), text)))
         )
     stale = _tidy(out_dir, {item.path.name for item in exported}, written_before)
     manifest = {"format": 1, "records": {item.path.name: _digest(item.path) for item in exported}}
@@ -131,7 +130,7 @@ def _tidy(out_dir: Path, current: set[str], written_before: dict[str, str]) -> t
     findings = stale_records(present, current, ours)
     for name in sorted(ours):
         (out_dir / name).unlink(missing_ok=True)
-    return tuple(findings)
+    return tuple(in_file([finding], str(out_dir / finding.subject))[0] for finding in findings)
 
 
 #: A CVE JSON 5 record nests about eight levels; far deeper is no record (and would exhaust
@@ -140,8 +139,14 @@ MAX_RECORD_DEPTH = 64
 
 
 def load_record(path: Path) -> Any:
+    return read_record(path)[0]
+
+
+def read_record(path: Path) -> tuple[Any, str]:
+    """A record file's JSON and its text."""
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        record = json.loads(text)
     except FileNotFoundError:
         raise InputError("no such file", where=str(path)) from None
     except json.JSONDecodeError as exc:
@@ -160,7 +165,7 @@ def load_record(path: Path) -> Any:
         raise InputError(
             f"not a record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
         )
-    return record
+    return record, text
 
 
 def nesting_depth(value: Any) -> int:
@@ -190,7 +195,7 @@ def export_report(result: Export, out_dir: Path) -> FindingsReport:
     if result.stale:
         groups += (FindingGroup(str(out_dir), "records not of this release", result.stale),)
     findings = [finding for item in exported for finding in item.findings] + list(result.stale)
-    summary = f"{len(exported)} records written to {out_dir}: {counts(findings)}"
+    summary = f"{plural(len(exported), 'record')} written to {out_dir}: {counts(findings)}"
     return FindingsReport(groups, summary)
 
 
@@ -210,5 +215,7 @@ def lint_files(paths: list[Path], session: Session | None = None) -> FindingsRep
             confidential = Confidential.of(session.config, snapshot)
     findings: list[Finding] = []
     for path in paths:
-        findings += lint_record(load_record(path), path.name, confidential=confidential)
-    return by_subject(findings, f"{len(paths)} records: {counts(findings)}")
+        record, text = read_record(path)
+        found = lint_record(record, path.name, confidential=confidential)
+        findings += in_file(found, str(path), text)
+    return by_subject(findings, f"{plural(len(paths), 'record')}: {counts(findings)}")

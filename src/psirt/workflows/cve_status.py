@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from psirt.core.errors import ExitCode, InputError
 from psirt.core.finding import Finding
+from psirt.core.words import plural
+from psirt.model.locations import issue_location
 from psirt.model.merge_requests import shipped_fixes
 from psirt.model.release import Release, ReleaseSnapshot
 from psirt.parsing.published_record import PublishedRecord, read_record, same_container
@@ -63,7 +65,7 @@ class CveStatus:
             parts += [f"CVSS {c.label}" for c in adp.cvss]
             parts += list(adp.cwes)
             if adp.references and not parts:
-                parts.append(f"{len(adp.references)} references")
+                parts.append(plural(len(adp.references), "reference"))
             lines.append(f"{adp.provider}: {'; '.join(parts) or 'nothing more'}")
         return lines
 
@@ -107,9 +109,9 @@ class StatusReport:
         )
         summary = (
             f"CVEs of {self.release.version_list} ({when}), as of {self.today}: "
-            f"{len(self.cves)} CVEs, {counts(self.findings)}"
+            f"{plural(len(self.cves), 'CVE')}, {counts(self.findings)}"
         )
-        return FindingsReport(tuple(groups), summary)
+        return FindingsReport(tuple(groups), summary, int(self.exit_code))
 
 
 def cve_status(
@@ -152,7 +154,11 @@ def cve_status(
             today=today,
             export_differs=differs,
         )
-        findings = tuple(RULES.run(KIND, watch, config))
+        # Where to act on a CVE's finding: its CVE request (the file, or the issue on GitLab).
+        where = issue_location(request.issue)
+        findings = tuple(
+            f if f.location is not None else f.at(where) for f in RULES.run(KIND, watch, config)
+        )
         report.cves.append(CveStatus(watch, findings))
     report.cves.sort(key=lambda status: status.watch.cve_id)
     return report

@@ -22,6 +22,7 @@ from psirt.actions.cna_actions import UpdatePublishedRecord
 from psirt.actions.executor import Outcome
 from psirt.actions.plan import Plan
 from psirt.core.errors import ExitCode, InputError
+from psirt.core.words import plural
 from psirt.model.release import Release, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.published_record import (
     comparable_container,
@@ -72,7 +73,7 @@ class SyncResult:
 
     def render(self, *, live: bool) -> str:
         lines = [
-            f"cve sync for {self.release.version_list}: {len(self.items)} CVEs, "
+            f"cve sync for {self.release.version_list}: {plural(len(self.items), 'CVE')}, "
             f"blog post {self.blog_url or '(unknown URL)'}"
         ]
         lines += [item.line() for item in self.items]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from psirt.compute.confidential import Confidential
 from psirt.compute.severity import SeverityPolicy, fix_severity, release_severity
+from psirt.core.words import plural, quoted
 from psirt.core.workspace import Workspace, shown_path
 from psirt.knowledge.cvss import SEVERITY_NAMES
 from psirt.parsing.blog_post import parse_post
@@ -61,11 +62,11 @@ def summary_step(session: Session) -> StepResult:
         f"versions {release.version_list}, due {release.due_date}, "
         f"{'planned' if release.planned else 'unplanned'}",
         f"tracking issue {release.tracking_issue.ref}; release managers: {managers}",
-        f"{len(snapshot.issues)} security fixes ("
+        f"{plural(len(snapshot.issues), 'security fix')} ("
         + ", ".join(f"{label}: {count}" for label, count in sorted(severities.items()))
-        + f"), {len(snapshot.cve_requests)} CVE requests, "
-        f"{sum(1 for i in snapshot.issues if i.report is not None)} HackerOne reports",
-        f"loaded with {snapshot.request_count} reads",
+        + f"), {plural(len(snapshot.cve_requests), 'CVE request')}, "
+        f"{plural(sum(1 for i in snapshot.issues if i.report is not None), 'HackerOne report')}",
+        f"loaded with {plural(snapshot.request_count, 'read')}",
     ]
     lines += [f"problem: {p}" for p in snapshot.problems]
     return StepResult("release", tuple(lines))
@@ -89,11 +90,11 @@ def update_cves_step(session: Session) -> StepResult:
     """The demo's update-cves dry run: how many requests would change, and the conflicts."""
     result = update_cves.plan_update_cves(session.snapshot())
     lines = [
-        f"{len(result.plan)} of {len(result.updates)} CVE requests would change "
+        f"{len(result.plan)} of {plural(len(result.updates), 'CVE request')} would change "
         f"({', '.join(str(u.ref) for u in result.changed) or 'none'})",
-        f"{len(result.unvalidated)} would lose ~{result.validated_label!r} "
-        "(their description text changes)",
-        f"{len(result.conflicts)} conflicts" + (":" if result.conflicts else ""),
+        f'{len(result.unvalidated)} would lose ~"{result.validated_label}" '
+        "(their CVE description changes)",
+        plural(len(result.conflicts), "conflict") + (":" if result.conflicts else ""),
     ]
     lines += [f"  {c.line()}" for c in result.conflicts]
     lines += [f"could not compute: {p}" for p in result.problems]
@@ -118,10 +119,12 @@ def blog_step(session: Session) -> StepResult:
     record_findings = [f for item in exported for f in item.findings]
     summary = blog.summarize(record_findings)
     cves = shown_path(root / blog.OUT_DIR / "cves")
-    lines.append(f"{len(exported)} CVE records written to {cves}: {summary}")
+    lines.append(f"{plural(len(exported), 'CVE record')} written to {cves}: {summary}")
     lines += [f"  {f.code} {f.subject}: {f.message}" for f in record_findings if f.is_error]
     differences = verify.compare(parse_post(text), post, snapshot)
-    lines.append(f"verify-fixes: {len(differences)} differences between the post and the release")
+    lines.append(
+        f"verify-fixes: {plural(len(differences), 'difference')} between the post and the release"
+    )
     lines += [f"  [{d.kind}] {d.message}" for d in differences]
     return StepResult("blog post and CVE records", tuple(lines))
 
@@ -138,10 +141,10 @@ def advisory_step(session: Session) -> StepResult:
     tracking = document.document["document"]["tracking"]
     count = len(document.document.get("vulnerabilities", []))
     lines = [
-        f"CSAF 2.0: {shown_path(document.path)} ({count} vulnerabilities, version "
+        f"CSAF 2.0: {shown_path(document.path)} ({plural(count, 'vulnerability')}, version "
         f"{tracking['version']}, {tracking['status']}), schema: "
         f"{blog.summarize(list(document.findings))}",
-        f"OSV: {len(osv_export.written)} records written to {osv}, schema: "
+        f"OSV: {plural(len(osv_export.written), 'record')} written to {osv}, schema: "
         f"{blog.summarize(osv_export.findings)}",
     ]
     findings = [*document.findings, *osv_export.findings]
@@ -167,8 +170,8 @@ def comms_step(session: Session) -> StepResult:
         f"status: {status.line()}",
         f"notify ({SEVERITY_NAMES.get(level or 0, 'unknown')}): "
         + ", ".join(ping.key for ping in pings),
-        f"e-mail: {mail.subject!r}, {mail.total} fixes ({counts}), {mail.blog_url}",
-        f"thanks: {len(names_in(thanks.groups))} people",
+        f"e-mail: {quoted(mail.subject)}, {plural(mail.total, 'fix')} ({counts}), {mail.blog_url}",
+        f"thanks: {plural(len(names_in(thanks.groups)), 'person', 'people')}",
     )
     return StepResult("comms", lines)
 
@@ -186,9 +189,10 @@ def close_step(session: Session) -> StepResult:
     lines = [
         "dry run, assuming the blog post is public (as --blog-published would; the demo post "
         "is not online)",
-        f"{len(result.plan)} actions ("
+        f"{plural(len(result.plan), 'action')} ("
         + ", ".join(f"{kind}: {n}" for kind, n in counts.items())
-        + f"), {len(result.refusals)} refused, {len(result.unpaid)} reports without a bounty",
+        + f"), {len(result.refusals)} refused, "
+        f"{plural(len(result.unpaid), 'report')} without a bounty",
         *(f"refused [{r.step}] {r.subject}: {r.reason}" for r in result.refusals),
         f"the whole plan: psirt close -w {here} (add --live to apply)",
     ]
@@ -205,9 +209,9 @@ def cve_status_step(session: Session) -> StepResult:
     codes: Counter[str] = Counter(f.code for f in report.findings)
     lines = [
         "read from the local CNA (cna/published in the workspace)",
-        f"{len(report.cves)} CVEs: "
+        f"{plural(len(report.cves), 'CVE')}: "
         + ", ".join(f"{state} {count}" for state, count in sorted(states.items())),
-        f"{len(report.findings)} findings"
+        plural(len(report.findings), "finding")
         + (": " + ", ".join(f"{code} x{n}" for code, n in sorted(codes.items())) if codes else ""),
     ]
     first = next(iter(report.findings), None)
@@ -224,7 +228,7 @@ def disclose_step(session: Session) -> StepResult:
     state = "not yet reached" if result.blocked else "reached"
     lines = [
         f"released {result.released_on}; issues public from {result.disclose_on} ({state})",
-        f"{len(result.plan)} actions, {len(result.refusals)} refused",
+        f"{plural(len(result.plan), 'action')}, {len(result.refusals)} refused",
         *(f"refused {r.subject}: {r.reason}" for r in result.refusals[:4]),
     ]
     if len(result.refusals) > 4:

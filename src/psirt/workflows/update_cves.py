@@ -15,6 +15,7 @@ from psirt.actions.plan import Plan
 from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import EditDescription
 from psirt.compute.cve_fields import Conflict, CveUpdate, compute_updates
+from psirt.core.words import plural
 from psirt.model.release import ReleaseSnapshot
 from psirt.parsing.cve_yaml import replace_yaml_block
 from psirt.render.plan import plan_json, plan_lines
@@ -49,9 +50,15 @@ class UpdateCvesResult:
         return bool(self.conflicts or self.problems)
 
 
+def field_name(path: str) -> str:
+    """A YAML field as people call it: ``description`` is the CVE's description (the text
+    of the record), not the issue's description that holds the YAML block."""
+    return "the CVE description" if path == "description" else path.removeprefix("product.")
+
+
 def _why(update: CveUpdate) -> str:
-    names = [f.removeprefix("product.") for f in update.changed_fields]
-    return "update CVE YAML: " + ", ".join(names)
+    names = [field_name(f) for f in update.changed_fields]
+    return "update the CVE YAML block in the issue description: " + ", ".join(names)
 
 
 def plan_update_cves(snapshot: ReleaseSnapshot) -> UpdateCvesResult:
@@ -97,28 +104,32 @@ def report_lines(result: UpdateCvesResult, *, live: bool, diffs: bool = True) ->
     """What the command prints: the plan (with diffs) or what was applied, then what is left."""
     lines: list[str] = []
     total = len(result.updates)
+    checked = plural(total, "CVE request")
     if not result.plan.actions:
-        lines.append(f"every CVE is up to date ({total} CVE requests checked)")
+        if result.needs_human:
+            lines.append(f"no change to write ({checked} checked); left for a person:")
+        else:
+            lines.append(f"every CVE request is up to date ({checked} checked)")
     elif live:
         applied = sum(1 for o in result.outcomes if o.outcome == "applied")
-        lines.append(f"updated {applied} of {total} CVE requests")
+        lines.append(f"updated {applied} of {checked}")
         lines += [o.line() for o in result.outcomes]
     else:
-        lines.append(
-            f"{len(result.plan)} of {total} CVE requests would change (dry run; --live applies):"
-        )
+        lines.append(f"{len(result.plan)} of {checked} would change (dry run; --live applies):")
         lines += plan_lines(result.plan, diffs=diffs)
     verb = "removed" if live else "would be removed"
     for ref in result.unvalidated:
         lines.append(
-            f"{ref}: label ~{result.validated_label!r} {verb}: the description changed, so it "
-            "needs a new human review"
+            f'{ref}: label ~"{result.validated_label}" {verb}: the CVE description (the YAML\'s '
+            "description field) changes, so it needs a new human review"
         )
     if result.conflicts:
-        lines.append(f"{len(result.conflicts)} conflicts (human-written values kept):")
+        count = plural(len(result.conflicts), "conflict")
+        lines.append(f"{count} (human-written values kept):")
         lines += [f"  {c.line()}" for c in result.conflicts]
     if result.problems:
-        lines.append(f"{len(result.problems)} fields could not be computed:")
+        count = plural(len(result.problems), "field")
+        lines.append(f"{count} could not be computed:")
         lines += [f"  {p}" for p in result.problems]
     return lines
 

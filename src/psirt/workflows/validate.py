@@ -12,7 +12,6 @@ public security issue gets no comment at all (ISS014 says why, in PSIRT's note).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,8 +23,11 @@ from psirt.actions.tracker_actions import UpsertNote, find_marked_note
 from psirt.core.config import Config
 from psirt.core.errors import ExitCode
 from psirt.core.finding import Finding
+from psirt.core.words import plural
+from psirt.model.acknowledged import acknowledge, owners
+from psirt.model.locations import locate
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
-from psirt.render.findings import FindingGroup, FindingsReport
+from psirt.render.findings import FindingGroup, FindingsReport, counts
 from psirt.render.notes import (
     FindingsComment,
     FindingsSection,
@@ -70,7 +72,12 @@ class ValidationReport:
 
     @property
     def warnings(self) -> int:
-        return len(self.findings) - self.errors
+        """Warnings no one acknowledged."""
+        return sum(1 for finding in self.findings if finding.is_warning)
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(1 for finding in self.findings if finding.acknowledged is not None)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -88,21 +95,18 @@ class ValidationReport:
         )
         release = self.snapshot.release
         summary = (
-            f"{release.version_list or 'release'}: {len(self.snapshot.issues)} security issues "
-            f"checked, {self.errors} errors, {self.warnings} warnings"
+            f"{release.version_list or 'release'}: "
+            f"{plural(len(self.snapshot.issues), 'security issue')} checked, "
+            f"{counts(self.findings)}"
         )
-        return FindingsReport(groups, summary)
+        return FindingsReport(groups, summary, int(self.exit_code))
 
     def codes_by_issue(self) -> dict[str, list[str]]:
         return {group.subject: group.codes for group in self.groups}
 
     def summary_lines(self) -> list[str]:
         """Counts by level, then the codes found on each issue (the demo step prints these)."""
-        levels = Counter(finding.level for finding in self.findings)
-        lines = [
-            f"{len(self.findings)} findings: {levels.get('error', 0)} errors, "
-            f"{levels.get('warning', 0)} warnings"
-        ]
+        lines = [f"{plural(len(self.findings), 'finding')}: {counts(self.findings)}"]
         for group in self.groups:
             lines.append(f"{group.subject}: {', '.join(group.codes)}")
         clean = [item for item in self.snapshot.issues if item.ref not in self._grouped_refs()]
@@ -112,16 +116,6 @@ class ValidationReport:
 
     def _grouped_refs(self) -> set[object]:
         return {group.item.ref for group in self.groups if group.item is not None}
-
-
-def owners(snapshot: ReleaseSnapshot) -> dict[str, SecurityIssue]:
-    """The security issue each subject belongs to: itself, and its CVE request."""
-    owner: dict[str, SecurityIssue] = {}
-    for item in snapshot.issues:
-        owner[str(item.ref)] = item
-        if item.cve_request is not None:
-            owner.setdefault(str(item.cve_request.ref), item)
-    return owner
 
 
 def run_rules(snapshot: ReleaseSnapshot, registry: RuleRegistry | None = None) -> list[Finding]:
@@ -139,7 +133,9 @@ def run_rules(snapshot: ReleaseSnapshot, registry: RuleRegistry | None = None) -
 
 
 def validate(snapshot: ReleaseSnapshot, registry: RuleRegistry | None = None) -> ValidationReport:
-    findings = run_rules(snapshot, registry)
+    """Every rule over the release; each finding located (file and line, or web URL) and,
+    when a person reviewed a warning, acknowledged."""
+    findings = acknowledge(locate(run_rules(snapshot, registry), snapshot), snapshot)
     owner = owners(snapshot)
     by_issue: dict[str, list[Finding]] = {}
     release: list[Finding] = []
@@ -218,12 +214,14 @@ def comment_plan(report: ValidationReport, templates_dir: Path | None = None) ->
     psirt: list[IssueFindings] = []
     for group in report.groups:
         item = group.item
-        ours = tuple(f for f in group.findings if belongs_to_psirt(f, computed))
+        ours = tuple(
+            f for f in group.findings if f.acknowledged is None and belongs_to_psirt(f, computed)
+        )
         if item is None or ours:
             psirt.append(replace(group, findings=group.findings if item is None else ours))
         if item is None:
             continue
-        asked = tuple(f for f in group.findings if f not in ours)
+        asked = tuple(f for f in group.findings if f not in ours and f.acknowledged is None)
         if not asked:
             continue
         if not item.issue.confidential:

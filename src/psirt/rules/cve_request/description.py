@@ -28,7 +28,7 @@ DESCRIPTION_VERSIONS = RULES.declare(
     "error",
     KIND,
     "description names the same versions as affected_versions.",
-    "Write the versions as psirt update-cves computes them ('from 16.10 before 18.8.7, ...').",
+    "Write the versions as psirt update-cves computes them (the finding quotes them).",
 )
 DESCRIPTION_CREDIT = RULES.declare(
     "CVE021",
@@ -109,4 +109,6 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
                 DESCRIPTION_VERSIONS,
                 "description",
                 f"description: does not say 'affecting all versions {phrase}'",
+                hint=f"Write 'affecting all versions {phrase}', as psirt update-cves "
+                "computes it (it writes it for you).",
             )

@@ -57,6 +57,9 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 )
 
 
+COMPUTED_FIELDS = ("product.affected_versions", "product.fixed_versions")
+
+
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, dict):
         for key, child in value.items():
@@ -81,6 +84,9 @@ def check_yaml(cve: CveSubject) -> Iterator[Finding]:
         if is_empty(document.get(path)):
             state = "missing" if not document.has(path) else "empty"
             yield cve.finding(MISSING_FIELD, path, f"{path}: {state}")
+    # With the release's ranges known, CVE010 and CVE011 report these fields (placeholders
+    # included) with the one fix, update-cves: one finding per field.
+    computed = COMPUTED_FIELDS if cve.expected_ranges is not None else ()
     placeholders: dict[str, list[str]] = {}
     for path, text in _leaves(document.to_plain()):
         for token in find_placeholders(text):
@@ -88,5 +94,7 @@ def check_yaml(cve: CveSubject) -> Iterator[Finding]:
             if token not in found:
                 found.append(token)
     for path, found in placeholders.items():
+        if path in computed:
+            continue
         shown = ", ".join(repr(text) for text in found)
         yield cve.finding(TODO, path, f"{path}: template placeholder {shown} left")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from psirt.core.finding import Finding
+from psirt.core.finding import Finding, Location
+from psirt.core.words import quoted
 from psirt.rules.cve_request.subject import KIND, CveSubject, per_request
 from psirt.rules.registry import RULES
 
@@ -42,8 +43,10 @@ def check_labels(cve: CveSubject) -> Iterator[Finding]:
         said = [note for note in cve.request.notes if note.author == bot and not note.system]
         quote = ""
         if said:
-            last = " ".join(said[-1].body.split())
-            quote = f"; {bot} said: {last[:300]!r}"
+            quote = f"; {bot} said: {quoted(said[-1].body)}"
         yield cve.finding(
-            ADVISORY_INVALID, "labels", f"labels: {labels.advisory_invalid} is set{quote}"
+            ADVISORY_INVALID,
+            "labels",
+            f"labels: {labels.advisory_invalid} is set{quote}",
+            location=Location(note=said[-1].id) if said else None,
         )

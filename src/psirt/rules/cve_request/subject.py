@@ -15,7 +15,7 @@ from typing import Any
 
 from psirt.compute.cve_fields import issue_ranges
 from psirt.core.errors import InputError
-from psirt.core.finding import Finding, Rule
+from psirt.core.finding import Finding, Location, Rule
 from psirt.knowledge.policy import AffectedRange
 from psirt.model.release import CveRequest, ReleaseSnapshot, SecurityIssue
 from psirt.parsing.cve_yaml import CveDocument
@@ -52,8 +52,16 @@ class CveSubject:
         except InputError:
             return None
 
-    def finding(self, rule: Rule, field: str, message: str, hint: str | None = None) -> Finding:
-        return rule.finding(self.subject, field, message, hint)
+    def finding(
+        self,
+        rule: Rule,
+        field: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        location: Location | None = None,
+    ) -> Finding:
+        return rule.finding(self.subject, field, message, hint, location=location)
 
 
 def per_request(check: CveCheck) -> IssueCheck:

@@ -75,8 +75,10 @@ def check_versions(cve: CveSubject) -> Iterator[Finding]:
     written_texts = document.list_of("product.affected_versions")
     if expected is not None and written_texts and not problems:
         first = cve.item.first_affected
+        left = any(find_placeholders(text) for text in written_texts)
         if (
-            written
+            not left
+            and written
             and first is not None
             and sorted(written, key=lambda r: r.fixed)[0].start != first
         ):
@@ -87,12 +89,13 @@ def check_versions(cve: CveSubject) -> Iterator[Finding]:
                 f"{sorted(written, key=lambda r: r.fixed)[0].start}, but Version affected of "
                 f"{cve.item.ref} is {first}",
             )
-        elif sorted(written, key=lambda r: r.fixed) != expected:
+        elif left or sorted(written, key=lambda r: r.fixed) != expected:
             yield cve.finding(
                 AFFECTED_VALUES,
                 "product.affected_versions",
                 "product.affected_versions: "
                 + ("; ".join(written_texts) or "none")
+                + (", template placeholders left" if left else "")
                 + f" (expected {'; '.join(str(r) for r in expected)})",
             )
     if expected is None:

@@ -9,6 +9,7 @@ from psirt.core.config import Config
 from psirt.core.finding import Finding
 from psirt.core.records import Note
 from psirt.core.versions import Version
+from psirt.core.words import plural
 from psirt.model.release import CveRequest, Release, ReleaseSnapshot, SecurityIssue
 
 
@@ -76,7 +77,7 @@ def publication_refusal(
     if found:
         codes = ", ".join(sorted({f.code for f in found}))
         return (
-            f"{request.ref} is not valid: psirt validate reports {len(found)} "
-            f"error{'s' if len(found) > 1 else ''} ({codes})"
+            f"{request.ref} is not valid: psirt validate reports "
+            f"{plural(len(found), 'error')} ({codes})"
         )
     return None
