@@ -5,8 +5,9 @@ Run from the repository root: ``.venv/bin/python benchmarks/gitlab_snapshot.py``
 The release is shaped like a real one: a task issue and a tracking issue linking 40 security
 issues, each with a Details and Links table, a council note with votes, three MRs, a canonical
 issue and a CVE request (a few marked invalid by the CNA bot). ``psirt.snapshot.load_snapshot``
-loads it through the GitLab tracker twice in the same run, with ``max_in_flight`` workers and
-with one, and the script prints wall time, requests, the ratio, and wall time in round trips.
+loads it through the GitLab tracker three times in the same run, with ``max_in_flight`` workers,
+with one, and with ``max_in_flight`` and a progress listener (what a terminal shows), and the
+script prints wall time, requests, the ratio, and wall time in round trips.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from psirt.core.records import (
     MergeRequestRef,
     Note,
 )
-from psirt.snapshot import load_snapshot
+from psirt.snapshot import Progress, load_snapshot
 from psirt.trackers.gitlab import GitLabTracker
 from tests.fakes.gitlab_server import FakeGitLab
 
@@ -91,14 +92,16 @@ def seed(fake: FakeGitLab, config: Config, count: int = ISSUES) -> None:
             )
 
 
-def measure(url: str, token: str, config: Config, max_in_flight: int) -> tuple[float, int]:
+def measure(
+    url: str, token: str, config: Config, max_in_flight: int, progress: Progress | None = None
+) -> tuple[float, int]:
     tracker_config = config.tracker.model_copy(update={"max_in_flight": max_in_flight})
     shared_config = config.model_copy(update={"tracker": tracker_config})
     with GitLabTracker(url, token, max_in_flight=max_in_flight) as tracker:
         tracker.current_user()  # the login round trip is not part of loading a release
         before = tracker.request_count
         started = time.perf_counter()
-        snapshot = load_snapshot(tracker, shared_config)
+        snapshot = load_snapshot(tracker, shared_config, progress=progress)
         wall = time.perf_counter() - started
         requests = tracker.request_count - before
     complete = all(
@@ -134,6 +137,8 @@ def main() -> int:
         url, token = ours.recv()
         concurrent = measure(url, token, config, workers)
         serial = measure(url, token, config, 1)
+        updates: list[tuple[int, int]] = []
+        watched = measure(url, token, config, workers, lambda d, t: updates.append((d, t)))
     finally:
         ours.send("stop")
         server.join(timeout=10)
@@ -142,6 +147,10 @@ def main() -> int:
     print(f"{'in flight':>10}{'wall s':>9}{'requests':>10}{'round trips':>13}")
     for n, (wall, requests) in ((workers, concurrent), (1, serial)):
         print(f"{n:>10}{wall:>9.2f}{requests:>10}{wall / rt:>13.1f}")
+    print(
+        f"{workers:>10}{watched[0]:>9.2f}{watched[1]:>10}{watched[0] / rt:>13.1f}"
+        f"  with progress ({len(updates)} updates, as a terminal would show them)"
+    )
     print(
         f"concurrent is {serial[0] / concurrent[0]:.1f}x faster than one request at a time; "
         f"{concurrent[0] / rt:.1f} round trips of latency "

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from psirt.bounty.interface import BountyPlatform
     from psirt.cna.interface import Cna
     from psirt.model.release import ReleaseSnapshot
+    from psirt.snapshot import Progress
     from psirt.trackers.interface import Tracker
 
 Env = Mapping[str, str]
@@ -104,6 +105,7 @@ class Session:
     bounty: BountyPlatform
     env: Env = field(default_factory=lambda: os.environ, repr=False)
     _cna: Cna | None = field(default=None, repr=False)
+    progress: Progress | None = field(default=None, repr=False)  # told as a release is read
 
     @property
     def config(self) -> Config:
@@ -126,15 +128,19 @@ class Session:
             self.bounty,
             release_issue=release_issue,
             round_trip=round_trip,
+            progress=self.progress,
         )
 
 
-def open_session(workspace: Workspace, env: Env | None = None) -> Session:
+def open_session(
+    workspace: Workspace, env: Env | None = None, *, progress: Progress | None = None
+) -> Session:
     """The session of ``workspace``; first, the temporary files an interrupted write left in
-    it are deleted (they may hold confidential text; ``core.files``)."""
+    it are deleted (they may hold confidential text; ``core.files``). ``progress`` hears how
+    a release's reading goes."""
     remove_stale_temporaries(workspace.root)
     env = os.environ if env is None else env
     config = workspace.config
     tracker = TRACKERS[config.tracker.kind](workspace, env)
     bounty = BOUNTY_PLATFORMS[config.bounty.kind](workspace, env)
-    return Session(workspace, tracker, bounty, env)
+    return Session(workspace, tracker, bounty, env, progress=progress)

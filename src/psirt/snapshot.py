@@ -3,10 +3,11 @@ council votes and bounty reports. Reads run concurrently with a bounded number i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, time, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from psirt.bounty.interface import BountyPlatform
 from psirt.core.config import Config
@@ -33,6 +34,9 @@ from psirt.trackers.interface import Tracker
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+Progress = Callable[[int, int], None]
+"""Told ``(read, total)`` as the security issues of a release are read (from worker threads)."""
 
 
 def find_tracking_issue(tracker: Tracker, config: Config, release_issue: int | None) -> Issue:
@@ -93,14 +97,16 @@ def load_snapshot(
     *,
     release_issue: int | None = None,
     round_trip: bool = False,
+    progress: Progress | None = None,
 ) -> ReleaseSnapshot:
-    """The release, each CVE request's YAML parsed once: round trip (comments and quoting kept
-    for a write, as update-cves needs) or, for a run that only reads, by the faster C loader
-    (``CveDocument.read``)."""
+    """The release, read once; ``progress`` hears how many of its security issues are read
+    (notes and merge requests in), for a command to show on a terminal. Each CVE request's YAML
+    is parsed once: round trip (comments and quoting kept for a write, as update-cves needs) or,
+    for a run that only reads, by the faster C loader (``CveDocument.read``)."""
     with ThreadPoolExecutor(
         max_workers=config.tracker.max_in_flight, thread_name_prefix="psirt-read"
     ) as pool:
-        return _load(tracker, config, bounty, release_issue, pool, round_trip)
+        return _load(tracker, config, bounty, release_issue, pool, round_trip, progress)
 
 
 def _load(
@@ -110,6 +116,7 @@ def _load(
     release_issue: int | None,
     pool: ThreadPoolExecutor,
     round_trip: bool = False,
+    progress: Progress | None = None,
 ) -> ReleaseSnapshot:
     """Three round trips find the fixes; then every other read is in flight at once, the
     longest (notes, which may carry award emoji) queued first."""
@@ -128,6 +135,8 @@ def _load(
 
     notes_f = [pool.submit(tracker.notes, issue.ref) for issue in fixes]
     mrs_f = [pool.submit(tracker.related_merge_requests, issue.ref) for issue in fixes]
+    if progress is not None:
+        _report_progress(progress, list(zip(notes_f, mrs_f, strict=True)))
     # The Links table names the CVE request and canonical issue; issue links are the fallback.
     links_f = {
         index: pool.submit(tracker.issue_links, issue.ref)
@@ -253,6 +262,32 @@ def _load(
         request_count=tracker.request_count,
         problems=tuple(problems),
     )
+
+
+def _report_progress(progress: Progress, reads: list[tuple[Future[T], Future[R]]]) -> None:
+    """Tell ``progress`` each time one issue's reads (notes, merge requests) are all done."""
+    total = len(reads)
+    lock = threading.Lock()
+    done = [0]
+    progress(0, total)
+
+    def one_more() -> None:
+        with lock:
+            done[0] += 1
+            progress(done[0], total)
+
+    for pair in reads:
+        pending = [len(pair)]
+
+        def finished(_: Future[Any], pending: list[int] = pending) -> None:
+            with lock:
+                pending[0] -= 1
+                last = pending[0] == 0
+            if last:
+                one_more()
+
+        for future in pair:
+            future.add_done_callback(finished)
 
 
 def _last_release_end(tracking: Issue) -> datetime | None:

@@ -32,8 +32,10 @@ WRITES = frozenset(
         "update_cna_container",
     }
 )
-#: Whole-record seeding of the local back ends: only the demo generator may call them.
+#: Whole-record seeding of the local back ends: only the generators of a new workspace may
+#: call them (``psirt demo``, ``psirt init``), and both write into an empty folder only.
 SEEDING = frozenset({"save_issue", "save_merge_request", "save_report"})
+SEEDERS = {"demo/build.py", "workflows/init.py"}
 
 ALLOWED_WRITERS = {
     "actions/tracker_actions.py",
@@ -77,9 +79,9 @@ def test_only_actions_call_a_write_method() -> None:
     assert {name: paths for name, paths in strays.items() if paths} == {}
 
 
-def test_only_the_demo_generator_seeds_records() -> None:
+def test_only_the_workspace_generators_seed_records() -> None:
     calls = _calls(SEEDING)
-    strays = {p for paths in calls.values() for p in paths if p != "demo/build.py" and not _own(p)}
+    strays = {p for paths in calls.values() for p in paths if p not in SEEDERS and not _own(p)}
     assert strays == set()
 
 

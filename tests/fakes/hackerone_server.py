@@ -417,6 +417,10 @@ class FakeHackerOne(FakeApp):
         return {"errors": [{"status": status, "title": title, "detail": title}]}
 
     def dispatch(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        if method == "GET" and path.split("?")[0] == "/v1/me/programs":
+            # the customer API's "Get programs": the programs the API user is a member of
+            program = {"id": "1", "type": "program", "attributes": {"handle": "gitlab"}}
+            return 200, {"data": [program], "links": {}}
         match = _REPORT.match(path)
         if not match:
             return 404, self.error_body(404, "Not Found")

@@ -223,3 +223,20 @@ def test_pagination_caps(fake: FakeGitLab) -> None:
     status, items, headers = fake.paginate(list(range(10_001)), request)
     assert (status, len(items), headers["X-Next-Page"]) == (200, 100, "2")
     assert "X-Total" not in headers and 'rel="last"' not in headers["Link"]
+
+
+def test_a_projects_labels_are_those_it_was_given_and_those_its_issues_carry(
+    fake: FakeGitLab,
+) -> None:
+    fake.seed_label(SEC, "severity::1")
+    path = f"/projects/{quote(SEC, safe='')}/labels"
+    answer = call(fake, "GET", path, params={"with_counts": "true"})
+    assert answer.status_code == 200 and answer.headers["X-Total"] == "3"
+    labels = {label["name"]: label for label in answer.json()}
+    assert sorted(labels) == ["p::1", "security", "severity::1"]
+    assert labels["security"]["open_issues_count"] == 1
+    assert labels["severity::1"]["open_issues_count"] == 0
+    assert {"id", "color", "text_color", "is_project_label"} <= set(labels["security"])
+    plain = call(fake, "GET", path).json()
+    assert "open_issues_count" not in plain[0]  # counts only with with_counts
+    assert call(fake, "GET", path, BOB_TOKEN).status_code == 404  # a private project

@@ -207,10 +207,10 @@ def test_the_demo_writes_and_checks_both_formats(demo_root: Path) -> None:
 
     assert advisory_step in STEPS
     result = advisory_step(open_session(Workspace(demo_root)))
-    assert result.lines[:3] == (
-        f"CSAF 2.0: out/csaf/{CSAF_FILE} (10 vulnerabilities, version 1, final), "
+    assert result.lines[:3] == (  # paths as the user can use them: absolute from elsewhere
+        f"CSAF 2.0: {demo_root}/out/csaf/{CSAF_FILE} (10 vulnerabilities, version 1, final), "
         "schema: 0 errors, 0 warnings",
-        "OSV: 10 records written to out/osv, schema: 0 errors, 0 warnings",
+        f"OSV: 10 records written to {demo_root}/out/osv, schema: 0 errors, 0 warnings",
         "left out: CVE-2026-4104 (held back, as in the post)",
     )
 

@@ -111,6 +111,18 @@ class HackerOneClient:
 
     # -- reads -------------------------------------------------------------------------------
 
+    def whoami(self) -> str:
+        """The programs the API user reaches (``GET /me/programs``): a check of the
+        credentials that reads no report (``psirt doctor``)."""
+        response = self._send("GET", "/me/programs", report_id="(credentials check)")
+        data = _json(response, "(credentials check)").get("data")
+        handles = [
+            str(item.get("attributes", {}).get("handle") or item.get("id"))
+            for item in data or []
+            if isinstance(item, dict)
+        ]
+        return f"programs: {', '.join(handles) or 'none'}"
+
     def get_report(self, report_id: str) -> Report:
         response = self._send("GET", f"/reports/{report_id}", report_id=report_id)
         return report_from_json(_json(response, report_id), self._report_url)

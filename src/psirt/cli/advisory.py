@@ -33,7 +33,9 @@ def register(app: typer.Typer) -> None:
         "Machine-readable advisories: CSAF 2.0 and OSV, exported from the release or linted."
     )
 
-    @advisory_app.command("export")
+    @advisory_app.command(
+        "export", short_help="Write the release's CSAF 2.0 and OSV advisories, schema-checked."
+    )
     def export(
         ctx: typer.Context,
         kind: Annotated[
@@ -85,7 +87,9 @@ def register(app: typer.Typer) -> None:
         print_findings(report, FindingsFormat.text)
         raise typer.Exit(report.exit_code)
 
-    @advisory_app.command("lint")
+    @advisory_app.command(
+        "lint", short_help="Check CSAF 2.0 and OSV files from anyone against the schemas."
+    )
     def lint(
         files: Annotated[
             list[Path],

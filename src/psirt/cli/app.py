@@ -15,13 +15,15 @@ import typer
 
 from psirt import __version__
 from psirt.cli import coercion
-from psirt.cli.common import State
+from psirt.cli.common import WORKSPACE_ENV, State
 
 coercion.install()  # plain values without pydantic (cli/coercion.py)
 
 COMMAND_MODULES: tuple[str, ...] = (
     # one module per command group, each exposing register(app); listed in the order of a release
     "psirt.cli.demo",
+    "psirt.cli.init",
+    "psirt.cli.config",
     "psirt.cli.validate",
     "psirt.cli.update_cves",
     "psirt.cli.blog",
@@ -38,9 +40,10 @@ app = typer.Typer(
     name="psirt",
     help="Run a security patch release end to end: validate, update CVEs, blog post, close.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -58,7 +61,12 @@ def _root(
         typer.Option(
             "--workspace",
             "-w",
-            help="The release workspace (default: nearest folder upward with psirt.toml).",
+            help=(
+                "The release workspace (default: $PSIRT_WORKSPACE, else the nearest folder upward "
+                "with psirt.toml). Accepted after the command too: psirt validate -w DIR."
+            ),
+            envvar=WORKSPACE_ENV,
+            show_envvar=False,
             file_okay=False,
         ),
     ] = None,

@@ -17,7 +17,7 @@ from psirt.cli.common import (
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command(short_help="Finish the release: close issues, publish CVEs, notify HackerOne.")
     def close(
         ctx: typer.Context,
         close_issues: Annotated[

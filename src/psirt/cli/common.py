@@ -3,6 +3,7 @@ whose meaning is the same in every command that takes them (one help text each).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 
 if TYPE_CHECKING:
     from psirt.core.workspace import Workspace
@@ -112,6 +114,31 @@ def _color_terminal() -> bool:
     return console.is_terminal and not console.no_color and console.color_system is not None
 
 
+def stderr_is_terminal() -> bool:
+    """Whether standard error is a terminal a person watches (progress goes there only)."""
+    return sys.stderr.isatty()
+
+
+class TerminalProgress:
+    """``reading the release: 12 of 40 security issues`` on one line of standard error,
+    rewritten in place and erased when done: never on standard output, so a command's JSON
+    or report is untouched. Called from reader threads."""
+
+    def __init__(self, what: str = "reading the release") -> None:
+        import threading
+
+        self._what = what
+        self._lock = threading.Lock()
+
+    def __call__(self, done: int, total: int) -> None:
+        with self._lock:
+            if done >= total:
+                sys.stderr.write("\r\x1b[K")
+            else:
+                sys.stderr.write(f"\r{self._what}: {done} of {total} security issues\x1b[K")
+            sys.stderr.flush()
+
+
 @dataclass
 class State:
     workspace_option: Path | None = None
@@ -128,7 +155,10 @@ class State:
         """The workspace's trackers, opened when a command first needs them."""
         from psirt.session import open_session
 
-        return open_session(self.workspace())
+        workspace = self.workspace()
+        remote = workspace.config.tracker.kind != "local"  # reading files takes no time
+        progress = TerminalProgress() if remote and stderr_is_terminal() else None
+        return open_session(workspace, progress=progress)
 
 
 def state(ctx: typer.Context) -> State:
@@ -151,6 +181,66 @@ def error(message: str) -> None:
     typer.echo(f"psirt: error: {line}", err=True)
 
 
+WORKSPACE_ENV = "PSIRT_WORKSPACE"
+"""The workspace when neither ``--workspace`` nor the current folder names one."""
+
+_WORKSPACE_FLAGS = ("-w", "--workspace")
+
+
+def workspace_first(args: list[str]) -> list[str]:
+    """``--workspace DIR`` (``-w DIR``, ``--workspace=DIR``, ``-wDIR``) wherever it stands
+    before ``--``, moved to the front, where the root command reads it: so
+    ``psirt validate -w DIR`` and ``psirt blog lint -w DIR`` work as ``psirt -w DIR validate``
+    does. No command has an option of its own named ``-w``."""
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg in _WORKSPACE_FLAGS:
+            if index + 1 == len(args):
+                from psirt.core.errors import InputError
+
+                raise InputError(f"{arg} needs a folder: {arg} DIR (see 'psirt --help')")
+            moved += [arg, args[index + 1]]
+            index += 2
+            continue
+        joined = arg.startswith("-w") and len(arg) > 2 and not arg.startswith("--")
+        if arg.startswith("--workspace=") or joined:
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest
+
+
+def click_command(app: typer.Typer) -> Any:
+    """The app as a click command, with the conventions every command shares: each command's
+    summary in its group's help is its first sentence, whole (set as ``short_help``, which
+    click wraps instead of cutting at the terminal's width)."""
+    command: Any = typer.main.get_command(app)
+    pending = [command]
+    while pending:
+        current = pending.pop()
+        commands = getattr(current, "commands", None)
+        if isinstance(commands, dict):
+            pending.extend(commands.values())
+        if current.short_help is None and current.help:
+            current.short_help = first_sentence(current.help)
+    return command
+
+
+def first_sentence(help_text: str) -> str:
+    """The first sentence of a help text's first paragraph, on one line."""
+    paragraph = help_text.strip().split("\n\n", 1)[0]
+    text = " ".join(paragraph.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the app and return its exit code; every error the user can act on is one line.
 
@@ -161,10 +251,13 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """
     from psirt.core.errors import ExitCode, PsirtError
 
+    command = click_command(app)
     try:
-        result: Any = app(args=args, prog_name="psirt", standalone_mode=False)
+        argv = workspace_first(list(sys.argv[1:] if args is None else args))
+        result: Any = command.main(args=argv, prog_name="psirt", standalone_mode=False)
     except PsirtError as exc:
-        error(str(exc))
+        for line in exc.lines():
+            error(line)
         return int(exc.exit_code)
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -195,3 +288,26 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into this code, silently
         error("interrupted")
     return code
+
+
+def program() -> str:
+    """How to run psirt again, as this run was started, for a ``next:`` line that works from a
+    fresh shell: ``psirt`` when that is on the PATH as this program, else its absolute path
+    (``/home/me/psirt/.venv/bin/psirt``, a virtual environment that is not activated), else
+    ``python -m psirt`` with this interpreter."""
+    import shutil
+
+    argv0 = sys.argv[0] if sys.argv else ""
+    if os.path.basename(argv0) == "psirt" and os.path.isfile(argv0):
+        found = shutil.which("psirt")
+        if found and os.path.samefile(found, argv0):
+            return "psirt"
+        return os.path.abspath(argv0)
+    return f"{sys.executable} -m psirt"
+
+
+def shown(path: Path) -> str:
+    """A path as the user can use it where they stand (``core.workspace.shown_path``)."""
+    from psirt.core.workspace import shown_path
+
+    return shown_path(path)

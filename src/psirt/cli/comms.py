@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("")
             typer.echo(result.body, nl=False)
 
-    @app.command("handover")
+    @app.command("handover", short_help="Print the handover message, with a status line.")
     def handover(
         ctx: typer.Context,
         status: Annotated[str, typer.Option("--status", help="A brief status statement.")],
@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
         )
         _print(message.text, message.to_json(), output)
 
-    @app.command("notify")
+    @app.command("notify", short_help="Print the message for each stakeholder to tell.")
     def notify(
         ctx: typer.Context,
         release_issue: ReleaseIssueOption = None,
@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
         message = notify_message(state(ctx).session(), release_issue=release_issue)
         _print(message.text, message.to_json(), output)
 
-    @app.command("email")
+    @app.command("email", short_help="Print the Security Alerts e-mail.")
     def email(
         ctx: typer.Context,
         release_issue: ReleaseIssueOption = None,
@@ -148,7 +148,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"Subject: {mail.subject}\n\n--- text ---\n{mail.text}\n--- html ---")
         typer.echo(mail.html, nl=False)
 
-    @app.command("thanks")
+    @app.command("thanks", short_help="Print the #thanks message, each person named once.")
     def thanks(
         ctx: typer.Context,
         release_issue: ReleaseIssueOption = None,

@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         "CVE JSON 5 records: export the release's, lint anyone's, sync and watch published ones."
     )
 
-    @cve_app.command("export")
+    @cve_app.command("export", short_help="Write and check one CVE JSON 5 record per CVE.")
     def export(
         ctx: typer.Context,
         out_dir: Annotated[
@@ -50,7 +50,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{plural(len(result.records), 'record')} written to {folder}", err=True)
         raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
 
-    @cve_app.command("lint")
+    @cve_app.command(
+        "lint", short_help="Lint published CVE JSON 5 records from any CNA (no workspace needed)."
+    )
     def lint(
         ctx: typer.Context,
         records: Annotated[
@@ -99,7 +101,9 @@ def register(app: typer.Typer) -> None:
             failed = report.failed
         raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
 
-    @cve_app.command("sync")
+    @cve_app.command(
+        "sync", short_help="Compare published records with the export; --live updates."
+    )
     def sync(
         ctx: typer.Context,
         live: LiveOption = False,
@@ -137,7 +141,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(result.render(live=live))
         return int(result.exit_code(live=live))
 
-    @cve_app.command("status")
+    @cve_app.command(
+        "status", short_help="Each CVE's state at the CNA, ADP additions and findings."
+    )
     def status(
         ctx: typer.Context,
         release_issue: ReleaseIssueOption = None,

@@ -20,7 +20,7 @@ def _date(value: str | None) -> date | None:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command(short_help="Make the shipped fixes' canonical issues public, when it is time.")
     def disclose(
         ctx: typer.Context,
         live: LiveOption = False,

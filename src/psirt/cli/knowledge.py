@@ -125,7 +125,7 @@ def _severity_label(ctx: typer.Context, level: int) -> str:
     workspace named with --workspace must be readable. Outside a workspace no config is read
     (nor pydantic imported)."""
     from psirt.core.errors import WorkspaceError
-    from psirt.core.labels import severity_label
+    from psirt.core.severity_label import severity_label
 
     holder = state(ctx)
     try:

@@ -12,7 +12,9 @@ from psirt.cli.common import FormatOption, OutputFormat, ReleaseIssueOption, ech
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("verify-fixes")
+    @app.command(
+        "verify-fixes", short_help="Release day: compare the blog post with what ships now."
+    )
     def verify_fixes(
         ctx: typer.Context,
         blog: Annotated[

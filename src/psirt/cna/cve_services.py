@@ -148,6 +148,13 @@ class CveServicesCna:
 
     # -- the port ----------------------------------------------------------------------------
 
+    def whoami(self) -> str:
+        """The organization the credentials belong to (``GET /org/{short name}``): a check
+        that reads no CVE (``psirt doctor``)."""
+        answer = self._read("(credentials check)", "show organization", self._api.show_org)
+        name = answer.get("short_name") if isinstance(answer, dict) else None
+        return f"{self._api.username} of {name or self._api.org}"
+
     def publication_state(self, cve_id: str) -> str | None:
         try:
             answer = self._read(cve_id, "show CVE id", lambda: self._api.show_cve_id(cve_id))

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 class ExitCode(IntEnum):
     OK = 0
-    FINDINGS = 1  # validate/lint found errors, verify-fixes found differences
+    FINDINGS = 1  # validate/lint found errors, verify-fixes differences, doctor problems
     USAGE = 2  # bad arguments or bad input (malformed YAML, invalid CVSS, broken workspace file)
     REMOTE = 3  # a tracker, HackerOne or CVE Services failed or refused
     REFUSED = 4  # a safety rule refused the action (blog not public, CVE not validated)
@@ -27,6 +27,10 @@ class PsirtError(Exception):
         self.message = message
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
+
+    def lines(self) -> list[str]:
+        """What the command line prints, one line each (several problems: several lines)."""
+        return [str(self)]
 
 
 class InputError(PsirtError):

@@ -11,22 +11,20 @@ psirt never sends two labels of one scope in one write (:func:`check_one_per_sco
 asks for is what GitLab does, and a re-read after a write is checked against GitLab's result
 (:func:`labels_done`), not against a plain union. The local tracker applies the same rule
 (:func:`apply_label_write`), so both trackers end a run in the same state.
+
+The names themselves are settings (``[labels]`` in psirt.toml, ``core/config.py``);
+:func:`labels_in_use` is the one list of those psirt reads or writes, and where.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from psirt.core.config import Config
 from psirt.core.errors import InputError
 
 SCOPE_SEPARATOR = "::"
-#: The default prefix of the severity labels (``[labels] severity_prefix`` in psirt.toml).
-SEVERITY_PREFIX = "severity::"
-
-
-def severity_label(level: int, prefix: str = SEVERITY_PREFIX) -> str:
-    """``severity::3``: the label of a GitLab severity level (1 critical to 4 low)."""
-    return f"{prefix}{level}"
 
 
 def label_scope(name: str) -> str | None:
@@ -112,3 +110,62 @@ def labels_done(labels: Sequence[str], add: Sequence[str], remove: Sequence[str]
     if stale:
         problems.append(f"labels of a replaced scope still there: {', '.join(stale)}")
     return problems
+
+
+@dataclass(frozen=True)
+class LabelUse:
+    """A label psirt reads or writes, the projects it must exist in, and what it is for."""
+
+    name: str
+    key: str  # its key in [labels]
+    projects: tuple[str, ...]
+    purpose: str
+
+
+def labels_in_use(config: Config) -> list[LabelUse]:
+    """Every label psirt reads or writes, by the names ``[labels]`` gives them, with the
+    projects whose issues or merge requests carry it (what ``psirt doctor`` looks for)."""
+    labels, p = config.labels, config.projects
+    uses = [
+        LabelUse(
+            labels.upcoming_release, "upcoming_release", (p.tracking,), "finds the tracking issue"
+        ),
+        LabelUse(labels.task_issue, "task_issue", (p.tasks,), "finds the PSIRT task issue"),
+        LabelUse(labels.security, "security", (p.security,), "tells security MRs from bug fixes"),
+        LabelUse(
+            labels.security_target,
+            "security_target",
+            (p.security,),
+            "marks the fixes of the release",
+        ),
+        LabelUse(
+            labels.reduced_backports,
+            "reduced_backports",
+            (p.security,),
+            "a fix with fewer backports",
+        ),
+        LabelUse(labels.reverted, "reverted", (p.security,), "a reverted merge request"),
+        *(
+            LabelUse(labels.severity(level), "severity_prefix", (p.security,), "a fix's severity")
+            for level in (1, 2, 3, 4)
+        ),
+        LabelUse(
+            labels.description_validated,
+            "description_validated",
+            (p.cve_requests,),
+            "a reviewed CVE request",
+        ),
+        LabelUse(
+            labels.advisory_invalid,
+            "advisory_invalid",
+            (p.cve_requests,),
+            "a CVE request the CNA bot refused",
+        ),
+        LabelUse(
+            labels.keep_confidential,
+            "keep_confidential",
+            (p.canonical,),
+            "an issue disclose never opens",
+        ),
+    ]
+    return uses

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -65,6 +66,27 @@ class Workspace:
         return self.root / "templates"
 
 
+def shown_path(path: Path) -> str:
+    """A path as the user can use it where they stand: relative to the current folder when
+    it is inside it, else absolute (never relative to a workspace they are not in)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(Path.cwd())
+    except ValueError:
+        return str(absolute)
+    return str(relative)
+
+
+def new_folder(root: Path, command: str) -> None:
+    """Create ``root`` for ``command`` (``psirt demo``, ``psirt init``) to write into,
+    refusing a folder that holds anything: nothing of the user's is ever overwritten."""
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise WorkspaceError(
+            f"not empty; {command} writes only into a new or empty folder", path=str(root)
+        )
+    root.mkdir(parents=True, exist_ok=True)
+
+
 def find_workspace(start: Path | None = None, explicit: Path | None = None) -> Workspace:
     """The workspace named by ``--workspace``, or the nearest folder upward with ``psirt.toml``."""
     if explicit is not None:
@@ -78,5 +100,6 @@ def find_workspace(start: Path | None = None, explicit: Path | None = None) -> W
         if (folder / CONFIG_FILE).is_file():
             return Workspace(folder)
     raise WorkspaceError(
-        f"no {CONFIG_FILE} in {here} or any parent; pass --workspace DIR or run `psirt demo DIR`"
+        f"no {CONFIG_FILE} in {here} or any parent; pass --workspace DIR (or set "
+        "PSIRT_WORKSPACE), or start one with `psirt init DIR`"
     )

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from psirt.bounty.local import LocalBounty
 from psirt.core.config import CONFIG_FILE, Config
-from psirt.core.errors import InputError
 from psirt.core.records import (
     Activity,
     AwardEmoji,
@@ -26,6 +25,7 @@ from psirt.core.records import (
     Report,
 )
 from psirt.core.versions import Version
+from psirt.core.workspace import new_folder
 from psirt.demo.data import (
     BUG_FIXES,
     DEFECTS,
@@ -236,9 +236,7 @@ def build_demo(root: Path, fixes: Sequence[DemoFix] = FIXES) -> None:
     """Write the whole demo workspace into ``root``, which must be missing or empty. ``fixes``
     replaces the demo's eleven (a larger release for the scale benchmark); their iids, CVE ids,
     report ids and keys must be unique."""
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise InputError(f"{root} is not empty; psirt demo writes only into a new or empty folder")
-    root.mkdir(parents=True, exist_ok=True)
+    new_folder(root, "psirt demo")
     (root / CONFIG_FILE).write_text(_config_text(), encoding="utf-8")
     config = Config()
     projects, labels = config.projects, config.labels

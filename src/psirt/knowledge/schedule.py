@@ -145,3 +145,37 @@ def next_major_release(after: dt.date, *, inclusive: bool = True) -> MonthlyRele
     if release.date < after or (not inclusive and release.date == after):
         release = monthly_release(year + 1, MAJOR_MONTH)
     return release
+
+
+def planned_patches_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The planned patch dates after ``start`` up to ``end`` (included), in order."""
+    dates: set[dt.date] = set()
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        if (year, month) >= FIRST_RULE_MONTH:
+            dates.update(planned_patch_dates(year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return sorted(d for d in dates if start < d <= end)
+
+
+def patch_release_versions(on: dt.date, count: int = 3) -> list[Version]:
+    """The versions a patch release on ``on`` ships, newest first, as the calendar has them:
+    the ``count`` newest minors released before that day, each at one patch per planned patch
+    date since its release (``on`` itself counts as one when it is not a planned date).
+
+    An estimate: an unplanned (critical) release in between adds a patch the calendar does not
+    know; ``psirt init --versions`` gives the exact ones."""
+    month = on
+    releases: list[MonthlyRelease] = []
+    while len(releases) < count:
+        release = monthly_release(month.year, month.month)
+        if release.date < on:
+            releases.append(release)
+        month = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+    unplanned = 0 if on in planned_patches_between(on - timedelta(days=1), on) else 1
+    return [
+        Version(
+            r.version.major, r.version.minor, len(planned_patches_between(r.date, on)) + unplanned
+        )
+        for r in releases
+    ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from psirt.compute.confidential import Confidential
 from psirt.compute.severity import SeverityPolicy, fix_severity, release_severity
 from psirt.core.words import plural, quoted
-from psirt.core.workspace import Workspace
+from psirt.core.workspace import Workspace, shown_path
 from psirt.knowledge.cvss import SEVERITY_NAMES
 from psirt.parsing.blog_post import parse_post
 from psirt.render.blog import render_post
@@ -110,7 +110,7 @@ def blog_step(session: Session) -> StepResult:
     blog.write_text(path, text)
     findings = blog.lint_text(text, path.name, post, Confidential.of(session.config, snapshot))
     root = session.workspace.root
-    lines = [f"blog post written to {path.relative_to(root)}: {blog.summarize(findings)}"]
+    lines = [f"blog post written to {shown_path(path)}: {blog.summarize(findings)}"]
     lines += blog.held_back_lines(post)
     lines += [f"  {f.code} {f.level}: {f.message}" for f in findings]
     exported = cve_export.export(
@@ -118,7 +118,8 @@ def blog_step(session: Session) -> StepResult:
     ).records
     record_findings = [f for item in exported for f in item.findings]
     summary = blog.summarize(record_findings)
-    lines.append(f"{plural(len(exported), 'CVE record')} written to {blog.OUT_DIR}/cves: {summary}")
+    cves = shown_path(root / blog.OUT_DIR / "cves")
+    lines.append(f"{plural(len(exported), 'CVE record')} written to {cves}: {summary}")
     lines += [f"  {f.code} {f.subject}: {f.message}" for f in record_findings if f.is_error]
     differences = verify.compare(parse_post(text), post, snapshot)
     lines.append(
@@ -136,13 +137,14 @@ def advisory_step(session: Session) -> StepResult:
     csaf_export = advisory.export_csaf(session, root / blog.OUT_DIR / "csaf", snapshot=snapshot)
     osv_export = advisory.export_osv(session, root / blog.OUT_DIR / "osv", snapshot=snapshot)
     document = csaf_export.written[0]
+    csaf, osv = (shown_path(root / blog.OUT_DIR / name) for name in ("csaf", "osv"))
     tracking = document.document["document"]["tracking"]
     count = len(document.document.get("vulnerabilities", []))
     lines = [
-        f"CSAF 2.0: {document.path.relative_to(root)} ({plural(count, 'vulnerability')}, version "
+        f"CSAF 2.0: {shown_path(document.path)} ({plural(count, 'vulnerability')}, version "
         f"{tracking['version']}, {tracking['status']}), schema: "
         f"{blog.summarize(list(document.findings))}",
-        f"OSV: {plural(len(osv_export.written), 'record')} written to {blog.OUT_DIR}/osv, schema: "
+        f"OSV: {plural(len(osv_export.written), 'record')} written to {osv}, schema: "
         f"{blog.summarize(osv_export.findings)}",
     ]
     findings = [*document.findings, *osv_export.findings]
@@ -151,9 +153,7 @@ def advisory_step(session: Session) -> StepResult:
         f"left out: {entry.cve_id or entry.title} (held back, as in the post)"
         for entry in csaf_export.advisory.held_back
     ]
-    lines.append(
-        f"check them: psirt advisory lint {blog.OUT_DIR}/csaf/*.json {blog.OUT_DIR}/osv/*.json"
-    )
+    lines.append(f"check them: psirt advisory lint {csaf}/*.json {osv}/*.json")
     return StepResult("advisories (CSAF 2.0, OSV)", tuple(lines))
 
 
@@ -179,6 +179,7 @@ def comms_step(session: Session) -> StepResult:
 def close_step(session: Session) -> StepResult:
     """The dry-run plan of ``close`` for the demo release. The demo's blog post is not online,
     so the step assumes it public (as ``--blog-published`` would) and says so."""
+    here = shown_path(session.workspace.root)
     result = close.run_close(
         session.workspace, close.CloseOptions(blog_published=True), live=False, session=session
     )
@@ -193,7 +194,7 @@ def close_step(session: Session) -> StepResult:
         + f"), {len(result.refusals)} refused, "
         f"{plural(len(result.unpaid), 'report')} without a bounty",
         *(f"refused [{r.step}] {r.subject}: {r.reason}" for r in result.refusals),
-        "the whole plan: psirt close (add --live to apply)",
+        f"the whole plan: psirt close -w {here} (add --live to apply)",
     ]
     return StepResult("close plan (dry run)", tuple(lines))
 
@@ -216,7 +217,7 @@ def cve_status_step(session: Session) -> StepResult:
     first = next(iter(report.findings), None)
     if first is not None:
         lines.append(f"  e.g. {first.subject}: {first.message}")
-    lines.append("the whole report: psirt cve status")
+    lines.append(f"the whole report: psirt cve status -w {shown_path(session.workspace.root)}")
     return StepResult("cve status (after the release)", tuple(lines))
 
 
@@ -232,7 +233,10 @@ def disclose_step(session: Session) -> StepResult:
     ]
     if len(result.refusals) > 4:
         lines.append(f"... and {len(result.refusals) - 4} more")
-    lines.append("the whole plan: psirt disclose (add --live to apply)")
+    lines.append(
+        f"the whole plan: psirt disclose -w {shown_path(session.workspace.root)} "
+        "(add --live to apply)"
+    )
     return StepResult("disclose (dry run)", tuple(lines))
 
 

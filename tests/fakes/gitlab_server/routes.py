@@ -73,6 +73,8 @@ class Routes(Permissions, Limiters, History):
             if name is None or name not in project.members:
                 raise HttpError(404, "404 Member Not Found")
             return 200, self.member_json(name, project.members[name]), {}
+        if rest == ["labels"] and req.method == "GET":
+            return self.paginate(self.labels_json(project, req.one("with_counts") == "true"), req)
         if rest[:1] == ["issues"]:
             return self.route_issues(req, project, rest[1:])
         if rest[:1] == ["merge_requests"]:

@@ -2,8 +2,9 @@
 (doc/api/users.md), members (doc/api/members.md, ``access_level``), the token itself
 (doc/api/personal_access_tokens.md, ``GET /personal_access_tokens/self``), projects, issues
 (doc/api/issues.md), linked issues (doc/api/issue_links.md), notes (doc/api/notes.md), award
-emoji (doc/api/emoji_reactions.md) and merge requests (doc/api/merge_requests.md). Labels are
-sorted by title (``Issuable#label_names``)."""
+emoji (doc/api/emoji_reactions.md), merge requests (doc/api/merge_requests.md) and a project's
+labels (doc/api/labels.md, "List labels"). Labels are sorted by title
+(``Issuable#label_names``)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,37 @@ class Shapes(State):
         if me and self.is_admin(username):
             data["is_admin"] = True  # only an administrator's own record says so
         return data
+
+    def labels_json(self, project: Project, with_counts: bool) -> list[dict[str, Any]]:
+        """``GET /projects/:id/labels``: the project's labels, those it was given and those
+        its issues and merge requests carry (GitLab creates a label an issue is given by name),
+        by name; the counts only ``with_counts``."""
+        with self._lock:
+            items = [*project.issues.values(), *project.merge_requests.values()]
+            for item in items:
+                for name in item["labels"]:
+                    self.label_id(project, name)
+            out = []
+            for name in sorted(project.labels, key=str.lower):
+                data: dict[str, Any] = {
+                    "id": project.labels[name],
+                    "name": name,
+                    "color": "#6699cc",
+                    "text_color": "#FFFFFF",
+                    "description": None,
+                    "description_html": "",
+                    "subscribed": False,
+                    "priority": None,
+                    "is_project_label": True,
+                }
+                if with_counts:
+                    issues = [i for i in project.issues.values() if name in i["labels"]]
+                    mrs = [m for m in project.merge_requests.values() if name in m["labels"]]
+                    data["open_issues_count"] = sum(i["state"] == "opened" for i in issues)
+                    data["closed_issues_count"] = sum(i["state"] == "closed" for i in issues)
+                    data["open_merge_requests_count"] = sum(m["state"] == "opened" for m in mrs)
+                out.append(data)
+            return out
 
     def member_json(self, username: str, level: int) -> dict[str, Any]:
         return {**self.user_json(username), "access_level": level, "expires_at": None}

@@ -172,6 +172,12 @@ class State:
                 self._projects[self._by_path[path]].visibility = visibility
             return self._by_path[path]
 
+    def seed_label(self, project: str, title: str) -> int:
+        """A project label that no issue needs to carry (GitLab creates the labels an issue
+        is given by name, so those exist already)."""
+        with self._lock:
+            return self.label_id(self._projects[self.add_project(project)], title)
+
     def label_id(self, project: Project, title: str) -> int:
         with self._lock:
             if title not in project.labels:
