@@ -85,11 +85,15 @@ def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
     """The document's top mapping: round-trip, or with the faster safe loader when ``fast``
     (which keeps no line numbers of keys).
 
-    The safe loader parses in C a text whose flow collections cannot nest deeper than the limit
-    (it has fewer brackets than that); libyaml refuses a few texts ruamel's own parser reads (a
-    tab in a block scalar) and words its problems differently, so on any problem ruamel's
-    Python parser, with the limit, decides, as it did alone before."""
-    in_c = fast and text.count("[") + text.count("{") <= MAX_FLOW_DEPTH
+    The safe loader parses in C a text without carriage returns whose flow collections cannot
+    nest deeper than the limit (it has fewer brackets than that). libyaml refuses a few texts
+    ruamel's own parser reads (a tab in a block scalar) and words its problems differently, so
+    on any problem ruamel's Python parser, with the limit, decides, as it did alone before."""
+    in_c = (
+        fast
+        and "\r" not in text  # libyaml folds line breaks in scalars its own way
+        and text.count("[") + text.count("{") <= MAX_FLOW_DEPTH
+    )
     try:
         try:
             data = _yaml(fast, pure=fast and not in_c).load(text)

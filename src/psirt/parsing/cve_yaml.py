@@ -239,7 +239,7 @@ _MAX_FLOW_BRACKETS = 16
 def _plain_enough(text: str) -> bool:
     """Whether the C loader may read ``text`` for a read-only run: no anchors or aliases, few
     flow brackets (quoted text may hold some: a Markdown link in a credit)."""
-    if _ANCHOR_OR_ALIAS.search(text):
+    if "\r" in text or _ANCHOR_OR_ALIAS.search(text):  # CRLF: the round trip keeps it
         return False
     return text.count("[") + text.count("{") <= _MAX_FLOW_BRACKETS
 
