@@ -12,11 +12,12 @@ its limit at the bracket that opens it, with the line, in the time it takes to r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scanner import RoundTripScanner, Scanner, ScannerError
 
 #: Flow collections nested deeper than this are refused (psirt's files nest three or four).
@@ -69,3 +70,31 @@ def guarded_safe_yaml() -> YAML:
     yaml.Scanner = LimitedScanner
     yaml.Composer = NoAliasComposer
     return yaml
+
+
+class OnceVersionedResolver(VersionedResolver):
+    """A resolver for ruamel's C loader that picks its YAML version's implicit resolvers once.
+
+    ruamel's ``VersionedResolver`` asks for the version at every scalar, each time through two
+    failed attribute look-ups when the C parser loads (it has no scanner to ask), and each new
+    resolver (one per document) builds the version's table of implicit resolvers again: about a
+    third of a C load's time. The C parser gives the resolver no ``%YAML`` directive, so the
+    version cannot change during a document, and a table depends only on the version and on
+    the method that fills it (``add_version_implicit_resolver``, which a subclass may narrow):
+    each is built once and shared, read only. The key is that method, not the class: ruamel
+    makes a new loader class for each C load. Only for C loaders: the Python parser reads
+    ``%YAML``."""
+
+    _tables: ClassVar[dict[tuple[Any, Any], Any]] = {}
+    _once: Any = None
+
+    @property
+    def versioned_resolver(self) -> Any:
+        if self._once is None:
+            key = (type(self).add_version_implicit_resolver, self.processing_version)
+            table = self._tables.get(key)
+            if table is None:
+                table = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
+                self._tables[key] = table
+            self._once = table
+        return self._once

@@ -19,7 +19,12 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from psirt.core.errors import WorkspaceError
 from psirt.core.text import LONG_NUMBER, MAX_DIGITS
-from psirt.core.yaml_limits import MAX_FLOW_DEPTH, LimitedRoundTripScanner, LimitedScanner
+from psirt.core.yaml_limits import (
+    MAX_FLOW_DEPTH,
+    LimitedRoundTripScanner,
+    LimitedScanner,
+    OnceVersionedResolver,
+)
 
 
 class _IsoStringResolver(VersionedResolver):
@@ -32,6 +37,10 @@ class _IsoStringResolver(VersionedResolver):
         if tag == "tag:yaml.org,2002:timestamp":
             return
         super().add_version_implicit_resolver(version, tag, regexp, first)
+
+
+class _CIsoStringResolver(OnceVersionedResolver, _IsoStringResolver):
+    """The ISO string resolver for the C loader, its implicit resolvers picked once a document."""
 
 
 def _represent_none(representer: Any, _data: None) -> Any:
@@ -50,7 +59,7 @@ def _yaml(fast: bool = False, *, pure: bool = False) -> YAML:
     instance: YAML | None = getattr(_local, name, None)
     if instance is None:
         instance = YAML(typ="safe", pure=pure) if fast else YAML(typ="rt")
-        instance.Resolver = _IsoStringResolver
+        instance.Resolver = _CIsoStringResolver if fast and not pure else _IsoStringResolver
         if pure or not fast:  # a scanner of our own makes ruamel parse in Python
             instance.Scanner = LimitedScanner if fast else LimitedRoundTripScanner
         if not fast:

@@ -28,7 +28,11 @@ from ruamel.yaml.scalarstring import (
 
 from psirt.core.errors import InputError
 from psirt.core.text import long_number_message, with_newlines_of
-from psirt.core.yaml_limits import LimitedRoundTripScanner, NoAliasComposer
+from psirt.core.yaml_limits import (
+    LimitedRoundTripScanner,
+    NoAliasComposer,
+    OnceVersionedResolver,
+)
 
 ROOT_KEY = "vulnerability"
 #: The template's fields by the kind of value each holds: one text, or a list of texts.
@@ -282,6 +286,7 @@ def _safe_yaml() -> YAML:
     instance: YAML | None = getattr(_safe_local, "yaml", None)
     if instance is None:
         instance = YAML(typ="safe", pure=False)
+        instance.Resolver = OnceVersionedResolver
         instance.default_flow_style = False
         instance.width = 4096
         _safe_local.yaml = instance
