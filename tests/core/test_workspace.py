@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from psirt.core.config import load_config
 from psirt.core.errors import WorkspaceError
-from psirt.core.workspace import check_project_path, find_workspace, safe_join
+from psirt.core.workspace import check_project_path, find_workspace, safe_entry, safe_join
 
 
 def test_workspace_is_found_upward_or_named(tmp_path: Path) -> None:
@@ -60,3 +61,17 @@ def test_council_settings(tmp_path: Path) -> None:
     path.write_text("[people]\ncouncil_approvals = {severe = 2}\n")
     with pytest.raises(WorkspaceError, match="unknown severity severe"):
         load_config(path)
+
+
+def test_safe_entry_checks_only_symbolic_links(tmp_path: Path) -> None:
+    folder = tmp_path / "ws" / "issues"
+    folder.mkdir(parents=True)
+    (folder / "1.md").write_text("x")
+    (tmp_path / "outside.md").write_text("secret")
+    (folder / "2.md").symlink_to(tmp_path / "outside.md")
+    (folder / "3.md").symlink_to(folder / "1.md")
+    entries = {entry.name: entry for entry in os.scandir(folder)}
+    assert safe_entry(folder, entries["1.md"]) == folder / "1.md"
+    assert safe_entry(folder, entries["3.md"]) == folder / "3.md"
+    with pytest.raises(WorkspaceError, match="leaves the workspace"):
+        safe_entry(folder, entries["2.md"])

@@ -41,7 +41,7 @@ from psirt.core.records import (
     Note,
     utc,
 )
-from psirt.core.workspace import check_project_path, safe_join
+from psirt.core.workspace import check_project_path, safe_entry, safe_join
 from psirt.localstore.fields import Fields
 from psirt.localstore.front_matter import RECORD_FILE, join_front_matter, split_front_matter
 from psirt.localstore.issues import (
@@ -130,11 +130,11 @@ class LocalTracker:
         folder = safe_join(project_dir, kind)
         if not folder.is_dir():
             return []
-        names = sorted(
-            (entry.name for entry in os.scandir(folder) if RECORD_FILE.match(entry.name)),
-            key=lambda name: int(name[:-3]),
+        entries = sorted(
+            (entry for entry in os.scandir(folder) if RECORD_FILE.match(entry.name)),
+            key=lambda entry: int(entry.name[:-3]),
         )
-        return [safe_join(folder, name) for name in names]
+        return [safe_entry(folder, entry) for entry in entries]
 
     def _projects_with(self, kind: str) -> Iterator[str]:
         """Every project of the workspace that has a ``kind`` folder (symlinks not followed)."""
