@@ -144,6 +144,19 @@ class State:
         progress = TerminalProgress() if remote and stderr_is_terminal() else None
         return open_session(workspace, progress=progress)
 
+    def optional_session(self) -> Session | None:
+        """The workspace's session when there is a workspace, None when there is none; a
+        workspace named with ``--workspace`` that cannot be opened is still an error."""
+        from psirt.core.errors import WorkspaceError
+
+        try:
+            self.workspace()
+        except WorkspaceError:
+            if self.workspace_option is not None:
+                raise
+            return None
+        return self.session()
+
 
 def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj

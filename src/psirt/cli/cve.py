@@ -63,18 +63,10 @@ def register(app: typer.Typer) -> None:
         """Lint published CVE JSON 5 records from any CNA (no workspace needed; inside one,
         the confidentiality check also knows the release's confidential issues)."""
         from psirt.cli.common import print_findings, state
-        from psirt.core.errors import ExitCode, WorkspaceError
+        from psirt.core.errors import ExitCode
         from psirt.workflows.cve_export import lint_files
 
-        holder = state(ctx)
-        session = None
-        try:
-            holder.workspace()
-        except WorkspaceError:
-            if holder.workspace_option is not None:
-                raise
-        else:
-            session = holder.session()
+        session = state(ctx).optional_session()
         report = lint_files(records, session)
         print_findings(report, output)
         raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
