@@ -151,14 +151,13 @@ def _gitlab_projects(
     report: DoctorReport, tracker: GitLabTracker, config: Config, user: str
 ) -> None:
     from psirt.trackers.gitlab_access import configured_projects
-    from psirt.trackers.gitlab_checks import project_labels, project_visible
 
     keys = {getattr(config.projects, key): key for key in reversed(ProjectsConfig.model_fields)}
     visible: dict[str, set[str]] = {}
     for project in configured_projects(config):
         try:
-            seen = project_visible(tracker, project)
-            labels = project_labels(tracker, project) if seen else set()
+            seen = tracker.project_visible(project)
+            labels = tracker.project_labels(project) if seen else set()
         except PsirtError as exc:
             report.add(
                 f"project {project}",
