@@ -113,11 +113,8 @@ def _gitlab(report: DoctorReport, workspace: Workspace, env: Mapping[str, str]) 
             "export GITLAB_TOKEN",
         )
         return
-    tracker = GitLabTracker.from_config(config, env)
-    try:
+    with GitLabTracker.from_config(config, env) as tracker:
         _gitlab_checks(report, tracker, config)
-    finally:
-        tracker.close()
 
 
 def _gitlab_checks(report: DoctorReport, tracker: GitLabTracker, config: Config) -> None:
