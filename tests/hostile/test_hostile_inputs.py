@@ -281,7 +281,7 @@ CASES = [
         ),
         ("validate",),
         1,
-        ("ISS016 Links: HackerOne report 'https://hackerone.co/reports/3100001'",),
+        ('ISS016 Links: HackerOne report "https://hackerone.co/reports/3100001"',),
     ),
     Case(
         "hackerone-row-typo-refuses-close",

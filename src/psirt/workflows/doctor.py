@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from psirt.core.config import Config, ProjectsConfig
 from psirt.core.errors import ExitCode, PsirtError
 from psirt.core.labels import labels_in_use
+from psirt.core.words import quoted
 from psirt.core.workspace import Workspace
 from psirt.snapshot import find_tracking_issue
 
@@ -78,7 +79,7 @@ def _tracking_issue(report: DoctorReport, tracker: Tracker, config: Config) -> N
             f'"{config.labels.upcoming_release}", or pass --release-issue IID to each command',
         )
         return
-    report.add("tracking issue", True, f"{issue.ref} {issue.title!r}")
+    report.add("tracking issue", True, f"{issue.ref} {quoted(issue.title)}")
 
 
 def _local(report: DoctorReport, workspace: Workspace) -> None:
