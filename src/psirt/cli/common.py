@@ -214,10 +214,17 @@ def workspace_first(args: list[str]) -> list[str]:
     return moved + rest
 
 
+WORKSPACE_EPILOG = (
+    "-w, --workspace DIR: the release workspace, before or after the command (see 'psirt --help')."
+)
+"""Said under every command's options: ``workspace_first`` reads the flag for all of them."""
+
+
 def click_command(app: typer.Typer) -> Any:
     """The app as a click command, with the conventions every command shares: each command's
     summary in its group's help is its first sentence, whole (set as ``short_help``, which
-    click wraps instead of cutting at the terminal's width)."""
+    click wraps instead of cutting at the terminal's width); each command's help ends with
+    ``WORKSPACE_EPILOG``, as the root option ``-w`` is accepted after any command."""
     command: Any = typer.main.get_command(app)
     pending = [command]
     while pending:
@@ -225,6 +232,8 @@ def click_command(app: typer.Typer) -> Any:
         commands = getattr(current, "commands", None)
         if isinstance(commands, dict):
             pending.extend(commands.values())
+        elif not current.epilog:
+            current.epilog = WORKSPACE_EPILOG
         if current.short_help is None and current.help:
             current.short_help = first_sentence(current.help)
     return command
