@@ -15,6 +15,7 @@ from typing import Any
 from psirt.compute.confidential import Confidential, Leak, is_web_url
 from psirt.core.config import Config
 from psirt.core.finding import Finding, Rule
+from psirt.core.json_paths import json_leaves
 from psirt.core.words import quoted
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.rules.blog import KIND as BLOG
@@ -196,20 +197,10 @@ def record_findings(record: Any, subject: str, confidential: Confidential) -> li
 def document_findings(document: Any, subject: str, confidential: Confidential) -> list[Finding]:
     """Every text of a CSAF document or OSV record, each named by its JSON path."""
     found: list[Finding] = []
-    for path, text in _texts(document, ""):
-        found += leak_findings(subject, path or "(document)", text, confidential)
+    for path, text in json_leaves(document):
+        if isinstance(text, str):
+            found += leak_findings(subject, path or "(document)", text, confidential)
     return found
-
-
-def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for number, item in enumerate(value):
-            yield from _texts(item, f"{path}[{number}]")
 
 
 def _objects(value: object) -> list[dict[str, Any]]:
