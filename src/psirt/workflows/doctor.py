@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from psirt.core.config import Config, ProjectsConfig
+from psirt.core.config import Config
 from psirt.core.errors import ExitCode, PsirtError
 from psirt.core.labels import labels_in_use
 from psirt.core.words import quoted
@@ -25,10 +25,6 @@ from psirt.snapshot import find_tracking_issue
 if TYPE_CHECKING:
     from psirt.trackers.gitlab import GitLabTracker
     from psirt.trackers.interface import Tracker
-
-
-#: The ``[projects]`` a release reads (``www`` and ``communications`` are only linked to).
-_RELEASE_PROJECTS = ("security", "canonical", "cve_requests", "tracking", "tasks")
 
 
 @dataclass(frozen=True)
@@ -86,8 +82,7 @@ def _local(report: DoctorReport, workspace: Workspace) -> None:
     from psirt.trackers.local import LocalTracker
 
     config = workspace.config
-    keys = {getattr(config.projects, key): key for key in reversed(_RELEASE_PROJECTS)}
-    for project, key in reversed(keys.items()):
+    for project, key in config.projects.release_projects.items():
         folder = workspace.root / "projects" / project
         if folder.is_dir():
             report.add(f"project {project}", True, f"folder {folder}")
@@ -148,11 +143,9 @@ def _gitlab_checks(report: DoctorReport, tracker: GitLabTracker, config: Config)
 def _gitlab_projects(
     report: DoctorReport, tracker: GitLabTracker, config: Config, user: str
 ) -> None:
-    from psirt.trackers.gitlab_access import configured_projects
-
-    keys = {getattr(config.projects, key): key for key in reversed(ProjectsConfig.model_fields)}
+    keys = config.projects.release_projects
     visible: dict[str, set[str]] = {}
-    for project in configured_projects(config):
+    for project in keys:
         try:
             seen = tracker.project_visible(project)
             labels = tracker.project_labels(project) if seen else set()
