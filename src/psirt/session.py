@@ -116,7 +116,10 @@ class Session:
             self._cna = CNAS[self.config.cna.kind](self)
         return self._cna
 
-    def snapshot(self, release_issue: int | None = None) -> ReleaseSnapshot:
+    def snapshot(
+        self, release_issue: int | None = None, *, round_trip: bool = False
+    ) -> ReleaseSnapshot:
+        """The release read once; ``round_trip=True`` for a run that writes CVE YAML back."""
         from psirt.snapshot import load_snapshot
 
         return load_snapshot(
@@ -124,6 +127,7 @@ class Session:
             self.config,
             self.bounty,
             release_issue=release_issue,
+            round_trip=round_trip,
             progress=self.progress,
         )
 

@@ -71,9 +71,13 @@ def _first_linked(links: Sequence[IssueLink], project: str) -> IssueRef | None:
 
 
 def _cve_request(
-    issue: Issue, notes: Sequence[Note], label_events: Sequence[LabelEvent] = ()
+    issue: Issue,
+    notes: Sequence[Note],
+    label_events: Sequence[LabelEvent] = (),
+    *,
+    round_trip: bool = True,
 ) -> CveRequest:
-    read = read_cve_yaml(issue.description, where=str(issue.ref))
+    read = read_cve_yaml(issue.description, where=str(issue.ref), round_trip=round_trip)
     return CveRequest(
         issue=issue,
         notes=tuple(notes),
@@ -92,14 +96,17 @@ def load_snapshot(
     bounty: BountyPlatform | None = None,
     *,
     release_issue: int | None = None,
+    round_trip: bool = False,
     progress: Progress | None = None,
 ) -> ReleaseSnapshot:
     """The release, read once; ``progress`` hears how many of its security issues are read
-    (notes and merge requests in), for a command to show on a terminal."""
+    (notes and merge requests in), for a command to show on a terminal. Each CVE request's YAML
+    is parsed once: round trip (comments and quoting kept for a write, as update-cves needs) or,
+    for a run that only reads, by the faster C loader (``CveDocument.read``)."""
     with ThreadPoolExecutor(
         max_workers=config.tracker.max_in_flight, thread_name_prefix="psirt-read"
     ) as pool:
-        return _load(tracker, config, bounty, release_issue, pool, progress)
+        return _load(tracker, config, bounty, release_issue, pool, round_trip, progress)
 
 
 def _load(
@@ -108,6 +115,7 @@ def _load(
     bounty: BountyPlatform | None,
     release_issue: int | None,
     pool: ThreadPoolExecutor,
+    round_trip: bool = False,
     progress: Progress | None = None,
 ) -> ReleaseSnapshot:
     """Three round trips find the fixes; then every other read is in flight at once, the
@@ -212,6 +220,7 @@ def _load(
                         cve_issue,
                         cve_notes_f[cve_issue.ref].result() if cve_issue.ref in cve_notes_f else [],
                         events_f[cve_issue.ref].result() if cve_issue.ref in events_f else [],
+                        round_trip=round_trip,
                     )
                     if cve_issue
                     else None

@@ -14,7 +14,10 @@ from typing import Annotated
 import typer
 
 from psirt import __version__
+from psirt.cli import coercion
 from psirt.cli.common import WORKSPACE_ENV, State
+
+coercion.install()  # plain values without pydantic (cli/coercion.py)
 
 COMMAND_MODULES: tuple[str, ...] = (
     # one module per command group, each exposing register(app); listed in the order of a release

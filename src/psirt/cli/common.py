@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +16,7 @@ import typer.main
 
 if TYPE_CHECKING:
     from psirt.core.workspace import Workspace
-    from psirt.render.findings import FindingsFormatter, FindingsReport
+    from psirt.render.findings import FindingGroup, FindingsFormatter, FindingsReport
     from psirt.session import Session
 
 
@@ -88,6 +89,21 @@ def print_findings(report: FindingsReport, output: FindingsFormat) -> FindingsFo
     formatter = output.formatter(color=output is FindingsFormat.text and _color_terminal())
     typer.echo(formatter.format(report))
     return formatter
+
+
+def stream_findings(groups: Iterable[FindingGroup], summary: Callable[[], str]) -> bool:
+    """Print text findings group by group as they come, then the summary (read once the groups
+    are done): the same text ``print_findings`` prints at once. True when any is an error."""
+    from psirt.render.findings import FindingsReport
+
+    formatter = FindingsFormat.text.formatter(color=_color_terminal())
+    failed = False
+    for group in groups:
+        failed = failed or any(finding.is_error for finding in group.findings)
+        # one group and an empty summary: the group's lines and the blank line after it
+        typer.echo(formatter.format(FindingsReport((group,), "")).removesuffix("\n"))
+    typer.echo(summary())
+    return failed
 
 
 def _color_terminal() -> bool:

@@ -56,20 +56,42 @@ def register(app: typer.Typer) -> None:
     def lint(
         ctx: typer.Context,
         records: Annotated[
-            list[Path], typer.Argument(metavar="RECORD", help="CVE JSON 5 record files.")
+            list[Path],
+            typer.Argument(
+                metavar="RECORD",
+                help="CVE JSON 5 record files, folders (every *.json below) or - (a list of "
+                "paths on standard input, one per line).",
+            ),
         ],
+        jobs: Annotated[
+            int,
+            typer.Option(
+                "--jobs",
+                "-j",
+                min=0,
+                help="Worker processes for a large input (0: one per core).",
+            ),
+        ] = 0,
         output: FindingsFormatOption = FindingsFormat.text,
     ) -> None:
         """Lint published CVE JSON 5 records from any CNA (no workspace needed; inside one,
-        the confidentiality check also knows the release's confidential issues)."""
-        from psirt.cli.common import print_findings, state
+        the confidentiality check also knows the release's confidential issues). Text output
+        is printed record by record as the lint goes; exit 1 when any finding is an error."""
+        from psirt.cli.common import print_findings, state, stream_findings
         from psirt.core.errors import ExitCode
-        from psirt.workflows.cve_export import lint_files
+        from psirt.workflows.cve_export import release_confidential
+        from psirt.workflows.record_lint import RecordLint, record_paths
 
         session = state(ctx).optional_session()
-        report = lint_files(records, session)
-        print_findings(report, output)
-        raise typer.Exit(int(ExitCode.FINDINGS if report.failed else ExitCode.OK))
+        paths = record_paths(records)
+        run = RecordLint(paths, jobs, confidential=release_confidential(session))
+        if output is FindingsFormat.text:
+            failed = stream_findings(run.groups(), lambda: run.summary)
+        else:
+            report = run.report()
+            print_findings(report, output)
+            failed = report.failed
+        raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
 
     @cve_app.command(
         "sync", short_help="Compare published records with the export; --live updates."

@@ -121,19 +121,20 @@ def cvss(
 
 
 def _severity_label(ctx: typer.Context, level: int) -> str:
-    """The label from the workspace's psirt.toml when there is one, else the defaults; a
-    workspace named with --workspace must be readable."""
-    from psirt.core.config import LabelsConfig
+    """The label from the workspace's psirt.toml when there is one, else the default; a
+    workspace named with --workspace must be readable. Outside a workspace no config is read
+    (nor pydantic imported)."""
     from psirt.core.errors import WorkspaceError
+    from psirt.core.severity_label import severity_label
 
     holder = state(ctx)
     try:
-        labels = holder.workspace().config.labels
+        workspace = holder.workspace()
     except WorkspaceError:
         if holder.workspace_option is not None:
             raise
-        labels = LabelsConfig()
-    return labels.severity(level)
+        return severity_label(level)
+    return workspace.config.labels.severity(level)
 
 
 def schedule(

@@ -58,17 +58,20 @@ def register(app: typer.Typer) -> None:
         output: FormatOption = OutputFormat.text,
     ) -> None:
         """List every rule: code, level, subject and what it checks."""
-        from psirt.workflows.validate import all_rules
+        from psirt.rules.catalog import listed_rules
 
-        registry = all_rules()
+        registry = listed_rules()
         if output is OutputFormat.json:
             echo_json([rule.to_json() for rule in registry])
             return
-        from rich.console import Console
+        import os
+        import shutil
+        import sys
 
-        from psirt.render.findings import render_rules
+        from psirt.render.rule_table import rule_table
 
-        render_rules(registry, Console(highlight=False, soft_wrap=True))
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        typer.echo(rule_table(registry, shutil.get_terminal_size().columns, color=color))
 
 
 def _comment(session: Session, report: ValidationReport, *, live: bool, to_stderr: bool) -> None:

@@ -16,7 +16,7 @@ from psirt.compute.facts import CveFacts, resolve
 from psirt.compute.post import BlogPost, SecurityEntry, build_post
 from psirt.core.config import Config
 from psirt.core.versions import Version
-from psirt.model.merge_requests import reverted_fix_merge_requests, without_reverts
+from psirt.model.merge_requests import release_reverts, reverted_fix_merge_requests
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 
 
@@ -71,7 +71,7 @@ def merge_commits(item: SecurityIssue, snapshot: ReleaseSnapshot) -> tuple[str, 
     reverted = {mr.ref for mr in reverted_fix_merge_requests(item, snapshot)}
     shipped = [
         mr
-        for mr in without_reverts(item.merge_requests, snapshot.merge_requests)
+        for mr in release_reverts(snapshot).without_reverts(item)
         if mr.state == "merged" and mr.ref not in reverted and mr.merge_commit_sha
     ]
     ordered = sorted(shipped, key=lambda mr: mr.ref)

@@ -69,7 +69,18 @@ class Confidential:
     @classmethod
     def of(cls, config: Config, snapshot: ReleaseSnapshot | None = None) -> Confidential:
         """From ``psirt.toml`` alone (a file linted outside a release), or with the release's
-        issues and titles."""
+        issues and titles: built once per snapshot (each CVE request's check and each record
+        of close asks), so a release's checks stay linear in its size."""
+        if snapshot is None:
+            return cls._of(config, None)
+        kept: tuple[Config, Confidential] | None = snapshot.__dict__.get("_confidential")
+        if kept is None or kept[0] is not config:
+            kept = (config, cls._of(config, snapshot))
+            snapshot.__dict__["_confidential"] = kept  # frozen: kept beside, as cached_property
+        return kept[1]
+
+    @classmethod
+    def _of(cls, config: Config, snapshot: ReleaseSnapshot | None) -> Confidential:
         paths = config.projects.confidential_paths
         issues: set[IssueRef] = set()
         titles: dict[str, IssueRef] = {}

@@ -307,7 +307,7 @@ def compute_update(item: SecurityIssue, release: Release, config: Config) -> Cve
     if request.document is None or request.yaml_text is None:
         reason = request.yaml_error or "the description has no ```yaml block"
         return CveUpdate(item, request, "", "", problems=(f"{subject}: {reason}",))
-    document = CveDocument(request.yaml_text, where=subject)
+    document = request.document.copy()  # parsed once, by the snapshot; edited here
     work = _Work(subject, document)
 
     ranges = _ranges(item, release, config, work)

@@ -25,8 +25,8 @@ from psirt.core.config_publishing import (
 )
 from psirt.core.errors import WorkspaceError
 from psirt.core.remote import RetryPolicy
-
-CONFIG_FILE = "psirt.toml"
+from psirt.core.severity_label import SEVERITY_PREFIX, severity_label
+from psirt.core.workspace import CONFIG_FILE as CONFIG_FILE  # its home; imported from here too
 
 __all__ = [
     "CONFIG_FILE",
@@ -250,7 +250,7 @@ class LabelsConfig(Section):
         default="bug::vulnerability", description="The type label of a vulnerability fix."
     )
     severity_prefix: str = Field(
-        default="severity::",
+        default=SEVERITY_PREFIX,
         description="The prefix of severity labels (`severity::1` is critical, `severity::4` low).",
     )
     priority_prefix: str = Field(default="priority::", description="The prefix of priority labels.")
@@ -300,7 +300,7 @@ class LabelsConfig(Section):
     )
 
     def severity(self, level: int) -> str:
-        return f"{self.severity_prefix}{level}"
+        return severity_label(level, self.severity_prefix)
 
 
 def _default_council_approvals() -> dict[str, int]:

@@ -7,9 +7,14 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from psirt.core.config import CONFIG_FILE, Config, load_config
 from psirt.core.errors import WorkspaceError
+
+if TYPE_CHECKING:  # the config (pydantic) loads when a command reads it, not to find the folder
+    from psirt.core.config import Config
+
+CONFIG_FILE = "psirt.toml"
 
 _PROJECT_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$")
 
@@ -47,6 +52,8 @@ class Workspace:
 
     @cached_property
     def config(self) -> Config:
+        from psirt.core.config import load_config
+
         return load_config(self.config_path)
 
     @property

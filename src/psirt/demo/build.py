@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -231,8 +232,10 @@ def _council_note(fix: DemoFix, note_id: int) -> Note:
     )
 
 
-def build_demo(root: Path) -> None:
-    """Write the whole demo workspace into ``root``, which must be missing or empty."""
+def build_demo(root: Path, fixes: Sequence[DemoFix] = FIXES) -> None:
+    """Write the whole demo workspace into ``root``, which must be missing or empty. ``fixes``
+    replaces the demo's eleven (a larger release for the scale benchmark); their iids, CVE ids,
+    report ids and keys must be unique."""
     new_folder(root, "psirt demo")
     (root / CONFIG_FILE).write_text(_config_text(), encoding="utf-8")
     config = Config()
@@ -247,7 +250,7 @@ def build_demo(root: Path) -> None:
     tracking_links = [IssueLink(task)]
     note_id = 1
 
-    for fix in FIXES:
+    for fix in fixes:
         security = IssueRef(projects.security, fix.security_iid)
         canonical = IssueRef(projects.canonical, fix.canonical_iid)
         cve = IssueRef(projects.cve_requests, fix.cve_iid)
@@ -383,7 +386,7 @@ def build_demo(root: Path) -> None:
         ),
         links=[IssueLink(tracking)],
     )
-    (root / "README.md").write_text(_readme(), encoding="utf-8")
+    (root / "README.md").write_text(_readme(fixes), encoding="utf-8")
 
 
 def _severity(fix: DemoFix) -> int:
@@ -509,7 +512,7 @@ def _report(fix: DemoFix) -> Report:
     )
 
 
-def _readme() -> str:
+def _readme(fixes: Sequence[DemoFix]) -> str:
     lines = [
         "# Demo release workspace",
         "",
@@ -526,13 +529,15 @@ def _readme() -> str:
         "| --- | --- | --- |",
     ]
     config = Config()
-    by_key = {fix.key: fix for fix in FIXES}
+    by_key = {fix.key: fix for fix in fixes}
     for key, defect in DEFECTS.items():
+        if key not in by_key:
+            continue
         fix = by_key[key]
         lines.append(f"| {key} | {config.projects.security}#{fix.security_iid} | {defect} |")
     unannounced = IssueRef(config.projects.security, UNANNOUNCED.security_iid)
     lines.append(f"| (not in the release) | {unannounced} | {UNANNOUNCED_DEFECT} |")
-    clean = [fix.key for fix in FIXES if fix.key not in DEFECTS]
+    clean = [fix.key for fix in fixes if fix.key not in DEFECTS]
     lines += ["", "Clean fixes: " + ", ".join(clean) + ".", ""]
     lines += [
         "## Try it",

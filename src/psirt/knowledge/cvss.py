@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from psirt.core.errors import InputError
@@ -225,18 +226,7 @@ def parse_vector(text: str, *, default_version: str = "3.1") -> CvssScore:
         )
     version, fields = _split(text, default_version)
     metrics = _check_metrics(version, fields)
-    from cvss import CVSS3, CVSS4, CVSSError
-
-    body = "/".join(f"{k}:{v}" for k, v in metrics.items())
-    try:
-        if version == "4.0":
-            v4 = CVSS4(f"CVSS:4.0/{body}")
-            vector, score = v4.clean_vector(), float(v4.base_score)
-        else:
-            v3 = CVSS3(f"CVSS:{version}/{body}")
-            vector, score = v3.clean_vector(), float(v3.base_score)
-    except CVSSError as exc:  # already checked; kept so a library change is still one line
-        raise InputError(f"invalid CVSS {version} vector: {exc}") from exc
+    vector, score = _scored(version, "/".join(f"{k}:{v}" for k, v in metrics.items()))
     return CvssScore(
         vector=vector,
         version=version,
@@ -244,6 +234,22 @@ def parse_vector(text: str, *, default_version: str = "3.1") -> CvssScore:
         severity=severity_name(score),
         metrics=metrics,
     )
+
+
+@lru_cache(maxsize=4096)
+def _scored(version: str, body: str) -> tuple[str, float]:
+    """The canonical vector and base score of checked metrics: computed once per vector (a
+    corpus of records repeats a few hundred vectors)."""
+    from cvss import CVSS3, CVSS4, CVSSError
+
+    try:
+        if version == "4.0":
+            v4 = CVSS4(f"CVSS:4.0/{body}")
+            return v4.clean_vector(), float(v4.base_score)
+        v3 = CVSS3(f"CVSS:{version}/{body}")
+        return v3.clean_vector(), float(v3.base_score)
+    except CVSSError as exc:  # already checked; kept so a library change is still one line
+        raise InputError(f"invalid CVSS {version} vector: {exc}") from exc
 
 
 def find_vectors(text: str) -> list[str]:

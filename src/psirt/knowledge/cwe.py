@@ -2,9 +2,11 @@
 used in a CVE record (and which more precise CWEs MITRE suggests instead).
 
 The catalog ships as a 14 MB XML file inside ``cwe2``. Parsing it takes a good part of a second,
-so it is parsed once into a compact JSON index in the user cache directory, keyed by the
-catalog's content version; a lookup in a new process then only reads that index. A newer
-catalog loaded with ``psirt cwe update --from FILE`` is stored next to it and, being newer, wins.
+so psirt ships the compact JSON index of that catalog (``data/cwe/cwe-<version>.json``, checked
+against the XML by the tests); a lookup in a new process only reads an index. Another version of
+the bundled XML (a newer ``cwe2``) is parsed once into the user cache directory, keyed by the
+catalog's content version. A newer catalog loaded with ``psirt cwe update --from FILE`` is stored
+there too and, being newer, wins.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ USAGES: tuple[str, ...] = ("Allowed", "Allowed-with-Review", "Discouraged", "Pro
 
 INDEX_FORMAT = 1
 CACHE_ENV = "PSIRT_CACHE_DIR"
+SHIPPED_DIR = Path(__file__).parent / "data" / "cwe"  # the bundled catalog's index, pre-built
 
 # CWE ids have at most 4 digits today; 9 leaves room and keeps "CWE-" and 5,000 digits
 # "not a CWE id" instead of a failed integer conversion.
@@ -346,7 +349,9 @@ def load_catalog() -> CweCatalog:
         if catalog is not None and catalog.version == version:
             return catalog
         if version == bundled_version:
-            catalog = parse_catalog_xml(bundled)
+            catalog = _read_index(_index_path(SHIPPED_DIR, version))
+            if catalog is None or catalog.version != version:
+                catalog = parse_catalog_xml(bundled)
             _write_index(catalog, directory)
             return catalog
     raise AssertionError("unreachable: the bundled version is always a candidate")

@@ -4,6 +4,11 @@ names; CSAF 2.0 (with the CVSS schemas it references) and OSV (shipped in ``data
 A CVE record says which schema it follows (``dataVersion``: ``5.0``, ``5.1``, ``5.1.1``, ``5.2``);
 the official bundled schema of that version (CVEProject/cve-schema, shipped in ``cve_schemas/``)
 checks it. ``schema_file`` is the one place that knows which file serves which version.
+
+A CVE record is checked once, whole, by a compiled validator (``jsonschema_rs``); only a record
+it refuses is checked again, by ``jsonschema``, whose messages name the field (the CNA container
+first, then the record). Both read the same schema, without format checks, and agree on which
+records are valid (``tests/knowledge/test_schema_validators.py``).
 """
 
 from __future__ import annotations
@@ -68,6 +73,21 @@ def _validators(name: str) -> tuple[Any, Any, Any]:
     return part("cnaPublishedContainer"), part("cnaRejectedContainer"), Draft7Validator(bundled)
 
 
+@cache
+def _compiled(name: str) -> Any:
+    """The whole-record validator of one schema file, compiled (Rust), as ``jsonschema``'s
+    Draft 7 validator judges: formats are annotations, not checks."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft7Validator(_bundled(name), validate_formats=False)
+
+
+def schema_valid(record: Any, data_version: str = NEWEST) -> bool:
+    """Whether ``record`` is valid under the schema of ``data_version``, by the compiled
+    validator alone (one pass over the record)."""
+    return bool(_compiled(schema_file(data_version).name).is_valid(record))
+
+
 def schema_errors(record: Any) -> list[str]:
     """Where a record breaks the CVE JSON 5 schema its ``dataVersion`` names; empty when valid.
 
@@ -87,6 +107,8 @@ def schema_errors(record: Any) -> list[str]:
     except InputError as exc:
         errors.append(f"dataVersion: {exc.message}")
         path = schema_file(NEWEST)
+    if not errors and _compiled(path.name).is_valid(record):
+        return errors  # the common case: one compiled pass over the record
     published, rejected, whole = _validators(path.name)
     state = (record.get("cveMetadata") or {}).get("state")
     container = rejected if state == "REJECTED" else published

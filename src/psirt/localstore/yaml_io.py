@@ -19,7 +19,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from psirt.core.errors import WorkspaceError
 from psirt.core.text import LONG_NUMBER, MAX_DIGITS
-from psirt.core.yaml_limits import LimitedRoundTripScanner, LimitedScanner
+from psirt.core.yaml_limits import MAX_FLOW_DEPTH, LimitedRoundTripScanner, LimitedScanner
 
 
 class _IsoStringResolver(VersionedResolver):
@@ -41,15 +41,18 @@ def _represent_none(representer: Any, _data: None) -> Any:
 _local = threading.local()
 
 
-def _yaml(fast: bool = False) -> YAML:
+def _yaml(fast: bool = False, *, pure: bool = False) -> YAML:
     """One configured instance per thread and kind (ruamel's instances are not thread safe):
-    round-trip for writes and error lines, the faster safe loader for plain reads."""
-    name = "fast" if fast else "rt"
+    round-trip for writes and error lines, the safe loader for plain reads, parsed in C
+    (``ruamel.yaml.clib``; ruamel falls back to its pure-Python parser where that is missing),
+    or in Python (``pure``, with the flow depth limit) for a text the C parser may not take."""
+    name = ("pure" if pure else "fast") if fast else "rt"
     instance: YAML | None = getattr(_local, name, None)
     if instance is None:
-        instance = YAML(typ="safe", pure=True) if fast else YAML(typ="rt")
+        instance = YAML(typ="safe", pure=pure) if fast else YAML(typ="rt")
         instance.Resolver = _IsoStringResolver
-        instance.Scanner = LimitedScanner if fast else LimitedRoundTripScanner
+        if pure or not fast:  # a scanner of our own makes ruamel parse in Python
+            instance.Scanner = LimitedScanner if fast else LimitedRoundTripScanner
         if not fast:
             instance.preserve_quotes = True
             instance.indent(mapping=2, sequence=4, offset=2)
@@ -80,9 +83,24 @@ def load_yaml(text: str, source: Source) -> CommentedMap:
 
 def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
     """The document's top mapping: round-trip, or with the faster safe loader when ``fast``
-    (which keeps no line numbers of keys)."""
+    (which keeps no line numbers of keys).
+
+    The safe loader parses in C a text without carriage returns whose flow collections cannot
+    nest deeper than the limit (it has fewer brackets than that). libyaml refuses a few texts
+    ruamel's own parser reads (a tab in a block scalar) and words its problems differently, so
+    on any problem ruamel's Python parser, with the limit, decides, as it did alone before."""
+    in_c = (
+        fast
+        and "\r" not in text  # libyaml folds line breaks in scalars its own way
+        and text.count("[") + text.count("{") <= MAX_FLOW_DEPTH
+    )
     try:
-        data = _yaml(fast).load(text)
+        try:
+            data = _yaml(fast, pure=fast and not in_c).load(text)
+        except YAMLError:
+            if not in_c:
+                raise
+            data = _yaml(fast, pure=True).load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot parse"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from psirt.core.config import Config
 from psirt.core.finding import Acknowledgement
@@ -19,6 +20,9 @@ from psirt.parsing.cve_yaml import CveDocument
 from psirt.parsing.details import Details
 from psirt.parsing.links import Links
 from psirt.parsing.tasklist import Task
+
+if TYPE_CHECKING:
+    from psirt.model.merge_requests import ReleaseReverts
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,13 @@ class ReleaseSnapshot:
     @cached_property
     def by_ref(self) -> dict[IssueRef, SecurityIssue]:
         return {item.ref: item for item in self.issues}
+
+    @cached_property
+    def reverts(self) -> ReleaseReverts:
+        """Which MRs revert which, indexed once for the whole release (``release_reverts``)."""
+        from psirt.model.merge_requests import ReleaseReverts
+
+        return ReleaseReverts(self)
 
     def security_issue(self, ref: IssueRef) -> SecurityIssue | None:
         return self.by_ref.get(ref)

@@ -25,7 +25,7 @@ from functools import cached_property
 
 from psirt.core.records import IID_DIGITS, IssueRef, MergeRequest, MergeRequestRef, utc
 from psirt.core.versions import Version
-from psirt.model.merge_requests import revert_of, revert_refs, reverted_merge_requests
+from psirt.model.merge_requests import Reverts
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 
 # ``#12``, ``group/project#12`` or an issue URL, in an MR's description.
@@ -96,9 +96,10 @@ class Shipping:
         for mr in (*snapshot.merge_requests, *snapshot.default_branch_merge_requests):
             self.by_ref.setdefault(mr.ref, mr)
         pool = list(self.by_ref.values())
-        self.reverts: set[MergeRequestRef] = revert_refs(pool)
+        self._index = Reverts(pool)
+        self.reverts: set[MergeRequestRef] = {mr.ref for mr in pool if self._index.is_revert(mr)}
         self.reverted: set[MergeRequestRef] = {
-            mr.ref for mr in reverted_merge_requests(pool, config.labels.reverted)
+            mr.ref for mr in self._index.reverted(pool, config.labels.reverted)
         }
         self._pool = pool
 
@@ -156,7 +157,7 @@ class Shipping:
                 f"{version} will not contain the fix" if version else f"not in {mr.target_branch}"
             )
             if mr.ref in self.reverted:
-                by = revert_of(mr, self._pool)
+                by = self._index.reverted_by(mr)
                 how = f" by !{by.ref.iid}" if by else ""
                 message = f"MR {mr.ref} to {mr.target_branch} was reverted{how}; {lost}"
                 out.append(Unshipped("reverted", mr, message))

@@ -6,8 +6,10 @@ order and quoting everywhere else, and keeps the quoting style of the value it r
 
 from __future__ import annotations
 
+import copy
 import io
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -125,13 +127,17 @@ class CveYaml:
     error_line: int | None = None
 
 
-def read_cve_yaml(description: str, where: str | None = None) -> CveYaml:
-    """The description's ```yaml block, parsed; a parse error names the description line."""
+def read_cve_yaml(
+    description: str, where: str | None = None, *, round_trip: bool = True
+) -> CveYaml:
+    """The description's ```yaml block, parsed once (``CveDocument.read``: round trip, or for a
+    run that only reads the C loader); a parse error names the description line."""
     block = find_yaml_block(description)
     if block is None:
         return CveYaml(None, None, "no ```yaml block in the description")
     try:
-        return CveYaml(block.body, CveDocument(block.body, where=where), None)
+        document = CveDocument.read(block.body, where=where, round_trip=round_trip)
+        return CveYaml(block.body, document, None)
     except YamlBlockError as exc:
         if exc.line is None:
             return CveYaml(block.body, None, exc.message)
@@ -224,6 +230,64 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# An anchor or alias node (``&a``, ``*a`` after a space, a dash or a flow bracket): not in a
+# plain CVE block; ``*`` inside a CPE (``:*:``) is not one.
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\]}]")
+_MAX_FLOW_BRACKETS = 16
+
+
+def _plain_enough(text: str) -> bool:
+    """Whether the C loader may read ``text`` for a read-only run: no anchors or aliases, few
+    flow brackets (quoted text may hold some: a Markdown link in a credit)."""
+    if "\r" in text or _ANCHOR_OR_ALIAS.search(text):  # CRLF: the round trip keeps it
+        return False
+    return text.count("[") + text.count("{") <= _MAX_FLOW_BRACKETS
+
+
+# A block mapping key at the start of a line (plain or quoted), not a list item or a comment.
+_KEY_AT = re.compile(r"""^( *)([^\s#\-'"][^:#]*?|'[^']*'|"[^"]*")[ \t]*:(?:[ \t]|$)""")
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The 1-based line of each block mapping key, by its path of keys (what ``line_of`` reads
+    from a round-trip tree), read off the lines of the text."""
+    lines: dict[tuple[str, ...], int] = {}
+    stack: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _KEY_AT.match(line)
+        if match is None:
+            continue
+        indent, key = len(match.group(1)), match.group(2).strip("'\"")
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        stack.append((indent, key))
+        lines.setdefault(tuple(k for _, k in stack), number)
+    return lines
+
+
+def _depth(value: Any) -> int:
+    """How deeply mappings and lists nest in ``value`` (a scalar is 0)."""
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+_safe_local = threading.local()
+
+
+def _safe_yaml() -> YAML:
+    """The C safe loader and dumper, one per thread."""
+    instance: YAML | None = getattr(_safe_local, "yaml", None)
+    if instance is None:
+        instance = YAML(typ="safe", pure=False)
+        instance.default_flow_style = False
+        instance.width = 4096
+        _safe_local.yaml = instance
+    return instance
+
+
 class CveDocument:
     """The CVE YAML of one request, with typed access to the fields the release computes."""
 
@@ -246,13 +310,47 @@ class CveDocument:
             raise InputError(f"malformed YAML: {long_number_message(text)}", where=where) from None
         if not isinstance(data, CommentedMap) or not isinstance(data.get(ROOT_KEY), CommentedMap):
             raise InputError(f"expected a mapping under '{ROOT_KEY}:'", where=where)
-        self._data: CommentedMap = data
+        self._data: dict[str, Any] = data
         self.changed = False
+        self.round_trip = True  # comments, order and quoting kept: a write keeps them
+
+    @classmethod
+    def read(cls, text: str, *, where: str | None = None, round_trip: bool = True) -> CveDocument:
+        """The document, parsed once. ``round_trip=False`` is for a run that only reads: a
+        plain text (no anchor or alias, little flow nesting) is loaded by the C loader, ten
+        times faster; anything else, and any problem, takes the round trip, whose checks and
+        messages are the same for both. ``dump`` of an edited plain document gives its content
+        only (comments and quoting are not kept): only a round-trip document is written back."""
+        if round_trip or not _plain_enough(text):
+            return cls(text, where=where)
+        try:
+            data = _safe_yaml().load(text)
+        except Exception:  # the round trip says what is wrong, in its words
+            return cls(text, where=where)
+        if not isinstance(data, dict) or not isinstance(data.get(ROOT_KEY), dict):
+            return cls(text, where=where)
+        if _depth(data) > MAX_DEPTH // 2:  # the round trip decides whether it is too deep
+            return cls(text, where=where)
+        document = object.__new__(cls)
+        document.original, document.where, document.changed = text, where, False
+        document._data, document.round_trip = data, False
+        return document
+
+    def copy(self) -> CveDocument:
+        """An independent copy to edit, made from the parsed tree (comments and styles kept)
+        rather than by parsing the text again."""
+        clone = object.__new__(CveDocument)
+        clone.original, clone.where, clone.changed = self.original, self.where, self.changed
+        clone.round_trip = self.round_trip
+        if self.round_trip:
+            clone._yaml = _yaml(*_guess_indent(self.original))
+        clone._data = copy.deepcopy(self._data)
+        return clone
 
     @property
-    def root(self) -> CommentedMap:
+    def root(self) -> dict[str, Any]:
         node = self._data[ROOT_KEY]
-        assert isinstance(node, CommentedMap)
+        assert isinstance(node, dict)  # a CommentedMap on the round trip
         return node
 
     # reads -------------------------------------------------------------------------------
@@ -260,7 +358,7 @@ class CveDocument:
         """A field by dotted path (``product.cpes``), as plain Python values; None when absent."""
         node: Any = self.root
         for part in path.split("."):
-            if not isinstance(node, CommentedMap) or part not in node:
+            if not isinstance(node, dict) or part not in node:
                 return None
             node = node[part]
         return _plain(node)
@@ -268,7 +366,7 @@ class CveDocument:
     def has(self, path: str) -> bool:
         node: Any = self.root
         for part in path.split("."):
-            if not isinstance(node, CommentedMap) or part not in node:
+            if not isinstance(node, dict) or part not in node:
                 return False
             node = node[part]
         return True
@@ -278,7 +376,16 @@ class CveDocument:
         a ``[n]`` suffix is dropped), or of its nearest present parent; None for none."""
         node: Any = self._data
         found: int | None = None
-        for part in (ROOT_KEY, *re.sub(r"\[\d+\]", "", path).split(".")):
+        parts = (ROOT_KEY, *re.sub(r"\[\d+\]", "", path).split("."))
+        if not self.round_trip:  # no line numbers in plain data: the key lines of the text
+            lines = _key_lines(self.original)
+            for depth, part in enumerate(parts, start=1):
+                line = lines.get(parts[:depth])
+                if not isinstance(node, dict) or part not in node or line is None:
+                    break
+                found, node = line, node[part]
+            return found
+        for part in parts:
             if not isinstance(node, CommentedMap) or part not in node:
                 break
             try:
@@ -337,7 +444,7 @@ class CveDocument:
         parts = path.split(".")
         parent: Any = self.root
         for part in parts[:-1]:
-            if part not in parent or not isinstance(parent[part], CommentedMap):
+            if part not in parent or not isinstance(parent[part], dict):
                 parent[part] = CommentedMap()
             parent = parent[part]
         key = parts[-1]
@@ -376,6 +483,9 @@ class CveDocument:
         if not self.changed:
             return self.original
         stream = io.StringIO()
+        if not self.round_trip:  # the content only: see ``read``
+            _safe_yaml().dump(_plain(self._data), stream)
+            return stream.getvalue()
         self._yaml.dump(self._data, stream)
         text = stream.getvalue()
         if not self.original.endswith("\n") and text.endswith("\n"):

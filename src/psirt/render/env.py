@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +50,17 @@ def code_span(text: object) -> str:
 
 
 def environment(templates_dir: Path | None = None) -> jinja2.sandbox.SandboxedEnvironment:
-    """The environment: workspace templates first (when the folder exists), then the package's."""
+    """The environment: workspace templates first (when the folder exists), then the package's.
+    One per folder and process, so each template compiles once (Jinja reloads a template whose
+    file changed)."""
+    present = templates_dir is not None and templates_dir.is_dir()
+    return _environment(templates_dir if present else None)
+
+
+@lru_cache(maxsize=16)
+def _environment(templates_dir: Path | None) -> jinja2.sandbox.SandboxedEnvironment:
     loaders: list[jinja2.BaseLoader] = []
-    if templates_dir is not None and templates_dir.is_dir():
+    if templates_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
     env = jinja2.sandbox.SandboxedEnvironment(

@@ -29,10 +29,8 @@ from psirt.core.finding import Finding
 from psirt.core.words import plural
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.text import Text
 
-    from psirt.core.finding import Rule
 
 # Code Quality severities: info, minor, major, critical, blocker.
 CODEQUALITY_SEVERITY = {"error": "major", "warning": "minor"}
@@ -246,23 +244,3 @@ class CodeQualityFormat(FindingsFormatter):
                 }
             )
         return json.dumps(entries, indent=2, ensure_ascii=False)
-
-
-def render_rules(rules: Iterable[Rule], console: Console) -> None:
-    """``psirt rules``: one row per rule, code, level, subject kind and its sentence."""
-    from rich.table import Table
-
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-    table.add_column("code", no_wrap=True)
-    table.add_column("level", no_wrap=True)
-    table.add_column("subject", no_wrap=True)
-    table.add_column("rule")
-    for rule in rules:
-        table.add_row(
-            rule.code,
-            rule.level,
-            rule.subject_kind,
-            rule.summary,
-            style="yellow" if rule.level == "warning" else None,
-        )
-    console.print(table)

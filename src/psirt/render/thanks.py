@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from psirt.core.config import Config
-from psirt.model.merge_requests import without_reverts
+from psirt.model.merge_requests import release_reverts
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.render.env import render
 
@@ -72,7 +72,7 @@ def build_thanks(snapshot: ReleaseSnapshot) -> Thanks:
     by_role = dict(roles)
     for item in snapshot.issues:
         # a revert's author undid part of the fix rather than made it
-        for mr in without_reverts(item.merge_requests, snapshot.merge_requests):
+        for mr in release_reverts(snapshot).without_reverts(item):
             if mr.state != "merged":
                 continue
             by_role["authors"].append((mr.author, ""))

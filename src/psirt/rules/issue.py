@@ -18,7 +18,7 @@ from psirt.core.versions import Version
 from psirt.core.words import plural, quoted
 from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import maintained_minors
-from psirt.model.merge_requests import is_reverted, related_merge_requests, without_reverts
+from psirt.model.merge_requests import release_reverts, without_reverts
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.rules.registry import RULES
 
@@ -169,8 +169,8 @@ def fix_merge_requests(item: SecurityIssue, snapshot: ReleaseSnapshot) -> list[M
 
 
 def was_reverted(mr: MergeRequest, item: SecurityIssue, snapshot: ReleaseSnapshot) -> bool:
-    related = related_merge_requests(item, snapshot)
-    return is_reverted(mr, related, snapshot.config.labels.reverted)
+    """Judged within the fix's pool (``related_merge_requests``), from the release's index."""
+    return release_reverts(snapshot).is_reverted(mr, item)
 
 
 def _is_draft(mr: MergeRequest) -> bool:

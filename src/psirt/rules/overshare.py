@@ -108,7 +108,41 @@ _PATTERNS: Final[tuple[tuple[str, str, int], ...]] = (
     ),
 )
 
-_COMPILED: Final = tuple((kind, re.compile(pattern, flags)) for kind, pattern, flags in _PATTERNS)
+# What each pattern above cannot match without (one of these in the lower-cased text): a pattern
+# whose text lacks them is not run. Same order as ``_PATTERNS``; ``tests/rules/test_overshare.py``
+# checks the answers are those of running every pattern.
+_NEEDS: Final[tuple[tuple[str, ...], ...]] = (
+    ("curl",),
+    ("/",),  # an HTTP verb before a path or URL
+    ("<",),
+    ("=",),
+    ("javascript:",),
+    ("alert", "prompt", "document.cookie"),
+    ("{",),
+    ("../", "%2e%2e"),
+    ("'", "union"),
+    ("/",),  # a source path
+    (".",),  # a file name with its extension
+    ("#",),
+    ("::",),
+    ("(",),
+    ("/",),  # the endpoint paths
+    ("/",),
+    ("/",),
+    ("=",),
+    ("param",),
+    ("param",),
+    ("param",),
+    ("reproduce", "proof", "poc"),
+    ("\n",),  # two numbered lines
+    ("then", "next", "finally"),
+)
+assert len(_NEEDS) == len(_PATTERNS), "one entry of _NEEDS per pattern"
+
+_COMPILED: Final = tuple(
+    (kind, re.compile(pattern, flags), needs)
+    for (kind, pattern, flags), needs in zip(_PATTERNS, _NEEDS, strict=True)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +166,11 @@ def find_overshare(text: str) -> list[Overshare]:
     """
     taken: list[tuple[int, int]] = []
     found: list[Overshare] = []
-    for kind, pattern in _COMPILED:
+    # Unicode case folding matches more than lower() shows (``ſ`` for ``s``): ASCII texts only.
+    lowered = text.lower() if text.isascii() else None
+    for kind, pattern, needs in _COMPILED:
+        if lowered is not None and not any(need in lowered for need in needs):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             span_text = match.group(0).rstrip(" \t\n.,;:`'\")")

@@ -86,7 +86,7 @@ class RuleRegistry:
 
 RULES = RuleRegistry()
 
-_SKIP = frozenset({"registry", "overshare"})
+_SKIP = frozenset({"registry", "overshare", "catalog"})
 
 
 def load_all() -> RuleRegistry:

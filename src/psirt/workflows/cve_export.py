@@ -21,7 +21,7 @@ from psirt.core.words import plural
 from psirt.model.merge_requests import shipped_fixes
 from psirt.parsing.file_lines import in_file
 from psirt.render.cve_record import build_record, dump_record
-from psirt.render.findings import FindingGroup, FindingsReport, by_subject, counts
+from psirt.render.findings import FindingGroup, FindingsReport, counts
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot
@@ -199,23 +199,24 @@ def export_report(result: Export, out_dir: Path) -> FindingsReport:
     return FindingsReport(groups, summary)
 
 
+def release_confidential(session: Session | None) -> Confidential | None:
+    """What the confidentiality check knows inside a workspace: the release's confidential
+    issues and titles, or only the workspace's settings when no release can be read; None
+    outside a workspace (psirt.toml's defaults)."""
+    if session is None:
+        return None
+    try:
+        snapshot = session.snapshot()
+    except PsirtError:  # no release to read: the workspace's settings still say a lot
+        return Confidential.of(session.config)
+    return Confidential.of(session.config, snapshot)
+
+
 def lint_files(paths: list[Path], session: Session | None = None) -> FindingsReport:
     """Lint record files from any CNA; the findings are grouped by file name. With a session
     (inside a workspace), the confidentiality check also knows the release's confidential
-    issues and titles."""
-    from psirt.rules.cve_record import lint_record
+    issues and titles. (``workflows/record_lint.py`` lints folders and many files, in
+    parallel.)"""
+    from psirt.workflows.record_lint import RecordLint
 
-    confidential = None
-    if session is not None:
-        try:
-            snapshot = session.snapshot()
-        except PsirtError:  # no release to read: the workspace's settings still say a lot
-            confidential = Confidential.of(session.config)
-        else:
-            confidential = Confidential.of(session.config, snapshot)
-    findings: list[Finding] = []
-    for path in paths:
-        record, text = read_record(path)
-        found = lint_record(record, path.name, confidential=confidential)
-        findings += in_file(found, str(path), text)
-    return by_subject(findings, f"{plural(len(paths), 'record')}: {counts(findings)}")
+    return RecordLint(paths, jobs=1, confidential=release_confidential(session)).report()
