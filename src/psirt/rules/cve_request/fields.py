@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from psirt.compute.placeholders import find_placeholders
 from psirt.core.finding import Finding
 from psirt.core.json_paths import json_leaves
+from psirt.core.words import quoted
 from psirt.rules.cve_request.subject import KIND, CveSubject, is_empty, per_request
 from psirt.rules.registry import RULES
 
@@ -85,5 +86,5 @@ def check_yaml(cve: CveSubject) -> Iterator[Finding]:
     for path, found in placeholders.items():
         if path in computed:
             continue
-        shown = ", ".join(repr(text) for text in found)
+        shown = ", ".join(quoted(text) for text in found)
         yield cve.finding(TODO, path, f"{path}: template placeholder {shown} left")
