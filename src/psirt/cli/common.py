@@ -33,14 +33,16 @@ class FindingsFormat(StrEnum):
     json = "json"
     codequality = "codequality"
 
-    def formatter(self, *, color: bool = False) -> FindingsFormatter:
+    def formatter(self, *, color: bool = False, workspace: Path | None = None) -> FindingsFormatter:
+        """The format's formatter; text shows the files of a ``workspace`` (which the
+        locations are relative to) from the current folder."""
         from psirt.render.findings import CodeQualityFormat, JsonFormat, TextFormat
 
         if self is FindingsFormat.json:
             return JsonFormat()
         if self is FindingsFormat.codequality:
             return CodeQualityFormat()
-        return TextFormat(color=color)
+        return TextFormat(color=color, workspace=workspace)
 
 
 ReleaseIssueOption = Annotated[
@@ -83,10 +85,15 @@ def echo_json(value: object) -> None:
     typer.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def print_findings(report: FindingsReport, output: FindingsFormat) -> FindingsFormatter:
+def print_findings(
+    report: FindingsReport, output: FindingsFormat, *, workspace: Path | None = None
+) -> FindingsFormatter:
     """Print a findings report in the chosen format (text in colour on a terminal); returns
-    the formatter, whose ``machine_readable`` says where a command's other lines belong."""
-    formatter = output.formatter(color=output is FindingsFormat.text and _color_terminal())
+    the formatter, whose ``machine_readable`` says where a command's other lines belong.
+    ``workspace``: the folder the findings' file locations are relative to."""
+    formatter = output.formatter(
+        color=output is FindingsFormat.text and _color_terminal(), workspace=workspace
+    )
     typer.echo(formatter.format(report))
     return formatter
 

@@ -148,7 +148,7 @@ def register(app: typer.Typer) -> None:
         from psirt.workflows.cve_status import run_status
 
         report = run_status(state(ctx).session(), release_issue=release_issue)
-        print_findings(report.findings_report(), output)
+        print_findings(report.findings_report(), output, workspace=state(ctx).workspace().root)
         return int(report.exit_code)
 
     app.add_typer(cve_app, name="cve")
