@@ -23,7 +23,7 @@ from typer.main import get_command
 from psirt.cli.app import app
 from psirt.cli.common import run_app
 from psirt.core.errors import ExitCode
-from tests.fakes.gitlab_server import FakeGitLab
+from tests.fakes.gitlab_server import FakeGitLab, use_fake_gitlab
 
 # -- --help, for every command and group ------------------------------------------------------
 
@@ -299,17 +299,7 @@ def test_a_remote_failure_is_one_line_with_code_3(
     demo_root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with FakeGitLab() as fake:
-        config = demo_root / "psirt.toml"
-        text = config.read_text(encoding="utf-8")
-        config.write_text(
-            text.replace(
-                'kind = "local"\nurl = "https://gitlab.com"', f'kind = "gitlab"\nurl = "{fake.url}"'
-            ),
-            encoding="utf-8",
-        )
-        for name in ("GITLAB_URL", "GITLAB_HOST"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("GITLAB_TOKEN", "not-the-token")  # the fake answers 401
+        use_fake_gitlab(demo_root, fake, monkeypatch, token="not-the-token")  # the fake: 401
         code = run_app(app, ["-w", str(demo_root), "validate"])
     err = capsys.readouterr().err
     assert code == ExitCode.REMOTE, err
@@ -386,17 +376,7 @@ def test_a_read_only_token_validates_and_a_live_comment_exits_3(
     local = open_session(Workspace(demo_root), env={})
     with FakeGitLab(role="reporter", scopes=("read_api",)) as fake:
         seed_from_tracker(fake, local.tracker, configured_projects(local.config))
-        config = demo_root / "psirt.toml"
-        text = config.read_text(encoding="utf-8")
-        config.write_text(
-            text.replace(
-                'kind = "local"\nurl = "https://gitlab.com"', f'kind = "gitlab"\nurl = "{fake.url}"'
-            ),
-            encoding="utf-8",
-        )
-        for name in ("GITLAB_URL", "GITLAB_HOST"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("GITLAB_TOKEN", str(fake.token))
+        use_fake_gitlab(demo_root, fake, monkeypatch)
         code = run_app(app, ["-w", str(demo_root), "validate", "--comment", "--live"])
         posts = [path for method, path, _ in fake.writes if method == "POST"]
     captured = capsys.readouterr()

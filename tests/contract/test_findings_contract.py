@@ -21,6 +21,7 @@ from psirt.core.finding import Finding
 from psirt.core.records import IssueRef
 from psirt.workflows.validate import ValidationReport, validate
 from tests.contract.conftest import Side
+from tests.fakes.gitlab_server import use_fake_gitlab
 
 SECURITY = "gitlab-org/security/gitlab"
 CVES = "gitlab-org/cves"
@@ -195,19 +196,7 @@ def test_validate_json_on_gitlab_names_web_urls(
     falls back to the issue reference as its path."""
     assert gitlab_side.fake is not None
     root = gitlab_side.session.workspace.root
-    config = root / "psirt.toml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace(
-            'kind = "local"\nurl = "https://gitlab.com"',
-            f'kind = "gitlab"\nurl = "{gitlab_side.fake.url}"',
-            1,
-        ),
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("GITLAB_TOKEN", gitlab_side.fake.token)
-    for name in ("GITLAB_URL", "GITLAB_HOST"):
-        monkeypatch.delenv(name, raising=False)
+    use_fake_gitlab(root, gitlab_side.fake, monkeypatch)
     capsys.readouterr()
     assert run_app(app, ["-w", str(root), "validate", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)

@@ -26,7 +26,7 @@ from psirt.core.workspace import Workspace
 from psirt.session import open_session
 from psirt.trackers.gitlab_access import configured_projects
 from tests.conftest import tree_digest
-from tests.fakes.gitlab_server import FakeGitLab, seed_from_tracker
+from tests.fakes.gitlab_server import FakeGitLab, seed_from_tracker, use_fake_gitlab
 
 ISSUE = "projects/gitlab-org/security/gitlab/issues/1101.md"
 CVE_REQUEST = "projects/gitlab-org/cves/issues/3101.md"
@@ -281,7 +281,7 @@ CASES = [
         ),
         ("validate",),
         1,
-        ("ISS016 Links: HackerOne report 'https://hackerone.co/reports/3100001'",),
+        ('ISS016 Links: HackerOne report "https://hackerone.co/reports/3100001"',),
     ),
     Case(
         "hackerone-row-typo-refuses-close",
@@ -388,17 +388,7 @@ def test_a_malformed_gitlab_answer_is_one_line_and_exit_3(
     local = open_session(Workspace(demo_root), env={})
     with FakeGitLab() as fake:
         seed_from_tracker(fake, local.tracker, configured_projects(local.config))
-        config = demo_root / "psirt.toml"
-        text = config.read_text(encoding="utf-8")
-        config.write_text(
-            text.replace(
-                'kind = "local"\nurl = "https://gitlab.com"', f'kind = "gitlab"\nurl = "{fake.url}"'
-            ),
-            encoding="utf-8",
-        )
-        for name in ("GITLAB_URL", "GITLAB_HOST"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("GITLAB_TOKEN", str(fake.token))
+        use_fake_gitlab(demo_root, fake, monkeypatch)
         fake.answer(payload, path=path, times=1000)
         before = tree_digest(demo_root)
         code = run_app(app, ["-w", str(demo_root), "validate"])

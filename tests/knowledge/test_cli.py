@@ -59,7 +59,7 @@ def test_cwe_show_is_the_explicit_spelling(capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.parametrize(
     ("cwe_id", "message"),
-    [("CWE-999999", "unknown CWE id: CWE-999999"), ("XSS", "not a CWE id: 'XSS'")],
+    [("CWE-999999", "unknown CWE id: CWE-999999"), ("XSS", 'not a CWE id: "XSS"')],
 )
 def test_cwe_errors_are_one_line(
     cwe_id: str, message: str, capsys: pytest.CaptureFixture[str]

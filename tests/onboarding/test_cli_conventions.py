@@ -88,6 +88,15 @@ def test_dash_h_is_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
         assert capsys.readouterr().out.startswith("Usage: psirt"), path
 
 
+def test_every_command_help_names_the_workspace_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    """``-w`` is the root's option, accepted after any command: each command's own help says so."""
+    commands = [path for path, command in ALL if path and not getattr(command, "commands", None)]
+    assert len(commands) > 10
+    for path in commands:
+        assert run_app(app, [*path, "--help"]) == ExitCode.OK, path
+        assert "-w, --workspace DIR" in " ".join(capsys.readouterr().out.split()), path
+
+
 def test_command_summaries_are_whole(capsys: pytest.CaptureFixture[str]) -> None:
     """Each command's line in its group's help is its summary, whole, even on a narrow
     terminal (wrapped, never cut with '...')."""

@@ -269,3 +269,36 @@ def test_every_findings_command_takes_every_format(
     # every finding says where to edit it: a file (with its line) or a URL
     assert all(d["location"].get("path") or d["location"].get("url") for d in findings)
     assert all(d["location"]["line"] >= 1 for d in findings if "path" in d["location"])
+
+
+def test_text_shows_a_workspace_file_from_where_the_reader_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = tmp_path / "ws"
+    finding = Finding(
+        "CVE006", "error", "gitlab-org/cves#12", "cwe", "cwe: x", "", Location("p/12.md", 30)
+    )
+    report = by_subject([finding], "summary")
+    monkeypatch.chdir(tmp_path)
+    assert "          at ws/p/12.md:30" in TextFormat(workspace=workspace).format(report)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    shown = TextFormat(workspace=workspace).format(report)
+    assert f"          at {workspace.resolve()}/p/12.md:30" in shown
+    # JSON keeps the path relative to the workspace, as Code Quality does
+    assert json.loads(JsonFormat().format(report))["findings"][0]["location"]["path"] == "p/12.md"
+
+
+def test_validate_names_files_from_the_current_folder(
+    demo_template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(demo_template.parent)
+    capsys.readouterr()
+    assert run_app(app, ["validate", "-w", demo_template.name]) == 1
+    located = [line for line in capsys.readouterr().out.splitlines() if " at " in line]
+    assert located
+    assert all(line.strip().startswith(f"at {demo_template.name}/projects/") for line in located)

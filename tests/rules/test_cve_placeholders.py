@@ -21,7 +21,7 @@ def _codes(**yaml: object) -> set[str]:
 def test_template_reference_is_a_placeholder_for_validate_as_for_update_cves() -> None:
     assert find_placeholders("https://gitlab.com/") == ["https://gitlab.com/"]
     (finding,) = [x for x in _findings(references=["https://gitlab.com/"]) if x.code == "CVE003"]
-    assert finding.field == "references" and "'https://gitlab.com/'" in finding.message
+    assert finding.field == "references" and '"https://gitlab.com/"' in finding.message
 
 
 def test_template_credit_is_reported_as_the_template_value() -> None:

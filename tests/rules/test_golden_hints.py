@@ -15,7 +15,6 @@ cases whose wording is easy to get wrong, byte for byte against ``tests/golden/h
 
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pytest
 
 from psirt.cli.app import app
 from psirt.cli.common import run_app
+from tests.rules.golden import fail_unless_golden
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "hints.txt"
 UPDATE = os.environ.get("PSIRT_UPDATE_GOLDEN") == "1"
@@ -97,16 +97,7 @@ def test_hints_match_golden(demo_root: Path, capsys: pytest.CaptureFixture[str])
         GOLDEN.write_text(text, encoding="utf-8")
         return
     golden = GOLDEN.read_text(encoding="utf-8")
-    if text != golden:
-        diff = "".join(
-            difflib.unified_diff(
-                golden.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                fromfile=f"golden/{GOLDEN.name}",
-                tofile="now",
-            )
-        )
-        pytest.fail(f"the hints differ from the golden file (PSIRT_UPDATE_GOLDEN=1):\n{diff}")
+    fail_unless_golden(text, golden, GOLDEN, "the hints differ")
     # what the golden file must keep saying, whatever else changes
     assert "+ n" not in golden and "\\'" not in golden
     assert "1 warning, 1 acknowledged" in golden and "1 conflict " in golden

@@ -14,7 +14,6 @@ the start of a line is enough), so the new or dropped code is a visible, deliber
 from __future__ import annotations
 
 import copy
-import difflib
 import os
 import re
 from pathlib import Path
@@ -36,6 +35,7 @@ from tests.rules import (
     broken_records,
     broken_snapshots,
 )
+from tests.rules.golden import fail_unless_golden
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "rules.txt"
 UPDATE = os.environ.get("PSIRT_UPDATE_GOLDEN") == "1"
@@ -135,16 +135,7 @@ def test_rule_messages_match_golden() -> None:
         return
     assert golden, f"{GOLDEN} missing: list the rule codes in it, then PSIRT_UPDATE_GOLDEN=1"
     check_codes(golden, {rule.code for rule in rules})
-    if text != golden:
-        diff = "".join(
-            difflib.unified_diff(
-                golden.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                fromfile=f"golden/{GOLDEN.name}",
-                tofile="now",
-            )
-        )
-        pytest.fail(f"rule wording differs from the golden file (PSIRT_UPDATE_GOLDEN=1):\n{diff}")
+    fail_unless_golden(text, golden, GOLDEN, "rule wording differs")
 
 
 def test_update_refuses_when_rule_codes_are_added_or_removed() -> None:

@@ -22,6 +22,7 @@ from psirt.actions.plan import Action, ExecutionContext, unified_diff
 from psirt.core.errors import InputError, RefusedError
 from psirt.core.labels import check_label_write, labels_done
 from psirt.core.records import Issue, IssueRef, IssueUpdate, Note
+from psirt.core.words import quoted
 from psirt.parsing.markdown import escape_quick_actions
 
 
@@ -299,7 +300,7 @@ class CreateIssue(Action):
         return self.project
 
     def describe(self) -> str:
-        return f"create issue {self.title!r} in {self.project}: {self.why}"
+        return f"create issue {quoted(self.title)} in {self.project}: {self.why}"
 
     def existing(self, context: ExecutionContext) -> Issue | None:
         tag = marker_comment(self.marker)
@@ -353,7 +354,7 @@ class SetConfidential(Action):
             return "already confidential" if self.confidential else "already public"
         if not self.confidential and self.keep_label and self.keep_label in issue.labels:
             raise RefusedError(
-                f"the issue is labelled ~{self.keep_label!r}; it stays confidential",
+                f"the issue is labelled ~{self.keep_label}; it stays confidential",
                 where=str(self.ref),
             )
         return None

@@ -87,18 +87,10 @@ def register(app: typer.Typer) -> None:
         nothing else, the author on rotation); elsewhere only the post itself is checked.
         """
         from psirt.cli.common import state
-        from psirt.core.errors import ExitCode, InputError, WorkspaceError
+        from psirt.core.errors import ExitCode, InputError
         from psirt.workflows.blog import default_post_path, lint_file
 
-        holder = state(ctx)
-        session = None
-        try:
-            holder.workspace()
-        except WorkspaceError:
-            if holder.workspace_option is not None:
-                raise
-        else:
-            session = holder.session()
+        session = state(ctx).optional_session()
         if post is None:
             if session is None:
                 raise InputError("give the post to lint: outside a workspace there is no default")

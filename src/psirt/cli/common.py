@@ -33,14 +33,16 @@ class FindingsFormat(StrEnum):
     json = "json"
     codequality = "codequality"
 
-    def formatter(self, *, color: bool = False) -> FindingsFormatter:
+    def formatter(self, *, color: bool = False, workspace: Path | None = None) -> FindingsFormatter:
+        """The format's formatter; text shows the files of a ``workspace`` (which the
+        locations are relative to) from the current folder."""
         from psirt.render.findings import CodeQualityFormat, JsonFormat, TextFormat
 
         if self is FindingsFormat.json:
             return JsonFormat()
         if self is FindingsFormat.codequality:
             return CodeQualityFormat()
-        return TextFormat(color=color)
+        return TextFormat(color=color, workspace=workspace)
 
 
 ReleaseIssueOption = Annotated[
@@ -83,10 +85,15 @@ def echo_json(value: object) -> None:
     typer.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def print_findings(report: FindingsReport, output: FindingsFormat) -> FindingsFormatter:
+def print_findings(
+    report: FindingsReport, output: FindingsFormat, *, workspace: Path | None = None
+) -> FindingsFormatter:
     """Print a findings report in the chosen format (text in colour on a terminal); returns
-    the formatter, whose ``machine_readable`` says where a command's other lines belong."""
-    formatter = output.formatter(color=output is FindingsFormat.text and _color_terminal())
+    the formatter, whose ``machine_readable`` says where a command's other lines belong.
+    ``workspace``: the folder the findings' file locations are relative to."""
+    formatter = output.formatter(
+        color=output is FindingsFormat.text and _color_terminal(), workspace=workspace
+    )
     typer.echo(formatter.format(report))
     return formatter
 
@@ -160,6 +167,19 @@ class State:
         progress = TerminalProgress() if remote and stderr_is_terminal() else None
         return open_session(workspace, progress=progress)
 
+    def optional_session(self) -> Session | None:
+        """The workspace's session when there is a workspace, None when there is none; a
+        workspace named with ``--workspace`` that cannot be opened is still an error."""
+        from psirt.core.errors import WorkspaceError
+
+        try:
+            self.workspace()
+        except WorkspaceError:
+            if self.workspace_option is not None:
+                raise
+            return None
+        return self.session()
+
 
 def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
@@ -217,10 +237,17 @@ def workspace_first(args: list[str]) -> list[str]:
     return moved + rest
 
 
+WORKSPACE_EPILOG = (
+    "-w, --workspace DIR: the release workspace, before or after the command (see 'psirt --help')."
+)
+"""Said under every command's options: ``workspace_first`` reads the flag for all of them."""
+
+
 def click_command(app: typer.Typer) -> Any:
     """The app as a click command, with the conventions every command shares: each command's
     summary in its group's help is its first sentence, whole (set as ``short_help``, which
-    click wraps instead of cutting at the terminal's width)."""
+    click wraps instead of cutting at the terminal's width); each command's help ends with
+    ``WORKSPACE_EPILOG``, as the root option ``-w`` is accepted after any command."""
     command: Any = typer.main.get_command(app)
     pending = [command]
     while pending:
@@ -228,6 +255,8 @@ def click_command(app: typer.Typer) -> Any:
         commands = getattr(current, "commands", None)
         if isinstance(commands, dict):
             pending.extend(commands.values())
+        elif not current.epilog:
+            current.epilog = WORKSPACE_EPILOG
         if current.short_help is None and current.help:
             current.short_help = first_sentence(current.help)
     return command

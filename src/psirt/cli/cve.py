@@ -78,19 +78,11 @@ def register(app: typer.Typer) -> None:
         the confidentiality check also knows the release's confidential issues). Text output
         is printed record by record as the lint goes; exit 1 when any finding is an error."""
         from psirt.cli.common import print_findings, state, stream_findings
-        from psirt.core.errors import ExitCode, WorkspaceError
+        from psirt.core.errors import ExitCode
         from psirt.workflows.cve_export import release_confidential
         from psirt.workflows.record_lint import RecordLint, record_paths
 
-        holder = state(ctx)
-        session = None
-        try:
-            holder.workspace()
-        except WorkspaceError:
-            if holder.workspace_option is not None:
-                raise
-        else:
-            session = holder.session()
+        session = state(ctx).optional_session()
         paths = record_paths(records)
         run = RecordLint(paths, jobs, confidential=release_confidential(session))
         if output is FindingsFormat.text:
@@ -156,7 +148,7 @@ def register(app: typer.Typer) -> None:
         from psirt.workflows.cve_status import run_status
 
         report = run_status(state(ctx).session(), release_issue=release_issue)
-        print_findings(report.findings_report(), output)
+        print_findings(report.findings_report(), output, workspace=state(ctx).workspace().root)
         return int(report.exit_code)
 
     app.add_typer(cve_app, name="cve")

@@ -48,7 +48,9 @@ def register(app: typer.Typer) -> None:
         from psirt.workflows.validate import validate as run_validate
 
         report = run_validate(session.snapshot(release_issue))
-        printed = print_findings(report.findings_report(), output)
+        printed = print_findings(
+            report.findings_report(), output, workspace=state(ctx).workspace().root
+        )
         if comment:
             _comment(session, report, live=live, to_stderr=printed.machine_readable)
         raise typer.Exit(int(report.exit_code))

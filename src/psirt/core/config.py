@@ -234,6 +234,15 @@ class ProjectsConfig(Section):
     def confidential_paths(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*self.confidential, self.security)))
 
+    @property
+    def release_projects(self) -> dict[str, str]:
+        """The projects a release reads and writes (``www`` and ``communications`` are only
+        linked to), each path once, with the first setting that names it."""
+        found: dict[str, str] = {}
+        for key in ("security", "canonical", "cve_requests", "tracking", "tasks"):
+            found.setdefault(getattr(self, key), key)
+        return found
+
 
 class LabelsConfig(Section):
     security: str = Field(default="security", description="Every security issue carries it.")

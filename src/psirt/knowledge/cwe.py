@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from psirt.core.errors import InputError
-from psirt.core.text import shorten
+from psirt.core.words import quoted
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -161,7 +161,7 @@ def normalize_cwe_id(text: str) -> str:
     """``CWE-400`` from ``400``, ``cwe-400``, ``CWE 400`` or ``CWE-0400``."""
     match = _ID.match(str(text))
     if not match:
-        raise InputError(f"not a CWE id: {shorten(str(text))!r} (expected CWE-NNN, e.g. CWE-400)")
+        raise InputError(f"not a CWE id: {quoted(str(text), 60)} (expected CWE-NNN, e.g. CWE-400)")
     return f"CWE-{int(match.group(1))}"
 
 

@@ -21,6 +21,7 @@ from psirt.core.records import (
     Note,
     SourceLines,
 )
+from psirt.core.words import quoted
 from psirt.localstore.fields import Fields, decode_fast, iso
 from psirt.localstore.front_matter import check_iid, join_front_matter, split_front_matter
 from psirt.localstore.merge import merge, to_node, to_plain
@@ -179,7 +180,7 @@ def decode_acknowledgements(fields: Fields, lines: SourceLines) -> tuple[Acknowl
         item.check_keys(ACKNOWLEDGEMENT_KEYS)
         code = item.string("code").strip().upper()
         if not re.fullmatch(r"[A-Z]{3}[0-9]{3}", code):
-            raise item.error("code", f"{code!r} is not a rule code (psirt rules lists them)")
+            raise item.error("code", f"{quoted(code)} is not a rule code (psirt rules lists them)")
         by, reason = item.string("by").strip(), item.string("reason").strip()
         if not by or not reason:
             raise item.error("reason" if by else "by", "empty (say who reviewed it and why)")

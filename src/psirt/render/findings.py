@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from psirt.core.finding import Finding
+from psirt.core.finding import Finding, Location
 from psirt.core.words import plural
 
 if TYPE_CHECKING:
@@ -137,8 +139,20 @@ class TextFormat(FindingsFormatter):
 
     machine_readable = False
 
-    def __init__(self, *, color: bool = False) -> None:
+    def __init__(self, *, color: bool = False, workspace: Path | None = None) -> None:
         self.color = color
+        # Locations name files relative to the workspace (as JSON and Code Quality keep them);
+        # people read them from where they stand: relative to the current folder, or absolute.
+        self.workspace = workspace
+
+    def where(self, location: Location) -> str:
+        """The location as the reader can open it from the current folder."""
+        if self.workspace is None or not location.path or Path(location.path).is_absolute():
+            return str(location)
+        path = (self.workspace / location.path).resolve()
+        cwd = Path.cwd().resolve()
+        shown = os.path.relpath(path, cwd) if path.is_relative_to(cwd) else str(path)
+        return str(replace(location, path=shown))
 
     def lines(self, report: FindingsReport) -> list[Text]:
         from rich.text import Text
@@ -160,7 +174,7 @@ class TextFormat(FindingsFormatter):
                     line.append(f"{finding.subject} ", style="cyan")
                 line.append(finding.message)
                 lines.append(line)
-                where = str(finding.location) if finding.location is not None else ""
+                where = self.where(finding.location) if finding.location is not None else ""
                 if where:
                     lines.append(Text(f"          at {where}", style="cyan"))
                 ack = finding.acknowledged

@@ -21,6 +21,7 @@ from psirt.compute.severity import level_named, order_key
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.versions import Version, versions_in
+from psirt.core.words import quoted
 from psirt.knowledge.cvss import SEVERITY_NAMES, VECTOR_IN_TEXT, parse_vector, severity_from_score
 from psirt.knowledge.policy import RANGE_CONNECTIVE
 from psirt.parsing.blog_post import FixSection, ParsedPost, cvss_field
@@ -214,7 +215,7 @@ def check_placeholders(ctx: BlogLintContext) -> Iterator[Finding]:
             yield R_PLACEHOLDER.finding(
                 ctx.subject,
                 _line(number),
-                f"{_line(number)}: placeholder {token!r} left in the post",
+                f"{_line(number)}: placeholder {quoted(token)} left in the post",
             )
 
 

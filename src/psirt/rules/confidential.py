@@ -15,6 +15,8 @@ from typing import Any
 from psirt.compute.confidential import Confidential, Leak, is_web_url
 from psirt.core.config import Config
 from psirt.core.finding import Finding, Rule
+from psirt.core.json_paths import json_leaves
+from psirt.core.words import quoted
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.rules.blog import KIND as BLOG
 from psirt.rules.blog import BlogLintContext
@@ -75,7 +77,7 @@ def _finding(leak: Leak, subject: str, field: str) -> Finding:
 def reference_findings(subject: str, field: str, url: str) -> list[Finding]:
     if is_web_url(url):
         return []
-    return [CNF_SCHEME.finding(subject, field, f"{field}: {url!r} is not an http(s) URL")]
+    return [CNF_SCHEME.finding(subject, field, f"{field}: {quoted(url)} is not an http(s) URL")]
 
 
 def credit_findings(
@@ -83,7 +85,9 @@ def credit_findings(
 ) -> list[Finding]:
     hosts = ", ".join(confidential.credit_hosts) or "none configured"
     return [
-        CNF_CREDIT.finding(subject, field, f"{field}: links to {url!r} (reporter hosts: {hosts})")
+        CNF_CREDIT.finding(
+            subject, field, f"{field}: links to {quoted(url)} (reporter hosts: {hosts})"
+        )
         for url in confidential.foreign_credit_links(text)
     ]
 
@@ -128,7 +132,7 @@ def check_listed_by_title(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Ite
             yield CNF_TITLE.finding(
                 finding.subject,
                 "title",
-                f"title: {item.issue.title.strip()!r} is confidential, and without a CVE the "
+                f"title: {quoted(item.issue.title)} is confidential, and without a CVE the "
                 "post and the e-mail list the fix by it",
             )
 
@@ -193,20 +197,10 @@ def record_findings(record: Any, subject: str, confidential: Confidential) -> li
 def document_findings(document: Any, subject: str, confidential: Confidential) -> list[Finding]:
     """Every text of a CSAF document or OSV record, each named by its JSON path."""
     found: list[Finding] = []
-    for path, text in _texts(document, ""):
-        found += leak_findings(subject, path or "(document)", text, confidential)
+    for path, text in json_leaves(document):
+        if isinstance(text, str):
+            found += leak_findings(subject, path or "(document)", text, confidential)
     return found
-
-
-def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for number, item in enumerate(value):
-            yield from _texts(item, f"{path}[{number}]")
 
 
 def _objects(value: object) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from psirt.core.config import Config
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.versions import Version, versions_in
+from psirt.core.words import quoted
 from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import RANGE_CONNECTIVE
 from psirt.rules.overshare import CREDIT_WORDS, find_overshare, summarize
@@ -532,7 +533,7 @@ def check_placeholders(record: Any, subject: str) -> Iterator[Finding]:
     texts += [("affected", f"{a} {b}") for a, b in _ranges(cna)]
     for field, text in texts:
         for token in dict.fromkeys(find_placeholders(text)):
-            yield R_PLACEHOLDER.finding(subject, field, f"{field}: placeholder {token!r}")
+            yield R_PLACEHOLDER.finding(subject, field, f"{field}: placeholder {quoted(token)}")
 
 
 def lint_record(

@@ -14,9 +14,8 @@ from psirt.compute.severity import council_score, score_level
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.records import MergeRequest
-from psirt.core.text import shorten
 from psirt.core.versions import Version
-from psirt.core.words import plural
+from psirt.core.words import plural, quoted
 from psirt.knowledge.cvss import parse_vector
 from psirt.knowledge.policy import maintained_minors
 from psirt.model.merge_requests import release_reverts, without_reverts
@@ -194,7 +193,7 @@ def check_details(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Fi
         yield VERSION_AFFECTED.finding(
             subject,
             "Details: Version affected",
-            f"Details: Version affected: {details.version_affected!r} is not a version "
+            f"Details: Version affected: {quoted(details.version_affected)} is not a version "
             "(expected X.Y, e.g. 16.10)",
         )
     if details.ee_only_flag is None:
@@ -358,7 +357,7 @@ def check_links(item: SecurityIssue, snapshot: ReleaseSnapshot) -> Iterator[Find
         yield REPORT_LINK.finding(
             subject,
             "Links: HackerOne report",
-            f"Links: HackerOne report {shorten(unreadable, 80)!r} is not a HackerOne report URL "
+            f"Links: HackerOne report {quoted(unreadable, 80)} is not a HackerOne report URL "
             "or number",
         )
 

@@ -21,7 +21,8 @@ Why it looks the way it does:
 
 The class is assembled from one module per purpose: ``gitlab_base`` (the client and its
 plumbing), ``gitlab_identity`` (the token's user and roles, failures named for them, writes
-sent once), ``gitlab_notes``, ``gitlab_links``, and this one (issues, merge requests, groups).
+sent once), ``gitlab_notes``, ``gitlab_links``, ``gitlab_checks`` (what ``psirt doctor``
+asks of projects and labels), and this one (issues, merge requests, groups).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from psirt.core.records import (
 from psirt.trackers import gitlab_access as access
 from psirt.trackers import gitlab_mapping as m
 from psirt.trackers.gitlab_base import BATCH
+from psirt.trackers.gitlab_checks import GitLabChecks
 from psirt.trackers.gitlab_http import RATE_LIMIT_WINDOW
 from psirt.trackers.gitlab_links import GitLabLinks
 from psirt.trackers.gitlab_notes import GitLabNotes
@@ -69,7 +71,7 @@ def url_from_env(env: Mapping[str, str], default: str) -> str:
     return url
 
 
-class GitLabTracker(GitLabNotes, GitLabLinks):
+class GitLabTracker(GitLabNotes, GitLabLinks, GitLabChecks):
     """A ``Tracker`` over GitLab REST v4. Thread-safe; see the module docstring for why."""
 
     @classmethod

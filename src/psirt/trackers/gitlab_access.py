@@ -43,8 +43,7 @@ RIGHTS: dict[str, str] = {
 
 def configured_projects(config: Config) -> list[str]:
     """The tracker projects a release reads and writes, each once (for ``token_access``)."""
-    p = config.projects
-    return list(dict.fromkeys([p.security, p.canonical, p.cve_requests, p.tracking, p.tasks]))
+    return list(config.projects.release_projects)
 
 
 def role_name(level: int | None) -> str:

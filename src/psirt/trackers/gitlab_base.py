@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import gitlab
 import requests
@@ -93,7 +93,7 @@ class GitLabBase:
     def close(self) -> None:
         self._gl.session.close()
 
-    def __enter__(self) -> GitLabBase:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

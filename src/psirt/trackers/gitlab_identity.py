@@ -20,6 +20,7 @@ import gitlab
 import requests
 
 from psirt.core.errors import InputError, NotFoundError, PsirtError, RemoteError
+from psirt.core.words import quoted
 from psirt.trackers import gitlab_access as access
 from psirt.trackers import gitlab_mapping as m
 from psirt.trackers.gitlab_base import GitLabBase
@@ -123,10 +124,10 @@ class GitLabIdentity(GitLabBase):
         )
 
     def _user_id(self, username: str) -> int:
-        with self._remote(f"look up user {username!r}", self.url):
+        with self._remote(f"look up user {quoted(username)}", self.url):
             users = self._gl.users.list(username=username, get_all=True, **self._retry)
         if not users:
-            raise NotFoundError(f"no user {username!r} on {self.url}", where="assignees")
+            raise NotFoundError(f"no user {quoted(username)} on {self.url}", where="assignees")
         return int(m.attributes(users[0])["id"])
 
     def _create_once(

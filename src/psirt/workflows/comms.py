@@ -148,25 +148,6 @@ def handover_message(
     return Message(text, {**asdict(handover), "recipients": [handover.to]})
 
 
-def handover_text(
-    session: Session,
-    *,
-    status: str,
-    next_step: str,
-    to: str | None = None,
-    sender: str | None = None,
-    release_issue: int | None = None,
-) -> str:
-    return handover_message(
-        session,
-        status=status,
-        next_step=next_step,
-        to=to,
-        sender=sender,
-        release_issue=release_issue,
-    ).text
-
-
 def notify_message(session: Session, *, release_issue: int | None = None) -> Message:
     snapshot = session.snapshot(release_issue)
     notes = build_notifications(snapshot, blog_url(snapshot))
@@ -183,10 +164,6 @@ def notify_message(session: Session, *, release_issue: int | None = None) -> Mes
             ],
         },
     )
-
-
-def notify_text(session: Session, *, release_issue: int | None = None) -> str:
-    return notify_message(session, release_issue=release_issue).text
 
 
 def email(session: Session, *, release_issue: int | None = None) -> RenderedEmail:
@@ -243,7 +220,3 @@ def thanks_message(session: Session, *, release_issue: int | None = None) -> Mes
             "groups": {group.role: list(group.names) for group in thanks.groups},
         },
     )
-
-
-def thanks_text(session: Session, *, release_issue: int | None = None) -> str:
-    return thanks_message(session, release_issue=release_issue).text

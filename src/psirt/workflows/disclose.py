@@ -160,7 +160,7 @@ def build_disclose_plan(
             continue
         if keep in canonical.labels or keep in item.issue.labels:
             where = canonical.ref if keep in canonical.labels else item.ref
-            result.refusals.append(Refusal(str(canonical.ref), f"{where} is labelled ~{keep!r}"))
+            result.refusals.append(Refusal(str(canonical.ref), f"{where} is labelled ~{keep}"))
             continue
         if canonical.state != "closed":
             result.refusals.append(

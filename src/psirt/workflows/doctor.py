@@ -15,19 +15,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from psirt.core.config import Config, ProjectsConfig
+from psirt.core.config import Config
 from psirt.core.errors import ExitCode, PsirtError
 from psirt.core.labels import labels_in_use
+from psirt.core.words import quoted
 from psirt.core.workspace import Workspace
 from psirt.snapshot import find_tracking_issue
 
 if TYPE_CHECKING:
     from psirt.trackers.gitlab import GitLabTracker
     from psirt.trackers.interface import Tracker
-
-
-#: The ``[projects]`` a release reads (``www`` and ``communications`` are only linked to).
-_RELEASE_PROJECTS = ("security", "canonical", "cve_requests", "tracking", "tasks")
 
 
 @dataclass(frozen=True)
@@ -78,15 +75,14 @@ def _tracking_issue(report: DoctorReport, tracker: Tracker, config: Config) -> N
             f'"{config.labels.upcoming_release}", or pass --release-issue IID to each command',
         )
         return
-    report.add("tracking issue", True, f"{issue.ref} {issue.title!r}")
+    report.add("tracking issue", True, f"{issue.ref} {quoted(issue.title)}")
 
 
 def _local(report: DoctorReport, workspace: Workspace) -> None:
     from psirt.trackers.local import LocalTracker
 
     config = workspace.config
-    keys = {getattr(config.projects, key): key for key in reversed(_RELEASE_PROJECTS)}
-    for project, key in reversed(keys.items()):
+    for project, key in config.projects.release_projects.items():
         folder = workspace.root / "projects" / project
         if folder.is_dir():
             report.add(f"project {project}", True, f"folder {folder}")
@@ -113,11 +109,8 @@ def _gitlab(report: DoctorReport, workspace: Workspace, env: Mapping[str, str]) 
             "export GITLAB_TOKEN",
         )
         return
-    tracker = GitLabTracker.from_config(config, env)
-    try:
+    with GitLabTracker.from_config(config, env) as tracker:
         _gitlab_checks(report, tracker, config)
-    finally:
-        tracker.close()
 
 
 def _gitlab_checks(report: DoctorReport, tracker: GitLabTracker, config: Config) -> None:
@@ -150,15 +143,12 @@ def _gitlab_checks(report: DoctorReport, tracker: GitLabTracker, config: Config)
 def _gitlab_projects(
     report: DoctorReport, tracker: GitLabTracker, config: Config, user: str
 ) -> None:
-    from psirt.trackers.gitlab_access import configured_projects
-    from psirt.trackers.gitlab_checks import project_labels, project_visible
-
-    keys = {getattr(config.projects, key): key for key in reversed(ProjectsConfig.model_fields)}
+    keys = config.projects.release_projects
     visible: dict[str, set[str]] = {}
-    for project in configured_projects(config):
+    for project in keys:
         try:
-            seen = project_visible(tracker, project)
-            labels = project_labels(tracker, project) if seen else set()
+            seen = tracker.project_visible(project)
+            labels = tracker.project_labels(project) if seen else set()
         except PsirtError as exc:
             report.add(
                 f"project {project}",

@@ -24,6 +24,7 @@ from psirt.core.config import CONFIG_FILE, Config, ProjectsConfig
 from psirt.core.errors import InputError
 from psirt.core.records import Issue, IssueLink, IssueRef
 from psirt.core.versions import Version
+from psirt.core.words import quoted
 from psirt.core.workspace import check_project_path, new_folder
 from psirt.knowledge.schedule import next_planned_patch, patch_release_versions
 from psirt.trackers.local import LocalTracker
@@ -84,7 +85,7 @@ def instance_url(text: str) -> str:
         url = f"https://{url}"
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--gitlab {text!r}: expected the instance's URL, https://host")
+        raise InputError(f"--gitlab {quoted(text)}: expected the instance's URL, https://host")
     if "@" in parts.netloc:
         raise InputError(
             "--gitlab: the URL carries credentials (user@ or user:secret@); give the bare URL "

@@ -21,6 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from psirt.core.records import IssueRef, MergeRequestRef
 from psirt.trackers.interface import Tracker
@@ -40,7 +43,26 @@ __all__ = [
     "HttpError",
     "ManualClock",
     "seed_from_tracker",
+    "use_fake_gitlab",
 ]
+
+
+def use_fake_gitlab(
+    root: Path, fake: FakeGitLab, monkeypatch: pytest.MonkeyPatch, *, token: str | None = None
+) -> None:
+    """Point the workspace at ``root`` (on the local tracker, as the demo's is) at ``fake``:
+    ``[tracker]`` of kind gitlab at the fake's URL, ``GITLAB_TOKEN`` the fake's own (or
+    ``token``), no ``GITLAB_URL``/``GITLAB_HOST`` to override it."""
+    config = root / "psirt.toml"
+    text = config.read_text(encoding="utf-8")
+    local = 'kind = "local"\nurl = "https://gitlab.com"'
+    assert local in text, f"{config} has no local [tracker] to point at the fake"
+    config.write_text(
+        text.replace(local, f'kind = "gitlab"\nurl = "{fake.url}"', 1), encoding="utf-8"
+    )
+    for name in ("GITLAB_URL", "GITLAB_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITLAB_TOKEN", str(fake.token) if token is None else token)
 
 
 def seed_from_tracker(fake: FakeGitLab, tracker: Tracker, projects: Iterable[str]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
-from psirt.core.text import shorten
+from psirt.core.words import quoted
 from psirt.knowledge.cwe import load_catalog, normalize_cwe_id
 from psirt.rules.cve_request.subject import KIND, CveSubject, is_empty, per_request
 from psirt.rules.registry import RULES
@@ -60,7 +60,7 @@ def check_cwe(cve: CveSubject) -> Iterator[Finding]:
         cwe_id = normalize_cwe_id(raw)
     except InputError:
         yield cve.finding(
-            CWE_UNKNOWN, "cwe", f"cwe: {shorten(raw)!r} is not a CWE id (expected CWE-NNN)"
+            CWE_UNKNOWN, "cwe", f"cwe: {quoted(raw, 60)} is not a CWE id (expected CWE-NNN)"
         )
         return
     entry = load_catalog().get(cwe_id)

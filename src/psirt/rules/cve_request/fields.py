@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from psirt.compute.placeholders import find_placeholders
 from psirt.core.finding import Finding
+from psirt.core.json_paths import json_leaves
+from psirt.core.words import quoted
 from psirt.rules.cve_request.subject import KIND, CveSubject, is_empty, per_request
 from psirt.rules.registry import RULES
 
@@ -60,17 +61,6 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 COMPUTED_FIELDS = ("product.affected_versions", "product.fixed_versions")
 
 
-def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(value, dict):
-        for key, child in value.items():
-            yield from _leaves(child, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _leaves(child, f"{path}[{index}]")
-    elif value is not None:
-        yield path, str(value)
-
-
 @RULES.check(KIND)
 @per_request
 def check_yaml(cve: CveSubject) -> Iterator[Finding]:
@@ -88,13 +78,13 @@ def check_yaml(cve: CveSubject) -> Iterator[Finding]:
     # included) with the one fix, update-cves: one finding per field.
     computed = COMPUTED_FIELDS if cve.expected_ranges is not None else ()
     placeholders: dict[str, list[str]] = {}
-    for path, text in _leaves(document.to_plain()):
-        for token in find_placeholders(text):
+    for path, value in json_leaves(document.to_plain()):
+        for token in find_placeholders(str(value)):
             found = placeholders.setdefault(re.sub(r"\[\d+\]$", "", path), [])
             if token not in found:
                 found.append(token)
     for path, found in placeholders.items():
         if path in computed:
             continue
-        shown = ", ".join(repr(text) for text in found)
+        shown = ", ".join(quoted(text) for text in found)
         yield cve.finding(TODO, path, f"{path}: template placeholder {shown} left")

@@ -19,6 +19,7 @@ from psirt.compute.facts import shipped_versions
 from psirt.core.errors import InputError
 from psirt.core.finding import Finding
 from psirt.core.records import CLOSED_UNRESOLVED
+from psirt.core.words import quoted
 from psirt.model.release import ReleaseSnapshot, SecurityIssue
 from psirt.render.notes import (
     Shipped,
@@ -198,7 +199,7 @@ def notify_actions(
                     NOTIFY_HACKERONE,
                     str(item.ref),
                     "the Links table's HackerOne report row names no HackerOne report "
-                    f"({item.links.unreadable_report!r}); fix the row, then rerun",
+                    f"({quoted(item.links.unreadable_report)}); fix the row, then rerun",
                 )
             )
         return []  # an internal find: nobody to notify
