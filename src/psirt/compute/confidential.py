@@ -65,6 +65,7 @@ class Confidential:
     titles: tuple[tuple[str, IssueRef], ...] = ()
     credit_hosts: tuple[str, ...] = ()
     _path_patterns: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+    _title_index: _TitleIndex | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, config: Config, snapshot: ReleaseSnapshot | None = None) -> Confidential:
@@ -113,6 +114,7 @@ class Confidential:
             titles=tuple(titles.items()),
             credit_hosts=config.people.credit_hosts,
             _path_patterns=patterns,
+            _title_index=_TitleIndex.of(tuple(titles.items())),
         )
 
     def leaks(self, text: str) -> list[Leak]:
@@ -129,7 +131,8 @@ class Confidential:
                 if ref is not None and ref in self.issues:
                     found.append(Leak("issue", candidate, f"{ref} is confidential"))
         folded = " ".join(text.split()).casefold()
-        for title, ref in self.titles:
+        index = self._title_index or _TitleIndex.of(self.titles)
+        for title, ref in index.candidates(folded):
             if title in folded:
                 found.append(Leak("title", _original(text, title), f"the title of {ref}"))
         return _unique(found)
@@ -144,6 +147,36 @@ class Confidential:
             host == allowed.lower() or host.endswith("." + allowed.lower())
             for allowed in self.credit_hosts
         )
+
+
+@dataclass(frozen=True)
+class _TitleIndex:
+    """Which confidential titles a text can contain, found without trying every title on
+    every text (a release's texts times its titles). A title of three words or more can only
+    be in a (folded) text that holds its inner words as whole words, so it is listed under its
+    longest inner word; a shorter title is always tried. Candidates keep the titles' order."""
+
+    by_word: dict[str, tuple[int, ...]]
+    always: tuple[int, ...]
+    titles: tuple[tuple[str, IssueRef], ...]
+
+    @classmethod
+    def of(cls, titles: tuple[tuple[str, IssueRef], ...]) -> _TitleIndex:
+        by_word: dict[str, list[int]] = {}
+        always: list[int] = []
+        for position, (title, _ref) in enumerate(titles):
+            inner = title.split(" ")[1:-1]
+            if inner:
+                by_word.setdefault(max(inner, key=len), []).append(position)
+            else:
+                always.append(position)
+        return cls({w: tuple(p) for w, p in by_word.items()}, tuple(always), titles)
+
+    def candidates(self, folded: str) -> list[tuple[str, IssueRef]]:
+        positions = set(self.always)
+        for word in set(folded.split(" ")):
+            positions.update(self.by_word.get(word, ()))
+        return [self.titles[position] for position in sorted(positions)]
 
 
 def confidential_project(project: str, config: Config) -> bool:
