@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from psirt.compute.confidential import Confidential
@@ -555,4 +556,11 @@ def lint_record(
         own = RULES.run(EXPORT_KIND, record, subject)
         if own:
             findings = [f for f in findings if f.code != R_NO_METRICS.code] + own
-    return findings + record_findings(record, subject, confidential or Confidential.of(Config()))
+    return findings + record_findings(record, subject, confidential or _outside_a_release())
+
+
+@cache
+def _outside_a_release() -> Confidential:
+    """What psirt.toml's defaults keep confidential (a record linted outside a release):
+    built once, not per record."""
+    return Confidential.of(Config())

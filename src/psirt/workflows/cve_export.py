@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,26 +162,25 @@ def read_record(path: Path) -> tuple[Any, str]:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", where=str(path)) from exc
-    if nesting_depth(record) > MAX_RECORD_DEPTH:
+    if nesting_depth(text) > MAX_RECORD_DEPTH:
         raise InputError(
             f"not a record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
         )
     return record, text
 
 
-def nesting_depth(value: Any) -> int:
-    """How deep lists and objects nest in ``value`` (a scalar: 0), without recursion."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            depth += 1
-            deepest = max(deepest, depth)
-            stack.extend(
-                (child, depth) for child in (node.values() if isinstance(node, dict) else node)
-            )
+def nesting_depth(text: str) -> int:
+    """How deep lists and objects nest in a JSON text that parsed (a scalar: 0): its brackets
+    counted outside strings, in C but for the brackets themselves (a record has a few hundred)."""
+    deepest = depth = 0
+    for bracket in _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
     return deepest
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 def export_report(result: Export, out_dir: Path) -> FindingsReport:
