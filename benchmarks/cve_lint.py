@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from psirt_command import psirt_executable
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "records"
 CVELINT_RECORDS_PER_S = 7460  # Go, 10,000 records, same machine (see the docstring)
@@ -63,14 +66,6 @@ def write_corpus(root: Path, count: int) -> list[Path]:
     return written
 
 
-def _psirt() -> str:
-    beside = Path(sys.executable).with_name("psirt")
-    found = str(beside) if beside.exists() else shutil.which("psirt")
-    if found is None:
-        raise SystemExit("psirt not found: install the project first (pip install -e .)")
-    return found
-
-
 def _time(command: list[str], stdin: str | None = None) -> float:
     start = time.perf_counter()
     done = subprocess.run(
@@ -88,7 +83,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--cvelib-sample", type=int, default=500)
     args = parser.parse_args()
-    psirt = _psirt()
+    psirt = psirt_executable()
     with tempfile.TemporaryDirectory(prefix="psirt-cve-lint-") as tmp:
         root = Path(tmp) / "cves"
         paths = write_corpus(root, args.records)

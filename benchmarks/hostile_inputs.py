@@ -23,16 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from psirt_command import psirt_executable  # noqa: E402
+
 from psirt.demo.build import build_demo  # noqa: E402
 from tests.hostile.test_hostile_inputs import CASES, Case  # noqa: E402
-
-
-def _psirt() -> str:
-    beside = Path(sys.executable).with_name("psirt")
-    found = str(beside) if beside.exists() else shutil.which("psirt")
-    if found is None:
-        raise SystemExit("psirt not found: install the project first (pip install -e .)")
-    return found
 
 
 def _run(case: Case | None, template: Path, work: Path, runs: int) -> tuple[float, int]:
@@ -48,7 +44,7 @@ def _run(case: Case | None, template: Path, work: Path, runs: int) -> tuple[floa
             args = [a.replace("{ws}", str(ws)).replace("{tmp}", str(work)) for a in case.args]
         start = time.perf_counter()
         done = subprocess.run(
-            [_psirt(), *args], cwd=ws, capture_output=True, check=False, timeout=600
+            [psirt_executable(), *args], cwd=ws, capture_output=True, check=False, timeout=600
         )
         times.append(time.perf_counter() - start)
         code = done.returncode

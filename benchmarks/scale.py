@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from psirt_command import psirt_executable
 from scale_workspace import write_workspace
 
 COMMANDS: dict[str, list[str]] = {
@@ -34,14 +34,6 @@ COMMANDS: dict[str, list[str]] = {
     "cve export": ["cve", "export"],
     "close (dry run)": ["close", "--blog-published"],
 }
-
-
-def _psirt() -> str:
-    beside = Path(sys.executable).with_name("psirt")
-    found = str(beside) if beside.exists() else shutil.which("psirt")
-    if found is None:
-        raise SystemExit("psirt not found: install the project first (pip install -e .)")
-    return found
 
 
 def _cpu() -> float:
@@ -67,7 +59,7 @@ def main() -> None:
     parser.add_argument("--big-reps", type=int, default=2, help="repetitions at 1,000+ fixes")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    psirt = _psirt()
+    psirt = psirt_executable()
     per_fix: dict[int, float] = {}
     cpu_per_fix: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="psirt-scale-") as tmp:
