@@ -3,10 +3,19 @@
 Writes a workspace of each size (``scale_workspace.py``: the demo's fixes copied and
 renumbered), then times each read-only command as a fresh process, the commands interleaved
 within each repetition: validate, update-cves (dry run), blog generate, cve export and the close
-dry run. Prints min/median/max seconds per command and size (wall clock), the median CPU
-seconds (user + system of the command's process, less sensitive to a busy machine), the median
-time per fix, and the ratio of the time per fix at the largest size to the one at 200 (linear
-work keeps it near 1), by wall clock and by CPU.
+dry run. Each command runs in two modes, interleaved:
+
+* ``first``: the workspace has no cache of parsed files (``.psirt-cache``, deleted before the
+  run): every file is parsed, and the cache written, as on a fresh clone;
+* ``cached``: right after, with the cache the first run wrote: files unchanged since are not
+  parsed again, as for every later command of a release.
+
+Prints min/median/max seconds per command, mode and size (wall clock), the median CPU seconds
+(user + system of the command's process, less sensitive to a busy machine), the median time per
+fix, and the pipeline three ways: every command first, every command cached, and as a release
+runs it on a fresh workspace (the first command first, the others cached). Last, the ratio of
+the time per fix at the largest size to the one at 200 (linear work keeps it near 1), by wall
+clock and by CPU, for each mode.
 
     .venv/bin/python benchmarks/scale.py [--sizes 11,200,1000] [--reps 5] [--big-reps 2]
 """
@@ -15,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -52,6 +62,13 @@ def _time(command: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, _cpu() - cpu
 
 
+MODES = ("first", "cached")
+
+
+def _stats(values: list[float]) -> tuple[float, float, float]:
+    return min(values), statistics.median(values), max(values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="11,200,1000")
@@ -60,44 +77,63 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     psirt = psirt_executable()
-    per_fix: dict[int, float] = {}
-    cpu_per_fix: dict[int, float] = {}
+    per_fix: dict[tuple[str, int], tuple[float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="psirt-scale-") as tmp:
         for size in sizes:
             root = write_workspace(Path(tmp) / f"fixes-{size}", size)
             reps = args.big_reps if size >= 1000 else args.reps
-            samples: dict[str, list[float]] = {name: [] for name in COMMANDS}
-            cpu: dict[str, list[float]] = {name: [] for name in COMMANDS}
+            wall = {(mode, name): [] for mode in MODES for name in COMMANDS}
+            cpu = {(mode, name): [] for mode in MODES for name in COMMANDS}
             for _ in range(reps):
                 for name, command in COMMANDS.items():
-                    wall, used = _time([psirt, *command], root)
-                    samples[name].append(wall)
-                    cpu[name].append(used)
+                    for mode in MODES:
+                        if mode == "first":
+                            shutil.rmtree(root / ".psirt-cache", ignore_errors=True)
+                        elapsed, used = _time([psirt, *command], root)
+                        wall[(mode, name)].append(elapsed)
+                        cpu[(mode, name)].append(used)
             print(
                 f"\n{size} fixes ({reps} repetitions; wall seconds min / median / max, "
                 "median CPU seconds)"
             )
-            total = cpu_total = 0.0
-            for name, values in samples.items():
-                median, cpu_median = statistics.median(values), statistics.median(cpu[name])
-                total += median
-                cpu_total += cpu_median
+            medians: dict[tuple[str, str], tuple[float, float]] = {}
+            for mode in MODES:
+                for name in COMMANDS:
+                    low, median, high = _stats(wall[(mode, name)])
+                    cpu_median = statistics.median(cpu[(mode, name)])
+                    medians[(mode, name)] = (median, cpu_median)
+                    print(
+                        f"  {name:16s} {mode:7s} {low:7.2f} {median:7.2f} {high:7.2f}"
+                        f"   cpu {cpu_median:7.2f}   {median / size * 1000:7.2f} ms per fix"
+                    )
+            first_name = next(iter(COMMANDS))
+            pipelines = {
+                "every command first": {name: "first" for name in COMMANDS},
+                "every command cached": {name: "cached" for name in COMMANDS},
+                "in order, fresh workspace": {
+                    name: "first" if name == first_name else "cached" for name in COMMANDS
+                },
+            }
+            for label, modes in pipelines.items():
+                total = sum(medians[(modes[name], name)][0] for name in COMMANDS)
+                cpu_total = sum(medians[(modes[name], name)][1] for name in COMMANDS)
                 print(
-                    f"  {name:16s} {min(values):7.2f} {median:7.2f} {max(values):7.2f}"
-                    f"   cpu {cpu_median:7.2f}   {median / size * 1000:7.2f} ms per fix"
+                    f"  pipeline, {label:26s} {total:7.2f} s (sum of medians), "
+                    f"cpu {cpu_total:7.2f} s; per fix {total / size * 1000:6.2f} ms"
                 )
-            per_fix[size], cpu_per_fix[size] = total / size, cpu_total / size
-            print(f"  {'pipeline':16s} {total:7.2f} s (sum of medians), cpu {cpu_total:7.2f} s")
-            print(
-                f"  {'per fix':16s} {per_fix[size] * 1000:7.2f} ms, "
-                f"cpu {cpu_per_fix[size] * 1000:7.2f} ms"
-            )
-    if 200 in per_fix:
-        for size, value in per_fix.items():
-            if size > 200:
+            for mode in MODES:
+                total = sum(medians[(mode, name)][0] for name in COMMANDS)
+                cpu_total = sum(medians[(mode, name)][1] for name in COMMANDS)
+                per_fix[(mode, size)] = (total / size, cpu_total / size)
+    for mode in MODES:
+        if (mode, 200) not in per_fix:
+            continue
+        base_wall, base_cpu = per_fix[(mode, 200)]
+        for (of_mode, size), (value, cpu_value) in per_fix.items():
+            if of_mode == mode and size > 200:
                 print(
-                    f"\ntime per fix at {size} / at 200: {value / per_fix[200]:.2f}x wall, "
-                    f"{cpu_per_fix[size] / cpu_per_fix[200]:.2f}x cpu"
+                    f"\n{mode}: time per fix at {size} / at 200: {value / base_wall:.2f}x wall, "
+                    f"{cpu_value / base_cpu:.2f}x cpu"
                 )
 
 

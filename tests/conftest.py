@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from psirt.core import parsed_cache
 from psirt.knowledge import cwe
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -59,19 +60,24 @@ def _no_network() -> Iterator[None]:
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The CWE index goes to a temporary folder, never the user's cache (subprocesses inherit
-    it), so no test depends on what an earlier run, or the user, left there."""
+    it), so no test depends on what an earlier run, or the user, left there. Workspaces keep
+    no cache of parsed files either (a test that counts parses, or reads the shared demo, sees
+    what a first run does); ``tests/core/test_parsed_cache.py`` turns it on where it is the
+    subject."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(cwe.CACHE_ENV, str(tmp_path_factory.mktemp("psirt-cache")))
+        patch.setenv(parsed_cache.SWITCH_ENV, "off")
         cwe.load_catalog.cache_clear()
         yield
     cwe.load_catalog.cache_clear()
 
 
 def tree_digest(root: Path) -> str:
-    """One hash of every file's path and bytes under ``root``."""
+    """One hash of every file's path and bytes under ``root``, but for the cache of parsed
+    files (``core.parsed_cache``), which a read may write and no record is in."""
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.is_file():
+        if path.is_file() and parsed_cache.CACHE_FOLDER not in path.relative_to(root).parts:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+from psirt.core import parsed_cache
 from psirt.core.config import Config
 from psirt.core.files import remove_stale_temporaries
 from psirt.core.workspace import Workspace
@@ -122,14 +123,22 @@ class Session:
         """The release read once; ``round_trip=True`` for a run that writes CVE YAML back."""
         from psirt.snapshot import load_snapshot
 
-        return load_snapshot(
-            self.tracker,
-            self.config,
-            self.bounty,
-            release_issue=release_issue,
-            round_trip=round_trip,
-            progress=self.progress,
-        )
+        def load() -> ReleaseSnapshot:
+            return load_snapshot(
+                self.tracker,
+                self.config,
+                self.bounty,
+                release_issue=release_issue,
+                round_trip=round_trip,
+                progress=self.progress,
+            )
+
+        # Files already on disk may keep what they parsed to; text read from GitLab is never
+        # written to disk (``core.parsed_cache``).
+        if self.config.tracker.kind != "local" or parsed_cache.disabled_by(self.env):
+            return load()
+        with parsed_cache.cached_parsing(self.workspace.root):
+            return load()
 
 
 def open_session(

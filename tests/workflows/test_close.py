@@ -3,7 +3,6 @@ its rerun, and the CLI."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from psirt.workflows.close import (
     run_close,
 )
 from tests.actions.closing import blog_server
+from tests.conftest import tree_digest
 
 PUBLIC = CloseOptions(blog_published=True)
 MARKER = "psirt:close:18.10.1/18.9.3/18.8.7"
@@ -37,15 +37,6 @@ MARKER = "psirt:close:18.10.1/18.9.3/18.8.7"
 @pytest.fixture
 def workspace(demo_root: Path) -> Workspace:
     return Workspace(demo_root)
-
-
-def tree_digest(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def canonical(iid: int) -> IssueRef:

@@ -1,6 +1,7 @@
-"""Each CVE request's YAML is parsed once per run: the snapshot parses it and carries the parsed
-document; update-cves edits a copy of that tree instead of parsing the text again. Counted at
-ruamel's ``YAML.load``, whatever calls it."""
+"""Each CVE request's YAML is parsed once per run: the snapshot parses it (the C loader) and
+carries the parsed document; update-cves computes on a copy of that tree, and parses round trip
+(comments and quoting kept) only a request whose YAML it rewrites, once. Counted at ruamel's
+``YAML.load``, whatever calls it, by loader."""
 
 from __future__ import annotations
 
@@ -29,14 +30,14 @@ LIST_FIELDS = ("product.cpes", "product.affected_versions", "product.fixed_versi
 
 
 @pytest.fixture
-def cve_parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
-    """How often each CVE YAML document (by its text) was parsed."""
-    parsed: Counter[str] = Counter()
+def cve_parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[tuple[str, str]]]:
+    """How often each CVE YAML document (by its text) was parsed, by loader ("safe", "rt")."""
+    parsed: Counter[tuple[str, str]] = Counter()
     load = YAML.load
 
     def counted(self: YAML, stream: Any) -> Any:
         if isinstance(stream, str) and stream.lstrip().startswith(f"{ROOT_KEY}:"):
-            parsed[stream] += 1
+            parsed[(stream, "+".join(self.typ))] += 1
         return load(self, stream)
 
     monkeypatch.setattr(YAML, "load", counted)
@@ -54,11 +55,17 @@ def cve_parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
     ],
 )
 def test_each_cve_yaml_is_parsed_once_per_run(
-    demo_root: Path, cve_parses: Counter[str], command: tuple[str, ...]
+    demo_root: Path, cve_parses: Counter[tuple[str, str]], command: tuple[str, ...]
 ) -> None:
     run_app(app, ["--workspace", str(demo_root), *command])
-    assert len(cve_parses) >= 10  # the demo's CVE requests were read
+    plain = {text for text, loader in cve_parses if loader == "safe"}
+    round_trip = {text for text, loader in cve_parses if loader == "rt"}
+    assert len(plain) >= 10  # the demo's CVE requests were read, by the C loader
     assert set(cve_parses.values()) == {1}, cve_parses.most_common(1)[0][1]
+    if command == ("update-cves",):  # the requests it rewrites, and only those
+        assert 3 <= len(round_trip) < len(plain) and round_trip <= plain
+    else:
+        assert not round_trip
 
 
 def test_update_cves_edits_a_copy_as_it_edited_a_fresh_parse(

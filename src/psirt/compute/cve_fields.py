@@ -307,8 +307,26 @@ def compute_update(item: SecurityIssue, release: Release, config: Config) -> Cve
     if request.document is None or request.yaml_text is None:
         reason = request.yaml_error or "the description has no ```yaml block"
         return CveUpdate(item, request, "", "", problems=(f"{subject}: {reason}",))
-    document = request.document.copy()  # parsed once, by the snapshot; edited here
-    work = _Work(subject, document)
+    update, changed = _computed(item, request, request.document.copy(), release, config)
+    if changed and not request.document.round_trip:
+        # The plain document (the C loader's) says what changes; the text written keeps the
+        # request's comments and quoting, so only a request that changes is parsed round trip.
+        kept = CveDocument(request.document.original, where=subject)
+        update, _ = _computed(item, request, kept, release, config)
+    return update
+
+
+def _computed(
+    item: SecurityIssue,
+    request: CveRequest,
+    document: CveDocument,
+    release: Release,
+    config: Config,
+) -> tuple[CveUpdate, bool]:
+    """The update made by editing ``document`` (the snapshot's, copied, or a fresh parse), and
+    whether any field changed."""
+    assert request.yaml_text is not None
+    work = _Work(str(request.ref), document)
 
     ranges = _ranges(item, release, config, work)
     if ranges is not None:
@@ -320,7 +338,7 @@ def compute_update(item: SecurityIssue, release: Release, config: Config) -> Cve
     _credit(item, config, work)
     _references(item, config, work)
 
-    return CveUpdate(
+    update = CveUpdate(
         security=item,
         request=request,
         before=request.yaml_text,
@@ -329,6 +347,7 @@ def compute_update(item: SecurityIssue, release: Release, config: Config) -> Cve
         conflicts=tuple(work.conflicts),
         problems=tuple(work.problems),
     )
+    return update, document.changed
 
 
 def _ranges(

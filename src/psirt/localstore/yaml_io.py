@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
+from psirt.core import parsed_cache
 from psirt.core.errors import WorkspaceError
 from psirt.core.text import LONG_NUMBER, MAX_DIGITS
 from psirt.core.yaml_limits import (
@@ -97,7 +98,26 @@ def load_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
     The safe loader parses in C a text without carriage returns whose flow collections cannot
     nest deeper than the limit (it has fewer brackets than that). libyaml refuses a few texts
     ruamel's own parser reads (a tab in a block scalar) and words its problems differently, so
-    on any problem ruamel's Python parser, with the limit, decides, as it did alone before."""
+    on any problem ruamel's Python parser, with the limit, decides, as it did alone before.
+
+    A fast load is looked up first in the workspace's cache of parsed texts, and kept there
+    (``core.parsed_cache``), when a session opened one."""
+    cache = parsed_cache.active() if fast else None
+    if cache is not None:
+        hit, value = cache.get(_FAST_LOADER, text)
+        if hit and isinstance(value, dict):
+            return value
+    data = _parse_mapping(text, source, fast=fast)
+    if cache is not None:
+        cache.put(_FAST_LOADER, text, data)
+    return data
+
+
+#: The safe loader's name in the cache of parsed texts (``core.parsed_cache``).
+_FAST_LOADER = "mapping-safe/1"
+
+
+def _parse_mapping(text: str, source: Source, *, fast: bool) -> dict[str, Any]:
     in_c = (
         fast
         and "\r" not in text  # libyaml folds line breaks in scalars its own way

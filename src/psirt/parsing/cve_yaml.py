@@ -26,6 +26,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from psirt.core import parsed_cache
 from psirt.core.errors import InputError
 from psirt.core.text import long_number_message, with_newlines_of
 from psirt.core.yaml_limits import (
@@ -279,6 +280,8 @@ def _depth(value: Any) -> int:
 
 
 _safe_local = threading.local()
+#: The plain loader's name in the cache of parsed texts (``core.parsed_cache``).
+_PLAIN_LOADER = "cve-yaml-plain/1"
 
 
 def _safe_yaml() -> YAML:
@@ -328,10 +331,15 @@ class CveDocument:
         only (comments and quoting are not kept): only a round-trip document is written back."""
         if round_trip or not _plain_enough(text):
             return cls(text, where=where)
-        try:
-            data = _safe_yaml().load(text)
-        except Exception:  # the round trip says what is wrong, in its words
-            return cls(text, where=where)
+        cache = parsed_cache.active()
+        hit, data = (False, None) if cache is None else cache.get(_PLAIN_LOADER, text)
+        if not hit:
+            try:
+                data = _safe_yaml().load(text)
+            except Exception:  # the round trip says what is wrong, in its words
+                return cls(text, where=where)
+            if cache is not None:
+                cache.put(_PLAIN_LOADER, text, data)
         if not isinstance(data, dict) or not isinstance(data.get(ROOT_KEY), dict):
             return cls(text, where=where)
         if _depth(data) > MAX_DEPTH // 2:  # the round trip decides whether it is too deep

@@ -102,6 +102,8 @@ class LocalTracker:
         self._lock = threading.RLock()
         self._mr_index: dict[IssueRef, list[MergeRequest]] | None = None
         self._link_index: dict[IssueRef, list[IssueLink]] | None = None
+        self._project_dirs: dict[str, Path] = {}
+        self._issue_paths: dict[IssueRef, Path] = {}
 
     def current_user(self) -> str:
         return self.user
@@ -114,10 +116,20 @@ class LocalTracker:
     # -- paths ---------------------------------------------------------------------------------
 
     def _project_dir(self, project: str) -> Path:
-        return safe_join(self.root, PROJECTS, *check_project_path(project).split("/"))
+        """Checked once per project (resolving a path is a system call per folder in it)."""
+        found = self._project_dirs.get(project)
+        if found is None:
+            found = safe_join(self.root, PROJECTS, *check_project_path(project).split("/"))
+            self._project_dirs[project] = found
+        return found
 
     def _issue_path(self, ref: IssueRef) -> Path:
-        return safe_join(self._project_dir(ref.project), ISSUES, f"{ref.iid}.md")
+        """Checked once per issue: a release reads each issue several times."""
+        found = self._issue_paths.get(ref)
+        if found is None:
+            found = safe_join(self._project_dir(ref.project), ISSUES, f"{ref.iid}.md")
+            self._issue_paths[ref] = found
+        return found
 
     def _mr_path(self, ref: MergeRequestRef) -> Path:
         return safe_join(self._project_dir(ref.project), MERGE_REQUESTS, f"{ref.iid}.md")

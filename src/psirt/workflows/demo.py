@@ -88,7 +88,7 @@ def validate_step(session: Session) -> StepResult:
 
 def update_cves_step(session: Session) -> StepResult:
     """The demo's update-cves dry run: how many requests would change, and the conflicts."""
-    result = update_cves.plan_update_cves(session.snapshot(round_trip=True))
+    result = update_cves.plan_update_cves(session.snapshot())
     lines = [
         f"{len(result.plan)} of {plural(len(result.updates), 'CVE request')} would change "
         f"({', '.join(str(u.ref) for u in result.changed) or 'none'})",

@@ -7,7 +7,7 @@ what a human still has to decide (conflicts, fields that could not be computed).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from psirt.actions.executor import Outcome
@@ -16,8 +16,8 @@ from psirt.actions.run import run_plan
 from psirt.actions.tracker_actions import EditDescription
 from psirt.compute.cve_fields import Conflict, CveUpdate, compute_updates
 from psirt.core.words import plural
-from psirt.model.release import ReleaseSnapshot, SecurityIssue
-from psirt.parsing.cve_yaml import CveDocument, replace_yaml_block
+from psirt.model.release import ReleaseSnapshot
+from psirt.parsing.cve_yaml import replace_yaml_block
 from psirt.render.plan import plan_json, plan_lines
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def plan_update_cves(snapshot: ReleaseSnapshot) -> UpdateCvesResult:
     """The plan for a snapshot: pure, so a test can build it from a constructed snapshot."""
     config = snapshot.config
     validated = config.labels.description_validated
-    updates = compute_updates(_round_trip(snapshot.issues), snapshot.release, config)
+    updates = compute_updates(snapshot.issues, snapshot.release, config)
     plan = Plan()
     unvalidated: list[str] = []
     for update in updates:
@@ -89,26 +89,11 @@ def plan_update_cves(snapshot: ReleaseSnapshot) -> UpdateCvesResult:
     return UpdateCvesResult(tuple(updates), plan, tuple(unvalidated), validated)
 
 
-def _round_trip(issues: tuple[SecurityIssue, ...]) -> list[SecurityIssue]:
-    """The issues with round-trip CVE documents, which a write keeps comments and quoting of.
-    A snapshot loaded for writing (``round_trip=True``) has them already; one loaded for reading
-    is parsed again here."""
-    out: list[SecurityIssue] = []
-    for item in issues:
-        request = item.cve_request
-        document = request.document if request is not None else None
-        if request is not None and document is not None and not document.round_trip:
-            kept = CveDocument(document.original, where=str(request.ref))
-            item = replace(item, cve_request=replace(request, document=kept))
-        out.append(item)
-    return out
-
-
 def run_update_cves(
     session: Session, *, release_issue: int | None = None, live: bool = False
 ) -> UpdateCvesResult:
     """Plan from a fresh snapshot, then check (dry run) or apply (live) each action."""
-    result = plan_update_cves(session.snapshot(release_issue, round_trip=True))
+    result = plan_update_cves(session.snapshot(release_issue))
     outcomes = run_plan(session, result.plan, live)
     return UpdateCvesResult(
         result.updates, result.plan, result.unvalidated, result.validated_label, tuple(outcomes)
