@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,3 +164,24 @@ def test_opening_a_session_sweeps_the_workspace(demo_template: Path, tmp_path: P
     stale.write_text("confidential text of an interrupted write")
     open_session(Workspace(root))
     assert not stale.exists()
+
+
+def test_a_process_reads_a_folder_once_however_many_files_it_writes_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep of stale temporaries is once per folder, not once per file written (which read
+    the whole folder for every record of an export: quadratic)."""
+    stale = tmp_path / f".other.json.psirt-{HOST}-{_dead_pid()}-y.tmp"
+    stale.write_text("an earlier run's record")
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def counted(path: Any) -> Any:
+        listed.append(str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counted)
+    for index in range(50):
+        atomic_write(tmp_path / f"CVE-2026-{index}.json", "{}")
+    assert listed.count(str(tmp_path)) == 1
+    assert not stale.exists() and len(list(tmp_path.glob("*.json"))) == 50

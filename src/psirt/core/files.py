@@ -7,9 +7,9 @@ flushed and fsynced, then renamed over the target, and the folder fsynced so the
 
 A process killed between the two leaves its temporary file behind, and it holds whatever was
 being written: confidential issue text, an unpublished CVE record. The temporary's name says
-which process wrote it (``.<name>.psirt-<host>-<pid>-<random>.tmp``), so a later write to the
-same folder and every command's start (``remove_stale_temporaries`` over the workspace) delete
-the ones whose process on this host is gone, and never a live writer's.
+which process wrote it (``.<name>.psirt-<host>-<pid>-<random>.tmp``), so a process's first
+write to a folder and every command's start (``remove_stale_temporaries`` over the workspace)
+delete the ones whose process on this host is gone, and never a live writer's.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def atomic_write(path: Path, text: str) -> None:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = NEW_FILE_MODE
-    _remove_stale(path.parent.glob(f".{glob_escape(path.name)}.psirt-*.tmp"))
+    _sweep_once(path.parent)
     fd, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.psirt-{_HOST}-{os.getpid()}-", suffix=".tmp", dir=path.parent
     )
@@ -57,10 +57,6 @@ _TEMPORARY = re.compile(r"^\..+\.psirt-(?P<host>[A-Za-z0-9._]+)-(?P<pid>[0-9]+)-
 _SKIPPED_FOLDERS = frozenset({".git", ".venv", "node_modules", "__pycache__"})
 
 
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
-
-
 def remove_stale_temporaries(root: Path) -> list[Path]:
     """Delete the temporary files under ``root`` that an interrupted ``atomic_write`` of a
     process on this host that no longer runs left behind; returns them."""
@@ -69,6 +65,20 @@ def remove_stale_temporaries(root: Path) -> list[Path]:
         folders[:] = [f for f in folders if f not in _SKIPPED_FOLDERS]
         found += [Path(folder, name) for name in files if name.endswith(".tmp")]
     return _remove_stale(found)
+
+
+_swept: set[Path] = set()
+
+
+def _sweep_once(folder: Path) -> None:
+    """Delete the stale temporaries of ``folder`` the first time this process writes there: a
+    temporary left behind later is a live writer's, and a look per write would read the whole
+    folder for every file written into it (an export of a thousand records)."""
+    if folder in _swept:
+        return
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        _remove_stale([Path(entry.path) for entry in entries if entry.name.endswith(".tmp")])
+    _swept.add(folder)
 
 
 def _remove_stale(candidates: Iterable[Path]) -> list[Path]:

@@ -6,12 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from psirt.core.finding import Finding, Location
 
 _LINE_FIELD = re.compile(r"^line (\d+)$")
 _PARTS = re.compile(r"[./\[\]]+")
+
+
+@lru_cache(maxsize=4096)
+def _key_pattern(key: str) -> re.Pattern[str]:
+    """``"key":`` in JSON text; compiled once per key name (a record has a few dozen)."""
+    return re.compile(rf'"{re.escape(key)}"\s*:')
 
 
 def json_key_line(text: str, field: str) -> int | None:
@@ -22,7 +29,7 @@ def json_key_line(text: str, field: str) -> int | None:
     for part in _PARTS.split(field):
         if not part or part.isdigit() or part.startswith("("):
             continue
-        match = re.compile(rf'"{re.escape(part)}"\s*:').search(text, position)
+        match = _key_pattern(part).search(text, position)
         if match is None:
             break
         position = match.end()
