@@ -268,7 +268,7 @@ class _Work:
 
     def wrong_type(self, path: str) -> bool:
         """A person's value of the wrong kind (CVE030) is theirs to fix, never overwritten."""
-        wrong = [w for w in self.document.wrong_types() if w[0].split("[")[0] == path]
+        wrong = self.document.wrong_types(path)
         if not wrong:
             return False
         where, expected, found = wrong[0]
@@ -307,27 +307,28 @@ def compute_update(item: SecurityIssue, release: Release, config: Config) -> Cve
     if request.document is None or request.yaml_text is None:
         reason = request.yaml_error or "the description has no ```yaml block"
         return CveUpdate(item, request, "", "", problems=(f"{subject}: {reason}",))
-    update, changed = _computed(item, request, request.document.copy(), release, config)
-    if changed and not request.document.round_trip:
+    document = request.document.copy()  # parsed once, by the snapshot; edited here
+    work = _edit(item, document, release, config)
+    if document.changed and not document.round_trip:
         # The plain document (the C loader's) says what changes; the text written keeps the
         # request's comments and quoting, so only a request that changes is parsed round trip.
-        kept = CveDocument(request.document.original, where=subject)
-        update, _ = _computed(item, request, kept, release, config)
-    return update
+        document = CveDocument(request.document.original, where=subject)
+        work = _edit(item, document, release, config)
+    return CveUpdate(
+        security=item,
+        request=request,
+        before=request.yaml_text,
+        after=document.dump(),
+        changed_fields=tuple(dict.fromkeys(work.changed)),
+        conflicts=tuple(work.conflicts),
+        problems=tuple(work.problems),
+    )
 
 
-def _computed(
-    item: SecurityIssue,
-    request: CveRequest,
-    document: CveDocument,
-    release: Release,
-    config: Config,
-) -> tuple[CveUpdate, bool]:
-    """The update made by editing ``document`` (the snapshot's, copied, or a fresh parse), and
-    whether any field changed."""
-    assert request.yaml_text is not None
-    work = _Work(str(request.ref), document)
-
+def _edit(item: SecurityIssue, document: CveDocument, release: Release, config: Config) -> _Work:
+    """Each computed field set in ``document``, and what was changed, in conflict or missing."""
+    assert item.cve_request is not None
+    work = _Work(str(item.cve_request.ref), document)
     ranges = _ranges(item, release, config, work)
     if ranges is not None:
         work.compute("product.affected_versions", affected_versions_field(ranges))
@@ -337,17 +338,7 @@ def _computed(
     _profile(config, work)
     _credit(item, config, work)
     _references(item, config, work)
-
-    update = CveUpdate(
-        security=item,
-        request=request,
-        before=request.yaml_text,
-        after=document.dump(),
-        changed_fields=tuple(dict.fromkeys(work.changed)),
-        conflicts=tuple(work.conflicts),
-        problems=tuple(work.problems),
-    )
-    return update, document.changed
+    return work
 
 
 def _ranges(

@@ -424,17 +424,19 @@ class CveDocument:
             return [str(v) for v in value if _is_text(v)]
         return [str(value)] if _is_text(value) else []
 
-    def wrong_types(self) -> list[tuple[str, str, str]]:
-        """``(path, expected, found)`` for each template field whose value has the wrong kind:
-        a list or mapping where a text belongs, a mapping or nested list where a list belongs."""
+    def wrong_types(self, field: str | None = None) -> list[tuple[str, str, str]]:
+        """``(path, expected, found)`` for each template field (or only ``field``) whose value
+        has the wrong kind: a list or mapping where a text belongs, a mapping or nested list
+        where a list belongs."""
         found: list[tuple[str, str, str]] = []
-        if self.has("product") and not isinstance(self.get("product"), dict):
+        wanted = (lambda path: path == field) if field is not None else (lambda _path: True)
+        if wanted("product") and self.has("product") and not isinstance(self.get("product"), dict):
             found.append(("product", "a mapping of fields", _kind(self.get("product"))))
-        for path in TEXT_FIELDS:
+        for path in filter(wanted, TEXT_FIELDS):
             value = self.get(path)
             if value is not None and not _is_text(value):
                 found.append((path, "a text", _kind(value)))
-        for path in LIST_FIELDS:
+        for path in filter(wanted, LIST_FIELDS):
             value = self.get(path)
             if value is None or _is_text(value):
                 continue
