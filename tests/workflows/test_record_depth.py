@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psirt.workflows.cve_export import nesting_depth
+from psirt.workflows.cve_export import nested_deeper_than, nesting_depth
 
 TEXT = st.text(alphabet='[]{}"\\ab:,', max_size=6)
 JSON = st.recursive(
@@ -31,3 +31,11 @@ def depth_of(value: Any) -> int:
 def test_the_text_gives_the_depth_of_its_value(value: Any) -> None:
     for text in (json.dumps(value), json.dumps(value, indent=1, ensure_ascii=False)):
         assert nesting_depth(text) == depth_of(value)
+
+
+@given(JSON, st.integers(min_value=0, max_value=6))
+def test_the_quick_bound_decides_as_the_depth_does(value: Any, limit: int) -> None:
+    """Counting opening brackets (strings included) only ever says "not deeper" when the depth
+    agrees; past the count, the depth decides."""
+    text = json.dumps(value)
+    assert nested_deeper_than(text, limit) == (depth_of(value) > limit)

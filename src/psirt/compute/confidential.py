@@ -67,6 +67,15 @@ class Confidential:
     _path_patterns: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _title_index: _TitleIndex | None = field(default=None, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        """The paths' patterns and the titles' index, built once (frozen: set as a dataclass
+        sets its own fields)."""
+        if len(self._path_patterns) != len(self.paths):
+            patterns = tuple(_path_pattern(path) for path in self.paths)
+            object.__setattr__(self, "_path_patterns", patterns)
+        if self._title_index is None:
+            object.__setattr__(self, "_title_index", _TitleIndex.of(self.titles))
+
     @classmethod
     def of(cls, config: Config, snapshot: ReleaseSnapshot | None = None) -> Confidential:
         """From ``psirt.toml`` alone (a file linted outside a release), or with the release's
@@ -107,20 +116,22 @@ class Confidential:
                     same = title.casefold() == " ".join(public_title.split()).casefold()
                     if issue.confidential and len(title) >= MIN_TITLE and not same:
                         titles.setdefault(title.casefold(), issue.ref)
-        patterns = tuple(_path_pattern(path) for path in paths)
         return cls(
             paths=paths,
             issues=frozenset(issues),
             titles=tuple(titles.items()),
             credit_hosts=config.people.credit_hosts,
-            _path_patterns=patterns,
-            _title_index=_TitleIndex.of(tuple(titles.items())),
         )
 
     def leaks(self, text: str) -> list[Leak]:
         """Every confidential detail in ``text``: projects, issues, titles (in that order)."""
         found: list[Leak] = []
+        # A path's last segment is in any text that names it; Unicode case folding matches more
+        # than lower() shows (``ſ`` for ``s``), so only an ASCII text is ruled out so.
+        lowered = text.lower() if text.isascii() else None
         for path, pattern in zip(self.paths, self._path_patterns, strict=True):
+            if lowered is not None and path.rsplit("/", 1)[-1].lower() not in lowered:
+                continue
             for match in pattern.finditer(text):
                 found.append(
                     Leak("project", _around(text, match.start()), f"{path} is confidential")
@@ -130,9 +141,11 @@ class Confidential:
                 ref = IssueRef.parse(candidate.rstrip(".,;:"))
                 if ref is not None and ref in self.issues:
                     found.append(Leak("issue", candidate, f"{ref} is confidential"))
+        if not self.titles:
+            return _unique(found)
         folded = " ".join(text.split()).casefold()
-        index = self._title_index or _TitleIndex.of(self.titles)
-        for title, ref in index.candidates(folded):
+        assert self._title_index is not None  # built with the instance
+        for title, ref in self._title_index.candidates(folded):
             if title in folded:
                 found.append(Leak("title", _original(text, title), f"the title of {ref}"))
         return _unique(found)

@@ -129,9 +129,7 @@ class CvssScore:
             data["baseScore"] = self.base_score
             data["baseSeverity"] = self.severity
             return data
-        from cvss import CVSS3
-
-        data = dict(CVSS3(self.vector).as_json(minimal=True))
+        data = dict(_cvss3_json(self.vector))
         data["version"] = self.version
         data["vectorString"] = self.vector
         data["baseScore"] = self.base_score
@@ -234,6 +232,15 @@ def parse_vector(text: str, *, default_version: str = "3.1") -> CvssScore:
         severity=severity_name(score),
         metrics=metrics,
     )
+
+
+@lru_cache(maxsize=4096)
+def _cvss3_json(vector: str) -> tuple[tuple[str, Any], ...]:
+    """The ``cvss`` library's JSON of a 3.x vector, computed once per vector (a corpus of
+    records has a few hundred distinct vectors)."""
+    from cvss import CVSS3
+
+    return tuple(CVSS3(vector).as_json(minimal=True).items())
 
 
 @lru_cache(maxsize=4096)
