@@ -62,6 +62,20 @@ def test_text_groups_findings_and_names_a_subject_only_when_the_heading_does_not
     assert "\x1b[" in TextFormat(color=True).format(report)
 
 
+def test_text_drops_the_control_codes_that_rewrite_a_terminal_line_in_both_modes() -> None:
+    """A hostile record's text with a carriage return, bell or backspace cannot overwrite what
+    the reader sees: plain and coloured text both print it without them, and say the same."""
+    import re
+
+    hostile = Finding("REC010", "error", "CVE-2.json", "title", "title: ok\r\x07\x08\x0b\x0cFAKE")
+    report = FindingsReport((FindingGroup("CVE-2.json\rX", "", (hostile, WARNING)),), "1 error")
+    plain = TextFormat().format(report)
+    assert not set("\r\x07\x08\x0b\x0c") & set(plain)
+    assert "title: okFAKE" in plain and "CVE-2.jsonX" in plain
+    coloured = TextFormat(color=True).format(report)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
 def test_details_show_in_the_text_only() -> None:
     """What a report says of a subject besides its findings (cve status: the ADP containers)
     goes under the heading in the text; scripts get the findings as always."""

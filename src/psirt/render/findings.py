@@ -25,14 +25,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from psirt.core.finding import Finding, Location
 from psirt.core.words import plural
-
-if TYPE_CHECKING:
-    from rich.text import Text
-
 
 # Code Quality severities: info, minor, major, critical, blocker.
 CODEQUALITY_SEVERITY = {"error": "major", "warning": "minor"}
@@ -154,51 +150,61 @@ class TextFormat(FindingsFormatter):
         shown = os.path.relpath(path, cwd) if path.is_relative_to(cwd) else str(path)
         return str(replace(location, path=shown))
 
-    def lines(self, report: FindingsReport) -> list[Text]:
-        from rich.text import Text
-
-        lines: list[Text] = []
+    def lines(self, report: FindingsReport) -> list[_Line]:
+        """Each line as its styled pieces: ``(text, rich style or "")``."""
+        lines: list[_Line] = []
         for group in report.groups:
-            title = Text(group.heading, style="bold")
+            title: _Line = [(group.heading, "bold")]
             if group.subtitle:
-                title.append(f"  {group.subtitle}", style="dim")
+                title.append((f"  {group.subtitle}", "dim"))
             lines.append(title)
-            lines.extend(Text(f"  {detail}") for detail in group.details)
+            lines.extend([(f"  {detail}", "")] for detail in group.details)
             for finding in group.findings:
-                line = Text("  ")
                 level = "ack" if finding.acknowledged is not None else finding.level
                 style = "red" if finding.is_error else "yellow" if finding.is_warning else "green"
-                line.append(f"{level:<7} ", style=style)
-                line.append(f"{finding.code} ", style="bold")
+                line: _Line = [("  ", ""), (f"{level:<7} ", style), (f"{finding.code} ", "bold")]
                 if finding.subject != group.heading:
-                    line.append(f"{finding.subject} ", style="cyan")
-                line.append(finding.message)
+                    line.append((f"{finding.subject} ", "cyan"))
+                line.append((finding.message, ""))
                 lines.append(line)
                 where = self.where(finding.location) if finding.location is not None else ""
                 if where:
-                    lines.append(Text(f"          at {where}", style="cyan"))
+                    lines.append([(f"          at {where}", "cyan")])
                 ack = finding.acknowledged
                 if ack is not None:
-                    lines.append(Text(f"          acknowledged by {ack.by}: {ack.reason}"))
+                    lines.append([(f"          acknowledged by {ack.by}: {ack.reason}", "")])
                 elif finding.hint:
-                    lines.append(Text(f"          fix: {finding.hint}", style="dim"))
-            lines.append(Text())
-        lines.append(Text(report.summary))
+                    lines.append([(f"          fix: {finding.hint}", "dim")])
+            lines.append([])
+        lines.append([(report.summary, "")])
         return lines
 
     def format(self, report: FindingsReport) -> str:
         lines = self.lines(report)
         if not self.color:
-            return "\n".join(line.plain for line in lines)
+            # as rich would print it: without the control codes it strips (bell, backspace,
+            # vertical tab, form feed, carriage return), which could rewrite a terminal line
+            from rich.control import strip_control_codes
+
+            plain = "\n".join("".join(text for text, _style in line) for line in lines)
+            return strip_control_codes(plain)
         import io
 
         from rich.console import Console
+        from rich.text import Text
 
         console = Console(file=io.StringIO(), force_terminal=True, highlight=False, soft_wrap=True)
         with console.capture() as captured:
             for line in lines:
-                console.print(line)
+                text = Text()
+                for piece, style in line:
+                    text.append(piece, style=style or None)
+                console.print(text)
         return captured.get().removesuffix("\n")
+
+
+#: One line of text output: its pieces and their rich styles ("" for none).
+_Line = list[tuple[str, str]]
 
 
 class JsonFormat(FindingsFormatter):
