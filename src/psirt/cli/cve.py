@@ -79,8 +79,7 @@ def register(app: typer.Typer) -> None:
         is printed record by record as the lint goes; exit 1 when any finding is an error."""
         from psirt.cli.common import print_findings, state, stream_findings
         from psirt.core.errors import ExitCode
-        from psirt.workflows.cve_export import release_confidential
-        from psirt.workflows.record_lint import RecordLint, record_paths
+        from psirt.workflows.record_lint import RecordLint, record_paths, release_confidential
 
         session = state(ctx).optional_session()
         paths = record_paths(records)

@@ -20,11 +20,11 @@ from psirt.core.finding import Finding
 from psirt.core.words import plural
 from psirt.knowledge.schemas import csaf_file_name
 from psirt.parsing.file_lines import in_file
+from psirt.parsing.record_file import load_record_file, read_record_file
 from psirt.render import csaf, osv
 from psirt.render.findings import FindingGroup, FindingsReport, counts
 from psirt.rules.advisory import lint_advisory
 from psirt.workflows.blog import write_text
-from psirt.workflows.cve_export import load_record, read_record
 
 if TYPE_CHECKING:
     from psirt.model.release import ReleaseSnapshot
@@ -55,7 +55,7 @@ def read_previous(path: Path) -> dict[str, Any] | None:
     """The document written before at ``path``; None when there is none."""
     if not path.exists():
         return None
-    data = load_record(path)
+    data = load_record_file(path)
     if not isinstance(data, dict):
         raise InputError("expected a JSON object (the document written before)", where=str(path))
     return data
@@ -167,7 +167,7 @@ def lint_files(paths: list[Path]) -> list[Finding]:
     """Schema findings for CSAF documents, provider metadata and OSV records from anyone."""
     findings: list[Finding] = []
     for path in paths:
-        document, text = read_record(path)
+        document, text = read_record_file(path)
         findings += in_file(lint_advisory(document, path.name, path.name), str(path), text)
     return findings
 

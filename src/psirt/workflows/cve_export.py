@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 from psirt.compute.confidential import Confidential
 from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
-from psirt.core.errors import InputError, PsirtError
+from psirt.core.errors import InputError
 from psirt.core.files import atomic_write
 from psirt.core.finding import Finding
 from psirt.core.identifiers import is_cve_id
-from psirt.core.text import MAX_DIGITS
 from psirt.core.words import plural
 from psirt.model.merge_requests import shipped_fixes
 from psirt.parsing.file_lines import in_file
@@ -134,64 +132,6 @@ def _tidy(out_dir: Path, current: set[str], written_before: dict[str, str]) -> t
     return tuple(in_file([finding], str(out_dir / finding.subject))[0] for finding in findings)
 
 
-#: A CVE JSON 5 record nests about eight levels; far deeper is no record (and would exhaust
-#: the recursion of the decoder and of the schema check).
-MAX_RECORD_DEPTH = 64
-
-
-def load_record(path: Path) -> Any:
-    return read_record(path)[0]
-
-
-def read_record(path: Path) -> tuple[Any, str]:
-    """A record file's JSON and its text."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        record = json.loads(text)
-    except FileNotFoundError:
-        raise InputError("no such file", where=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", where=f"{path}:{exc.lineno}") from exc
-    except RecursionError:
-        raise InputError(
-            f"not a record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
-        ) from None
-    except ValueError:  # a number of more digits than Python converts
-        raise InputError(
-            f"not a record: a number of more than {MAX_DIGITS} digits", where=str(path)
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", where=str(path)) from exc
-    if nested_deeper_than(text, MAX_RECORD_DEPTH):
-        raise InputError(
-            f"not a record: JSON nested more than {MAX_RECORD_DEPTH} levels", where=str(path)
-        )
-    return record, text
-
-
-def nested_deeper_than(text: str, limit: int) -> bool:
-    """Whether ``text`` nests deeper than ``limit``. It cannot with no more opening brackets
-    than that, in strings or not, and nearly every record has fewer: no need to find its
-    strings then."""
-    if text.count("[") + text.count("{") <= limit:
-        return False
-    return nesting_depth(text) > limit
-
-
-def nesting_depth(text: str) -> int:
-    """How deep lists and objects nest in a JSON text that parsed (a scalar: 0): its brackets
-    counted outside strings, in C but for the brackets themselves (a record has a few hundred)."""
-    deepest = depth = 0
-    for bracket in _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
-
-
 def export_report(result: Export, out_dir: Path) -> FindingsReport:
     """The findings of the exported records, one group per record with any, then the folder's
     records that are not part of the release."""
@@ -206,26 +146,3 @@ def export_report(result: Export, out_dir: Path) -> FindingsReport:
     findings = [finding for item in exported for finding in item.findings] + list(result.stale)
     summary = f"{plural(len(exported), 'record')} written to {out_dir}: {counts(findings)}"
     return FindingsReport(groups, summary)
-
-
-def release_confidential(session: Session | None) -> Confidential | None:
-    """What the confidentiality check knows inside a workspace: the release's confidential
-    issues and titles, or only the workspace's settings when no release can be read; None
-    outside a workspace (psirt.toml's defaults)."""
-    if session is None:
-        return None
-    try:
-        snapshot = session.snapshot()
-    except PsirtError:  # no release to read: the workspace's settings still say a lot
-        return Confidential.of(session.config)
-    return Confidential.of(session.config, snapshot)
-
-
-def lint_files(paths: list[Path], session: Session | None = None) -> FindingsReport:
-    """Lint record files from any CNA; the findings are grouped by file name. With a session
-    (inside a workspace), the confidentiality check also knows the release's confidential
-    issues and titles. (``workflows/record_lint.py`` lints folders and many files, in
-    parallel.)"""
-    from psirt.workflows.record_lint import RecordLint
-
-    return RecordLint(paths, jobs=1, confidential=release_confidential(session)).report()

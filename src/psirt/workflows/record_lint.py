@@ -19,13 +19,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from psirt.core.errors import InputError
+from psirt.core.errors import InputError, PsirtError
 from psirt.core.finding import Finding
 from psirt.core.words import plural
 from psirt.render.findings import FindingGroup, FindingsReport, counts
 
 if TYPE_CHECKING:
     from psirt.compute.confidential import Confidential
+    from psirt.session import Session
 
 #: Below this many records one process lints them all: starting workers costs more.
 PARALLEL_FROM = 400
@@ -73,11 +74,11 @@ _worker_confidential: Confidential | None = None
 
 def _lint_one(path: Path, confidential: Confidential | None) -> _Result:
     from psirt.parsing.file_lines import in_file
+    from psirt.parsing.record_file import read_record_file
     from psirt.rules.cve_record import lint_record
-    from psirt.workflows.cve_export import read_record
 
     try:
-        record, text = read_record(path)
+        record, text = read_record_file(path)
     except InputError as exc:
         return path.name, (exc.message, exc.where)
     found = lint_record(record, path.name, confidential=confidential)
@@ -164,3 +165,18 @@ class RecordLint:
         """Everything at once: the groups, then the summary."""
         groups = tuple(self.groups())
         return FindingsReport(groups, self.summary)
+
+
+def release_confidential(session: Session | None) -> Confidential | None:
+    """What the confidentiality check knows inside a workspace: the release's confidential
+    issues and titles, or only the workspace's settings when no release can be read; None
+    outside a workspace (psirt.toml's defaults)."""
+    if session is None:
+        return None
+    from psirt.compute.confidential import Confidential
+
+    try:
+        snapshot = session.snapshot()
+    except PsirtError:  # no release to read: the workspace's settings still say a lot
+        return Confidential.of(session.config)
+    return Confidential.of(session.config, snapshot)

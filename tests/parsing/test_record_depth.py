@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psirt.workflows.cve_export import nested_deeper_than, nesting_depth
+from psirt.parsing.record_file import nested_deeper_than, nesting_depth
 
 TEXT = st.text(alphabet='[]{}"\\ab:,', max_size=6)
 JSON = st.recursive(
