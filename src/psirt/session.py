@@ -120,7 +120,9 @@ class Session:
     def snapshot(
         self, release_issue: int | None = None, *, round_trip: bool = False
     ) -> ReleaseSnapshot:
-        """The release read once; ``round_trip=True`` for a run that writes CVE YAML back."""
+        """The release read once; ``round_trip=True`` parses every CVE request round trip. In
+        a local workspace, files unchanged since an earlier command are not parsed again
+        (``core.parsed_cache``)."""
         from psirt.snapshot import load_snapshot
 
         def load() -> ReleaseSnapshot:

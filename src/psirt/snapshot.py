@@ -101,8 +101,9 @@ def load_snapshot(
 ) -> ReleaseSnapshot:
     """The release, read once; ``progress`` hears how many of its security issues are read
     (notes and merge requests in), for a command to show on a terminal. Each CVE request's YAML
-    is parsed once: round trip (comments and quoting kept for a write, as update-cves needs) or,
-    for a run that only reads, by the faster C loader (``CveDocument.read``)."""
+    is parsed once, by the faster C loader where it can (``CveDocument.read``), or round trip
+    (comments and quoting kept) with ``round_trip``; update-cves reads the plain documents and
+    parses round trip only a request it rewrites (``compute.cve_fields``)."""
     with ThreadPoolExecutor(
         max_workers=config.tracker.max_in_flight, thread_name_prefix="psirt-read"
     ) as pool:
