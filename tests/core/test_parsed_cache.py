@@ -187,6 +187,26 @@ def test_a_linked_cache_file_is_not_followed(
     assert elsewhere.read_text(encoding="utf-8") == "{}"
 
 
+@pytest.mark.parametrize("kind", ["fifo", "linked folder", "folder"])
+def test_a_cache_that_is_no_regular_file_is_never_read(tmp_path: Path, kind: str) -> None:
+    """A FIFO would make the read wait forever; a linked folder could point anywhere."""
+    folder = tmp_path / parsed_cache.CACHE_FOLDER
+    if kind == "linked folder":
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        cache = ParsedCache()
+        cache.put("loader/1", "text", {"a": 1})
+        write_cache(elsewhere, cache)
+        os.symlink(elsewhere / parsed_cache.CACHE_FOLDER, folder)
+    else:
+        folder.mkdir()
+        if kind == "fifo":
+            os.mkfifo(cache_path(tmp_path))
+        else:
+            cache_path(tmp_path).mkdir()
+    assert read_cache(tmp_path).get("loader/1", "text") == (False, None)
+
+
 @pytest.mark.usefixtures("cache_on")
 def test_a_release_read_from_gitlab_is_never_written_to_disk(
     tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch

@@ -25,6 +25,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -140,12 +142,14 @@ def cache_path(root: Path) -> Path:
 
 
 def read_cache(root: Path) -> ParsedCache:
-    """The workspace's cache; an empty one when there is none or it cannot be used."""
+    """The workspace's cache; an empty one when there is none or it cannot be used (also when
+    the folder or the file is a symbolic link, or the file is no regular file: a FIFO there
+    would make a read wait forever)."""
     path = cache_path(root)
     try:
-        if path.is_symlink() or path.stat().st_size > MAX_CACHE_BYTES:
+        if path.parent.is_symlink():
             return ParsedCache()
-        data = json.loads(path.read_bytes())
+        data = json.loads(_read_regular(path))
     except (OSError, ValueError, RecursionError):
         return ParsedCache()
     if not isinstance(data, dict) or data.get("stamp") != _stamp():
@@ -154,6 +158,17 @@ def read_cache(root: Path) -> ParsedCache:
     if not isinstance(entries, dict):
         return ParsedCache()
     return ParsedCache({k: v for k, v in entries.items() if isinstance(v, str)})
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``MAX_CACHE_BYTES``, opened
+    without following a link or waiting on a FIFO; ``OSError`` otherwise."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHE_BYTES:
+            raise OSError(f"{path}: not a cache file")
+        return handle.read(MAX_CACHE_BYTES + 1)
 
 
 def write_cache(root: Path, cache: ParsedCache) -> None:
