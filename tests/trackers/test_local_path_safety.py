@@ -56,6 +56,25 @@ def test_symlinked_issue_file_pointing_outside_is_refused(tmp_path: Path) -> Non
     assert secret.read_text() == "---\niid: 1\ntitle: secret\n---\n"
 
 
+def test_symlinked_issues_folder_pointing_outside_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write(outside / "1.md", "---\niid: 1\ntitle: secret\n---\n")
+    project = tmp_path / "ws" / "projects" / SEC
+    project.mkdir(parents=True)
+    (project / "issues").symlink_to(outside)
+    with pytest.raises(WorkspaceError, match="leaves the workspace"):
+        tracker(tmp_path / "ws").get_issue(IssueRef(SEC, 1))
+
+
+def test_a_link_to_an_issue_inside_its_project_is_read(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    project = root / "projects" / SEC
+    write(project / "kept" / "1.md", "---\niid: 1\ntitle: kept elsewhere\n---\n")
+    (project / "issues").mkdir(parents=True)
+    (project / "issues" / "1.md").symlink_to(project / "kept" / "1.md")
+    assert tracker(root).get_issue(IssueRef(SEC, 1)).title == "kept elsewhere"
+
+
 def test_indexes_do_not_follow_symlinked_folders(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     write(

@@ -13,6 +13,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -86,8 +87,10 @@ class YamlBlock:
     first_line: int  # 1-based line of the body's first line in the description
 
 
+@lru_cache(maxsize=4096)
 def find_yaml_block(description: str) -> YamlBlock | None:
     """The first ``yaml`` fenced block that is closed by the same fence at the same indent.
+    Found once per description (the snapshot, update-cves and each finding's line ask).
 
     Lines may end in ``\\n`` or ``\\r\\n`` (a browser submits a form's text with CRLF). The
     search is linear: the closers are indexed by (indent, fence) once, and each opener looks

@@ -140,15 +140,25 @@ class TextFormat(FindingsFormatter):
         # Locations name files relative to the workspace (as JSON and Code Quality keep them);
         # people read them from where they stand: relative to the current folder, or absolute.
         self.workspace = workspace
+        self._resolved: tuple[Path, Path, Path] | None = None  # cwd, workspace, cwd resolved
 
     def where(self, location: Location) -> str:
         """The location as the reader can open it from the current folder."""
         if self.workspace is None or not location.path or Path(location.path).is_absolute():
             return str(location)
-        path = (self.workspace / location.path).resolve()
-        cwd = Path.cwd().resolve()
+        root, cwd = self._folders()
+        path = Path(os.path.normpath(root / location.path))
         shown = os.path.relpath(path, cwd) if path.is_relative_to(cwd) else str(path)
         return str(replace(location, path=shown))
+
+    def _folders(self) -> tuple[Path, Path]:
+        """The workspace and the current folder, links resolved: once per folder pair, not
+        per finding (a thousand-fix release has thousands)."""
+        assert self.workspace is not None
+        here = Path.cwd()
+        if self._resolved is None or self._resolved[0] != here:
+            self._resolved = (here, self.workspace.resolve(), here.resolve())
+        return self._resolved[1], self._resolved[2]
 
     def lines(self, report: FindingsReport) -> list[_Line]:
         """Each line as its styled pieces: ``(text, rich style or "")``."""

@@ -104,6 +104,7 @@ class LocalTracker:
         self._link_index: dict[IssueRef, list[IssueLink]] | None = None
         self._project_dirs: dict[str, Path] = {}
         self._issue_paths: dict[IssueRef, Path] = {}
+        self._issues_dirs: dict[str, Path] = {}
 
     def current_user(self) -> str:
         return self.user
@@ -124,10 +125,19 @@ class LocalTracker:
         return found
 
     def _issue_path(self, ref: IssueRef) -> Path:
-        """Checked once per issue: a release reads each issue several times."""
+        """Checked once per issue (a release reads each issue several times), and only a
+        symbolic link is resolved: the project's issues folder is checked once, and a name of
+        digits cannot leave it (``safe_entry``)."""
         found = self._issue_paths.get(ref)
         if found is None:
-            found = safe_join(self._project_dir(ref.project), ISSUES, f"{ref.iid}.md")
+            folder = self._issues_dirs.get(ref.project)
+            if folder is None:
+                folder = safe_join(self._project_dir(ref.project), ISSUES)
+                self._issues_dirs[ref.project] = folder
+            name = f"{ref.iid}.md"
+            found = folder / name
+            if found.is_symlink():  # as before: it may point anywhere in its project
+                found = safe_join(self._project_dir(ref.project), ISSUES, name)
             self._issue_paths[ref] = found
         return found
 
