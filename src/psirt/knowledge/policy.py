@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from psirt.core.errors import InputError
 from psirt.core.versions import Version
@@ -117,6 +118,19 @@ def affected_ranges(
     ``>=16.10, <18.10.1``, never a claim that 18.8.7 or 18.9.3 fixes it. The newest line that
     carries the bug must have the fix, else no range could say where the bug ends.
     """
+    lines = None if fixed_lines is None else frozenset(fixed_lines)
+    return list(_affected_ranges(first_affected, tuple(release_versions), count, lines))
+
+
+@lru_cache(maxsize=4096)
+def _affected_ranges(
+    first_affected: Version,
+    release_versions: tuple[Version, ...],
+    count: int,
+    fixed_lines: frozenset[Version] | None,
+) -> tuple[AffectedRange, ...]:
+    """``affected_ranges``, computed once per (first affected version, release, lines): the
+    checks, the update and the close of every fix of a release ask for the same few."""
     fixes = fixed_versions_of(release_versions, count)
     if not fixes:
         raise InputError("no release versions to compute affected ranges from")
@@ -149,7 +163,7 @@ def affected_ranges(
             raise InputError(f"first affected version {first_affected} is not before its fix {fix}")
         ranges.append(AffectedRange(start, fix))
         previous = fix
-    return ranges
+    return tuple(ranges)
 
 
 def fixed_versions(ranges: Sequence[AffectedRange]) -> list[Version]:
