@@ -169,8 +169,12 @@ def find_overshare(text: str) -> list[Overshare]:
     # Unicode case folding matches more than lower() shows (``ſ`` for ``s``): ASCII texts only.
     lowered = text.lower() if text.isascii() else None
     for kind, pattern, needs in _COMPILED:
-        if lowered is not None and not any(need in lowered for need in needs):
-            continue
+        if lowered is not None:
+            for need in needs:  # a loop, not any(): this runs for every pattern of every text
+                if need in lowered:
+                    break
+            else:
+                continue
         for match in pattern.finditer(text):
             start, end = match.span()
             span_text = match.group(0).rstrip(" \t\n.,;:`'\")")
