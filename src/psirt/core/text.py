@@ -55,3 +55,18 @@ def shorten(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis, for quoting input in a message
     (a 5,000-digit id must not make a 5,000-character line)."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_BOUNDARY = re.compile(r"\b")
+
+
+def find_whole_word(text: str, word: str) -> int:
+    """Where ``word`` first stands in ``text`` between word boundaries, or -1: what searching
+    for the escaped word between two ``\\b`` finds, without compiling a pattern per word (a
+    release has a reporter per fix)."""
+    start = text.find(word)
+    while start != -1:
+        if _BOUNDARY.match(text, start) and _BOUNDARY.match(text, start + len(word)):
+            return start
+        start = text.find(word, start + 1)
+    return -1

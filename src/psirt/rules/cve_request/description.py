@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from psirt.compute.description import DESCRIPTION_OPENING, IMPACT_CLAUSE
 from psirt.compute.placeholders import find_placeholders
 from psirt.core.finding import Finding
+from psirt.core.text import find_whole_word
 from psirt.knowledge.policy import version_phrase
 from psirt.rules.cve_request.subject import KIND, CveSubject, is_empty, per_request
 from psirt.rules.cve_request.title import TITLE_EDITION
@@ -68,14 +69,13 @@ def check_description(cve: CveSubject) -> Iterator[Finding]:
             OVERSHARE_DESCRIPTION, "description", f"description: overshares: {summarize(found)}"
         )
     crediting = _CREDITING.search(text)
+    credit = crediting.group(0) if crediting is not None else None
     reporter = cve.item.report.reporter if cve.item.report else None
-    if crediting is None and reporter and re.search(rf"\b{re.escape(reporter)}\b", text):
-        crediting = re.search(re.escape(reporter), text)
-    if crediting is not None:
+    if credit is None and reporter and find_whole_word(text, reporter) != -1:
+        credit = reporter
+    if credit is not None:
         yield cve.finding(
-            DESCRIPTION_CREDIT,
-            "description",
-            f"description: credits someone ({crediting.group(0)!r})",
+            DESCRIPTION_CREDIT, "description", f"description: credits someone ({credit!r})"
         )
     start = DESCRIPTION_OPENING.match(text)
     if (
