@@ -67,3 +67,26 @@ def test_a_failed_replace_keeps_the_old_file_and_no_temporary(
     assert path.read_text(encoding="utf-8") == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]
     assert path.stat().st_mode & 0o777 == NEW_FILE_MODE  # not mkstemp's 0600
+
+
+def test_write_if_changed_leaves_an_equal_file_alone(tmp_path: Path) -> None:
+    from psirt.core.files import write_if_changed
+
+    path = tmp_path / "CVE-2026-1.json"
+    assert write_if_changed(path, "{}\n")
+    before = path.stat()
+    assert not write_if_changed(path, "{}\n")
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert write_if_changed(path, "{ }\n") and path.read_text() == "{ }\n"
+
+
+def test_write_if_changed_replaces_a_link_even_to_equal_text(tmp_path: Path) -> None:
+    from psirt.core.files import write_if_changed
+
+    target = tmp_path / "elsewhere.json"
+    target.write_text("{}\n")
+    link = tmp_path / "CVE-2026-1.json"
+    link.symlink_to(target)
+    assert write_if_changed(link, "{}\n")
+    assert not link.is_symlink() and link.read_text() == "{}\n"

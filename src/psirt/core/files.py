@@ -18,6 +18,7 @@ import contextlib
 import os
 import re
 import socket
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,6 +50,19 @@ def atomic_write(path: Path, text: str) -> None:
             os.unlink(temporary)
         raise
     _fsync_folder(path.parent)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """``atomic_write`` unless ``path`` is a regular file (not a link) that already holds
+    ``text`` byte for byte; whether it wrote. An export of a thousand unchanged records then
+    rewrites (and syncs to disk) none of them, and their times stay as they were."""
+    try:
+        if stat.S_ISREG(os.lstat(path).st_mode) and path.read_bytes() == text.encode("utf-8"):
+            return False
+    except (OSError, UnicodeEncodeError):
+        pass  # missing, unreadable or unencodable: the write says what is wrong
+    atomic_write(path, text)
+    return True
 
 
 _HOST = re.sub(r"[^A-Za-z0-9.]+", "_", socket.gethostname()) or "host"

@@ -13,7 +13,7 @@ from psirt.compute.confidential import Confidential
 from psirt.compute.facts import resolve
 from psirt.compute.post import post_url
 from psirt.core.errors import InputError
-from psirt.core.files import atomic_write
+from psirt.core.files import atomic_write, write_if_changed
 from psirt.core.finding import Finding
 from psirt.core.identifiers import is_cve_id
 from psirt.core.words import plural
@@ -80,17 +80,19 @@ def export(
     out_dir.mkdir(parents=True, exist_ok=True)
     written_before = _read_manifest(out_dir)
     exported: list[ExportedRecord] = []
+    digests: dict[str, str] = {}
     for record in records(snapshot, blog_url):
         cve_id = str(record["cveMetadata"]["cveId"])
         path = out_dir / f"{cve_id}.json"
         text = dump_record(record)
-        atomic_write(path, text)
+        write_if_changed(path, text)
+        digests[path.name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
         found = lint_record(record, cve_id, exported=True, confidential=confidential)
         exported.append(
             ExportedRecord(cve_id, path, record, tuple(in_file(found, str(path), text)))
         )
     stale = _tidy(out_dir, {item.path.name for item in exported}, written_before)
-    manifest = {"format": 1, "records": {item.path.name: _digest(item.path) for item in exported}}
+    manifest = {"format": 1, "records": digests}
     atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return Export(exported, stale)
 
