@@ -126,6 +126,31 @@ def test_only_what_json_gives_back_exactly_is_kept(value: dict[Any, Any]) -> Non
     assert cache.get("loader/1", "text") == (False, None) and not cache.changed
 
 
+def test_shared_and_cyclic_values_of_yaml_anchors_are_not_kept() -> None:
+    """``&a [*a]`` loads as a list that holds itself: the check ends, and nothing is kept."""
+    from ruamel.yaml import YAML
+
+    cyclic = YAML(typ="safe").load("loop: &a [*a]\n")
+    shared = YAML(typ="safe").load("a: &x {k: 1}\nb: *x\n")
+    assert cyclic["loop"][0] is cyclic["loop"] and shared["a"] is shared["b"]
+    cache = ParsedCache()
+    for value in (cyclic, shared):
+        assert not json_exact(value)
+        cache.put("loader/1", "text", value)
+    assert not cache.changed
+
+
+@pytest.mark.usefixtures("cache_on")
+def test_a_front_matter_with_a_cyclic_anchor_is_read_and_not_cached(
+    demo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    issue = next((demo_root / "projects/gitlab-org/security/gitlab/issues").glob("*.md"))
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(text.replace("\nlabels:", "\nx_loop: &a [*a]\nlabels:", 1), encoding="utf-8")
+    first = _run(demo_root, ("validate",), capsys)
+    assert _run(demo_root, ("validate",), capsys) == first
+
+
 def test_the_cache_file_is_private_ignored_by_git_and_tagged(tmp_path: Path) -> None:
     cache = ParsedCache()
     write_cache(tmp_path, cache)

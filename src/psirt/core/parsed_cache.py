@@ -50,7 +50,7 @@ _FORMAT: Final = 1
 def _stamp() -> str:
     """What the values depend on besides the text: this module's format, psirt's and ruamel's
     versions (a new resolver may read a text otherwise). A loader names itself with a version
-    of its own (``"front-matter/1"``), to be raised when it comes to read a text otherwise."""
+    of its own (``"mapping-safe/1"``), to be raised when it comes to read a text otherwise."""
     from importlib.metadata import PackageNotFoundError, version
 
     def of(name: str) -> str:
@@ -64,11 +64,18 @@ def _stamp() -> str:
 
 def json_exact(value: Any) -> bool:
     """Whether JSON gives ``value`` back as it is: dicts with string keys, lists, strings,
-    numbers, booleans and None, and nothing else (a set, bytes, a date or a tuple is not)."""
+    numbers, booleans and None, and nothing else (a set, bytes, a date or a tuple is not).
+    A list or mapping met twice is not either: YAML anchors share one (JSON would copy it) or
+    make a cycle (JSON cannot write one, and a walk would never end)."""
     stack = [value]
+    seen: set[int] = set()
     while stack:
         item = stack.pop()
         kind = type(item)
+        if kind is dict or kind is list:
+            if id(item) in seen:
+                return False
+            seen.add(id(item))
         if kind is dict:
             if any(type(key) is not str for key in item):
                 return False
