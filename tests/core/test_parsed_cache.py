@@ -151,6 +151,33 @@ def test_a_front_matter_with_a_cyclic_anchor_is_read_and_not_cached(
     assert _run(demo_root, ("validate",), capsys) == first
 
 
+def test_old_texts_are_dropped_once_they_outnumber_what_a_run_reads(tmp_path: Path) -> None:
+    """Edits leave old texts behind; the cache keeps them while they are few, so it does not
+    grow with every release."""
+    cache = ParsedCache()
+    old = [f"old {n}" for n in range(parsed_cache.SPARE_ENTRIES + 50)]
+    for text in old:
+        cache.put("loader/1", text, {"t": text})
+    write_cache(tmp_path, cache)
+    later = read_cache(tmp_path)
+    for n in range(10):  # a later run reads ten texts, one of them old
+        later.put("loader/1", f"new {n}", {"n": n})
+    assert later.get("loader/1", old[0])[0]
+    write_cache(tmp_path, later)
+    kept = read_cache(tmp_path)
+    assert kept.get("loader/1", old[0])[0] and kept.get("loader/1", "new 9")[0]
+    assert not kept.get("loader/1", old[1])[0]  # unused, and too many of its kind
+    small = ParsedCache()
+    small.put("loader/1", "a", {})
+    small.put("loader/1", "b", {})
+    (tmp_path / "small").mkdir()
+    write_cache(tmp_path / "small", small)
+    rerun = read_cache(tmp_path / "small")
+    rerun.put("loader/1", "c", {})
+    write_cache(tmp_path / "small", rerun)
+    assert read_cache(tmp_path / "small").get("loader/1", "a")[0]  # few: all kept
+
+
 def test_the_cache_file_is_private_ignored_by_git_and_tagged(tmp_path: Path) -> None:
     cache = ParsedCache()
     write_cache(tmp_path, cache)

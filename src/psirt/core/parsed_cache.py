@@ -37,8 +37,11 @@ CACHE_FOLDER: Final = ".psirt-cache"
 CACHE_FILE: Final = "parsed.json"
 #: A cache file larger than this is not read (a damaged or hostile file, not a cache).
 MAX_CACHE_BYTES: Final = 512 * 1024 * 1024
-#: Entries the run did not use are dropped once the cache holds more than this many.
-MAX_ENTRIES: Final = 200_000
+#: Entries a run did not use are kept while there are at most this many per entry it used
+#: (plus ``SPARE_ENTRIES``): a release's edits leave old texts behind, and a cache of them
+#: all would grow with every release and be read, whole, by every command.
+KEEP_PER_USED: Final = 2
+SPARE_ENTRIES: Final = 1_000
 _GITIGNORE: Final = "# psirt's cache of parsed workspace files: never committed\n*\n"
 _CACHEDIR_TAG: Final = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -138,8 +141,8 @@ class ParsedCache:
         return self._added
 
     def entries_to_keep(self) -> dict[str, str]:
-        """Every entry while there are few; past ``MAX_ENTRIES``, those this run used."""
-        if len(self._entries) <= MAX_ENTRIES:
+        """Every entry while the unused ones are few; else only those this run used."""
+        if len(self._entries) <= KEEP_PER_USED * len(self._used) + SPARE_ENTRIES:
             return self._entries
         return {key: value for key, value in self._entries.items() if key in self._used}
 
