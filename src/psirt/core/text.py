@@ -60,13 +60,18 @@ def shorten(text: str, limit: int = 60) -> str:
 _BOUNDARY = re.compile(r"\b")
 
 
+def at_word_boundary(text: str, position: int) -> bool:
+    """Whether ``\\b`` holds at ``position`` of ``text`` (its neighbours are read, not cut off)."""
+    return _BOUNDARY.match(text, position) is not None
+
+
 def find_whole_word(text: str, word: str) -> int:
     """Where ``word`` first stands in ``text`` between word boundaries, or -1: what searching
     for the escaped word between two ``\\b`` finds, without compiling a pattern per word (a
     release has a reporter per fix)."""
     start = text.find(word)
     while start != -1:
-        if _BOUNDARY.match(text, start) and _BOUNDARY.match(text, start + len(word)):
+        if at_word_boundary(text, start) and at_word_boundary(text, start + len(word)):
             return start
         start = text.find(word, start + 1)
     return -1

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from psirt.core.finding import Finding
 from psirt.core.records import IssueRef
+from psirt.core.text import at_word_boundary
 from psirt.parsing.cve_yaml import CveDocument
 from psirt.rules.cve_request.subject import KIND, CveSubject, per_request
 from psirt.rules.registry import RULES
@@ -28,7 +29,6 @@ REF_REPORT = RULES.declare(
 
 
 _REPORT_URL = re.compile(r"hackerone\.com/reports/")
-_BOUNDARY = re.compile(r"\b")  # see core.text.find_whole_word
 
 
 def names_report(url: str, report_id: str) -> bool:
@@ -37,7 +37,7 @@ def names_report(url: str, report_id: str) -> bool:
     compiling a pattern per report (a release of a thousand fixes has a thousand)."""
     for match in _REPORT_URL.finditer(url):
         end = match.end() + len(report_id)
-        if url.startswith(report_id, match.end()) and _BOUNDARY.match(url, end):
+        if url.startswith(report_id, match.end()) and at_word_boundary(url, end):
             return True
     return False
 
